@@ -1,0 +1,30 @@
+package io.pigsty.offline.pkg;
+
+/**
+ * Epoch, version and release of a package or a versioned dependency. Debian versions map onto the
+ * same three parts (epoch, upstream version, Debian revision). An empty release means "none given",
+ * which matters for RPM dependency matching: a requirement without release matches any release.
+ */
+public record Evr(int epoch, String version, String release) {
+    public static final Evr NONE = new Evr(0, "", "");
+
+    public Evr {
+        if (epoch < 0) throw new IllegalArgumentException("negative epoch " + epoch);
+        version = version == null ? "" : version;
+        release = release == null ? "" : release;
+    }
+
+    public boolean hasRelease() {
+        return !release.isEmpty();
+    }
+
+    /** The usual human form: {@code [epoch:]version[-release]}. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        if (epoch != 0) b.append(epoch).append(':');
+        b.append(version);
+        if (!release.isEmpty()) b.append('-').append(release);
+        return b.toString();
+    }
+}

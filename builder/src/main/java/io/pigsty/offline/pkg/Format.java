@@ -1,0 +1,42 @@
+package io.pigsty.offline.pkg;
+
+import io.pigsty.offline.Log;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * One packaging family's metadata, both ways: reading upstream repos into the neutral model and
+ * writing the bundle's own index. An instance serves one build and may remember which upstream
+ * metadata files it read, so the writer can carry their records over.
+ */
+public interface Format {
+    /** An upstream repo with the policies that hide packages before resolution. */
+    record Source(Repo repo, List<String> excludes, boolean moduleHotfixes) {
+        public Source {
+            excludes = List.copyOf(excludes);
+        }
+    }
+
+    /** A package file placed in the bundle, with its verified sha256. */
+    record Shipped(Package pkg, String fileName, String sha256, long size) {}
+
+    Rules rules();
+
+    /** Reads every repo's index and returns the universe for the target arch. */
+    Universe load(List<Source> sources, String targetArch, MetaSource meta, Log log) throws IOException;
+
+    /**
+     * Adds the given file paths to the packages that own them, from full file lists when the
+     * family keeps them apart (RPM filelists). Returns the universe unchanged when nothing applies.
+     */
+    Universe addFiles(Universe u, Collection<String> paths, MetaSource meta) throws IOException;
+
+    /** Reads a package file obtained elsewhere (an URL package) into the model. */
+    Package inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException;
+
+    /** Writes the repo index for {@code shipped}, all placed flat in {@code dir}. */
+    void writeIndex(Path dir, List<Shipped> shipped, long timestamp, MetaSource meta) throws IOException;
+}

@@ -1,0 +1,137 @@
+package io.pigsty.offline.pkg;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every package the selected repos offer for the target, after the repo-level policies that hide
+ * packages outright: arches that cannot run on the target, and repo priority (a name offered by a
+ * better-priority repo is hidden in worse ones, as dnf does). Indexed by name, provide and file.
+ */
+public final class Universe {
+    private final Rules rules;
+    private final String targetArch;
+    private final List<Package> packages;
+    private final Map<String, List<Package>> byName = new HashMap<>();
+    private final Map<String, List<Package>> byProvide = new HashMap<>();
+    private final Map<String, List<Package>> byFile = new HashMap<>();
+
+    private Universe(Rules rules, String targetArch, List<Package> packages) {
+        this.rules = rules;
+        this.targetArch = targetArch;
+        this.packages = List.copyOf(packages);
+        for (Package p : this.packages) {
+            byName.computeIfAbsent(p.name(), k -> new ArrayList<>(2)).add(p);
+            boolean selfProvided = false;
+            for (Dep d : p.provides()) {
+                List<Package> l = byProvide.computeIfAbsent(d.name(), k -> new ArrayList<>(2));
+                if (l.isEmpty() || l.get(l.size() - 1) != p) l.add(p);
+                if (d.name().equals(p.name())) selfProvided = true;
+            }
+            if (!selfProvided) byProvide.computeIfAbsent(p.name(), k -> new ArrayList<>(2)).add(p);
+            for (String f : p.files()) {
+                List<Package> l = byFile.computeIfAbsent(f, k -> new ArrayList<>(1));
+                if (l.isEmpty() || l.get(l.size() - 1) != p) l.add(p);
+            }
+        }
+    }
+
+    /**
+     * Builds the universe from every package the repos offer: drops arches the target cannot run and
+     * applies priority masking. Input order does not matter; the result is sorted for determinism.
+     */
+    public static Universe of(Rules rules, String targetArch, List<Package> offered) {
+        Map<String, Integer> bestPriority = new HashMap<>();
+        List<Package> runnable = new ArrayList<>(offered.size());
+        for (Package p : offered) {
+            if (!rules.installableArch(p.arch(), targetArch)) continue;
+            runnable.add(p);
+            bestPriority.merge(p.name(), p.repo().priority(), Math::min);
+        }
+        List<Package> kept = new ArrayList<>(runnable.size());
+        for (Package p : runnable)
+            if (p.repo().priority() == bestPriority.get(p.name())) kept.add(p);
+        kept.sort(Comparator.comparing(Package::name).thenComparing(Package::arch)
+                .thenComparing(Package::evr, rules::compare).thenComparing(p -> p.repo().name()));
+        return new Universe(rules, targetArch, kept);
+    }
+
+    public Rules rules() {
+        return rules;
+    }
+
+    public String targetArch() {
+        return targetArch;
+    }
+
+    public List<Package> packages() {
+        return packages;
+    }
+
+    public List<Package> named(String name) {
+        return byName.getOrDefault(name, List.of());
+    }
+
+    /** All package names, sorted: used to expand globs. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(byName.keySet());
+        Collections.sort(names);
+        return names;
+    }
+
+    /** Packages that provide {@code dep} by provide (version relation checked) or, for paths, by file. */
+    public List<Package> whatProvides(Dep dep) {
+        List<Package> out = new ArrayList<>();
+        for (Package p : byProvide.getOrDefault(dep.name(), List.of()))
+            if (provides(p, dep)) out.add(p);
+        if (dep.isFile())
+            for (Package p : byFile.getOrDefault(dep.name(), List.of()))
+                if (!out.contains(p)) out.add(p);
+        return out;
+    }
+
+    /** Whether {@code p} itself provides {@code dep}. */
+    public boolean provides(Package p, Dep dep) {
+        boolean any = false;
+        for (Dep d : p.provides()) {
+            if (!d.name().equals(dep.name())) continue;
+            any = true;
+            if (rules.satisfies(d, dep)) return true;
+        }
+        if (!any && p.name().equals(dep.name()))
+            return rules.satisfies(Dep.of(p.name(), Op.EQ, p.evr()), dep);
+        return dep.isFile() && p.files().contains(dep.name());
+    }
+
+    /** Every file path some package requires but no provide or listed file supplies: filelists may. */
+    public List<String> unprovidedFileRequirements() {
+        TreeMap<String, Boolean> paths = new TreeMap<>();
+        for (Package p : packages)
+            for (Req r : p.requires()) collectFiles(r, paths);
+        paths.keySet().removeIf(path -> byFile.containsKey(path) || byProvide.containsKey(path));
+        return List.copyOf(paths.keySet());
+    }
+
+    private static void collectFiles(Req r, Map<String, Boolean> out) {
+        // Java 17 has no pattern switch: walk the sealed tree with instanceof.
+        if (r instanceof Req.Atom a) {
+            if (a.dep().isFile()) out.put(a.dep().name(), true);
+        } else if (r instanceof Req.All a) {
+            a.parts().forEach(x -> collectFiles(x, out));
+        } else if (r instanceof Req.Any a) {
+            a.parts().forEach(x -> collectFiles(x, out));
+        } else if (r instanceof Req.Cond c) {
+            collectFiles(c.then(), out);
+            if (c.otherwise() != null) collectFiles(c.otherwise(), out);
+        } else if (r instanceof Req.With w) {
+            w.parts().stream().filter(Dep::isFile).forEach(d -> out.put(d.name(), true));
+        } else if (r instanceof Req.Without w) {
+            if (w.what().isFile()) out.put(w.what().name(), true);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.pigsty.offline.rpm;
+
+import io.pigsty.offline.pkg.Checksum;
+import io.pigsty.offline.pkg.Dep;
+import io.pigsty.offline.pkg.Evr;
+import io.pigsty.offline.pkg.MetadataException;
+import io.pigsty.offline.pkg.Op;
+import io.pigsty.offline.pkg.Package;
+import io.pigsty.offline.pkg.Paths;
+import io.pigsty.offline.pkg.Repo;
+import io.pigsty.offline.pkg.Req;
+
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Streams primary.xml into {@link Package}s, one at a time, keeping only what resolution needs
+ * (summaries and descriptions are skipped; the writer re-reads upstream records when it copies them).
+ */
+final class PrimaryReader {
+    private final Xml.Interner strings = new Xml.Interner();
+    private final Repo repo;
+    private final String where;
+
+    PrimaryReader(Repo repo, String where) {
+        this.repo = repo;
+        this.where = where;
+    }
+
+    void read(InputStream in, Consumer<Package> sink) throws MetadataException {
+        try {
+            XMLStreamReader r = Xml.reader(in);
+            while (r.hasNext()) {
+                if (r.next() == XMLStreamConstants.START_ELEMENT && r.getLocalName().equals("package")) {
+                    String type = r.getAttributeValue(null, "type");
+                    Package p = readPackage(r);
+                    if (type == null || type.equals("rpm")) sink.accept(p);
+                }
+            }
+            r.close();
+        } catch (XMLStreamException | IllegalArgumentException e) {
+            throw new MetadataException(where + ": malformed primary.xml: " + e.getMessage(), e);
+        }
+    }
+
+    private Package readPackage(XMLStreamReader r) throws XMLStreamException, MetadataException {
+        String name = null, arch = null, location = null, base = null;
+        Evr evr = Evr.NONE;
+        Checksum sum = null;
+        long size = 0;
+        List<Dep> provides = new ArrayList<>(), conflicts = new ArrayList<>(), obsoletes = new ArrayList<>();
+        List<Req> requires = new ArrayList<>(), weak = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        String section = null;
+        int depth = 1;
+        while (depth > 0) {
+            int ev = r.next();
+            if (ev == XMLStreamConstants.END_ELEMENT) {
+                depth--;
+                String ln = r.getLocalName();
+                if (ln.equals("provides") || ln.equals("requires") || ln.equals("conflicts")
+                        || ln.equals("obsoletes") || ln.equals("recommends")) section = null;
+                continue;
+            }
+            if (ev != XMLStreamConstants.START_ELEMENT) continue;
+            depth++;
+            switch (r.getLocalName()) {
+                case "name" -> {
+                    name = strings.get(r.getElementText().trim());
+                    depth--;
+                }
+                case "arch" -> {
+                    arch = strings.get(r.getElementText().trim());
+                    depth--;
+                }
+                case "version" -> evr = evr(r);
+                case "checksum" -> {
+                    String t = r.getAttributeValue(null, "type");
+                    sum = new Checksum(t, r.getElementText());
+                    depth--;
+                }
+                case "size" -> size = parseLong(r.getAttributeValue(null, "package"));
+                case "location" -> {
+                    location = r.getAttributeValue(null, "href");
+                    base = r.getAttributeValue("http://www.w3.org/XML/1998/namespace", "base");
+                }
+                case "provides", "requires", "conflicts", "obsoletes", "recommends" -> section = r.getLocalName();
+                case "entry" -> {
+                    if (section != null) entry(r, section, provides, requires, conflicts, obsoletes, weak);
+                }
+                case "file" -> {
+                    files.add(strings.get(r.getElementText()));
+                    depth--;
+                }
+                case "summary", "description" -> {
+                    skip(r);
+                    depth--;
+                }
+                default -> { }
+            }
+        }
+        if (name == null || arch == null || location == null || sum == null)
+            throw new MetadataException(where + ": a package record lacks name, arch, location or checksum"
+                    + (name == null ? "" : " (" + name + ")"));
+        if (!Paths.safeRelative(location))
+            throw new MetadataException(where + ": package " + name + " has unsafe location '" + location
+                    + "'; refusing this repo's metadata");
+        if (base != null && !base.isEmpty())
+            throw new MetadataException(where + ": package " + name + " points to another server (xml:base '"
+                    + base + "'); only packages below the repo's own base URL are mirrored");
+        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, files,
+                location, size, sum, repo, null);
+    }
+
+    private void entry(XMLStreamReader r, String section, List<Dep> provides, List<Req> requires,
+                       List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak) {
+        String n = strings.get(r.getAttributeValue(null, "name"));
+        Op op = RpmDeps.op(r.getAttributeValue(null, "flags"));
+        Evr e = op == Op.ANY ? Evr.NONE : evr(r);
+        switch (section) {
+            case "provides" -> provides.add(strings.get(Dep.of(n, op, e)));
+            case "requires" -> {
+                // rpmlib(...) features are met by rpm itself, not by a package.
+                if (!n.startsWith("rpmlib(")) requires.add(strings.get(RpmDeps.requirement(n, op, e)));
+            }
+            case "recommends" -> weak.add(strings.get(RpmDeps.requirement(n, op, e)));
+            case "conflicts" -> {
+                if (!n.startsWith("(")) conflicts.add(strings.get(Dep.of(n, op, e)));
+            }
+            case "obsoletes" -> {
+                if (!n.startsWith("(")) obsoletes.add(strings.get(Dep.of(n, op, e)));
+            }
+            default -> { }
+        }
+    }
+
+    private Evr evr(XMLStreamReader r) {
+        String epoch = r.getAttributeValue(null, "epoch");
+        String ver = r.getAttributeValue(null, "ver");
+        String rel = r.getAttributeValue(null, "rel");
+        int ep = epoch == null || epoch.isEmpty() ? 0 : Integer.parseInt(epoch);
+        return strings.get(new Evr(ep, strings.get(ver), strings.get(rel)));
+    }
+
+    private static long parseLong(String s) {
+        return s == null || s.isEmpty() ? 0 : Long.parseLong(s.trim());
+    }
+
+    private static void skip(XMLStreamReader r) throws XMLStreamException {
+        int depth = 1;
+        while (depth > 0) {
+            int ev = r.next();
+            if (ev == XMLStreamConstants.START_ELEMENT) depth++;
+            else if (ev == XMLStreamConstants.END_ELEMENT) depth--;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.pigsty.offline.rpm;
+
+import com.ctc.wstx.stax.WstxInputFactory;
+import com.ctc.wstx.stax.WstxOutputFactory;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.InputStream;
+import java.util.HashMap;
+
+/** Woodstox factories set up for untrusted metadata: no DTDs, no external entities. */
+final class Xml {
+    private static final XMLInputFactory IN = inputFactory();
+    static final XMLOutputFactory OUT = new WstxOutputFactory();
+
+    private Xml() {}
+
+    private static XMLInputFactory inputFactory() {
+        XMLInputFactory f = new WstxInputFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        return f;
+    }
+
+    static XMLStreamReader reader(InputStream in) throws XMLStreamException {
+        return IN.createXMLStreamReader(in);
+    }
+
+    /**
+     * Reuses one instance per distinct value (strings, dependencies): metadata repeats names, arches,
+     * versions and whole requirements a lot, and a full EL universe must fit a small heap.
+     */
+    static final class Interner {
+        private final HashMap<Object, Object> seen = new HashMap<>();
+
+        @SuppressWarnings("unchecked")
+        <T> T get(T s) {
+            if (s == null) return null;
+            Object prev = seen.putIfAbsent(s, s);
+            return prev == null ? s : (T) prev;
+        }
+    }
+}
