@@ -37,6 +37,12 @@ public interface Format {
     /** Reads a package file obtained elsewhere (an URL package) into the model. */
     Package inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException;
 
+    /**
+     * The newest timestamp in the upstream metadata read (seconds): the bundle's fixed mtime when
+     * SOURCE_DATE_EPOCH is not set, so the same metadata gives the same bytes. 0 when unknown.
+     */
+    long metadataTime();
+
     /** Writes the repo index for {@code shipped}, all placed flat in {@code dir}. */
     void writeIndex(Path dir, List<Shipped> shipped, long timestamp, MetaSource meta) throws IOException;
 }

@@ -61,6 +61,14 @@ public final class Universe {
         return new Universe(rules, targetArch, kept);
     }
 
+    /** This universe plus packages from elsewhere (URL packages), re-indexed. */
+    public Universe with(List<Package> extra) {
+        if (extra.isEmpty()) return this;
+        List<Package> all = new ArrayList<>(packages);
+        all.addAll(extra);
+        return of(rules, targetArch, all);
+    }
+
     public Rules rules() {
         return rules;
     }

@@ -87,6 +87,14 @@ public final class RpmFormat implements Format {
     }
 
     @Override
+    public long metadataTime() {
+        long t = 0;
+        for (Repomd md : indexes.values())
+            for (Repomd.Entry e : md.data().values()) t = Math.max(t, e.timestamp());
+        return t;
+    }
+
+    @Override
     public Universe addFiles(Universe u, Collection<String> paths, MetaSource meta) throws IOException {
         if (paths.isEmpty()) return u;
         Set<String> wanted = new HashSet<>(paths);

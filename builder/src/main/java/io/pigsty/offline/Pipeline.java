@@ -1,0 +1,277 @@
+package io.pigsty.offline;
+
+import io.pigsty.offline.config.Config;
+import io.pigsty.offline.config.ConfigException;
+import io.pigsty.offline.config.ConfigLoader;
+import io.pigsty.offline.fetch.Cache;
+import io.pigsty.offline.fetch.Fetcher;
+import io.pigsty.offline.fetch.Progress;
+import io.pigsty.offline.pack.Tarball;
+import io.pigsty.offline.pkg.Checksum;
+import io.pigsty.offline.pkg.Format;
+import io.pigsty.offline.pkg.Package;
+import io.pigsty.offline.pkg.Repo;
+import io.pigsty.offline.pkg.Resolution;
+import io.pigsty.offline.pkg.Resolver;
+import io.pigsty.offline.pkg.Spec;
+import io.pigsty.offline.pkg.Universe;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.Planner;
+import io.pigsty.offline.plan.PlannedRepo;
+import io.pigsty.offline.plan.UrlPackage;
+import io.pigsty.offline.repo.Manifest;
+import io.pigsty.offline.repo.RepoTree;
+import io.pigsty.offline.rpm.RpmFormat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The build, stage by stage: config → plan → metadata → resolve → fetch → repo tree → tarball.
+ * Commands call {@link #resolve} (plan) or {@link #offline} (the whole job); each stage's errors
+ * arrive as {@link BuildException}s with the exit code the CLI returns.
+ */
+public final class Pipeline {
+
+    /** Options shared by every command that resolves. */
+    public record Options(ConfigLoader.Request request, Path cache, Fetcher.Settings fetch, boolean weakDeps,
+                          boolean skipMissing) {}
+
+    /** Where the tree and the tarball go, and how it is packed. */
+    public record Output(Path repoDir, Path distDir, Tarball.Compression compression, int level, int threads) {}
+
+    /** A resolved build: the plan, the universe it was resolved in, and the result. */
+    public record Resolved(BuildPlan plan, Format format, Resolution resolution, List<Package> urlPackages,
+                           Map<Package, Path> urlFiles, List<String> warnings) {}
+
+    /** What {@link #offline} produced. */
+    public record Built(Resolved resolved, Path repoDir, Tarball.Result tarball, long bytes) {}
+
+    private final Log log;
+    private final PrintStream progressOut;
+    private final boolean terminal;
+
+    public Pipeline(Log log, PrintStream progressOut, boolean terminal) {
+        this.log = log;
+        this.progressOut = progressOut;
+        this.terminal = terminal;
+    }
+
+    public Resolved resolve(Options o, Fetcher fetcher) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        Log collecting = collect(warnings);
+        Config config = ConfigLoader.load(o.request(), collecting);
+        BuildPlan plan = Planner.plan(config);
+        log.info("target " + plan.target().label() + ", " + plan.repos().size() + " repos, " + plan.specs().size()
+                + " package specs");
+        Format format = formatFor(plan);
+        List<Format.Source> sources = new ArrayList<>();
+        for (PlannedRepo r : plan.repos())
+            sources.add(new Format.Source(new Repo(r.name(), r.priority(), r.urls()), r.excludes(), r.moduleHotfixes()));
+        Universe universe = format.load(sources, plan.target().nativeArch(), fetcher, collecting);
+        log.info("metadata: " + universe.packages().size() + " packages available");
+
+        // URL packages join the universe (best priority), so their own dependencies get resolved too.
+        Map<Package, Path> urlFiles = new LinkedHashMap<>();
+        List<Spec> specs = new ArrayList<>(plan.specs());
+        if (!plan.urlPackages().isEmpty()) {
+            Repo urlRepo = new Repo("url", 0, List.of("file:///"));
+            for (UrlPackage u : plan.urlPackages()) {
+                Path file = fetcher.fetchUnknown("url package " + u.name() + " (" + u.where() + ")", u.url());
+                String sha = sha256(file);
+                if (u.sha256() != null && !u.sha256().equals(sha))
+                    throw new BuildException(BuildException.NETWORK, u.where() + ": " + u.url() + " has sha256 " + sha
+                            + ", but the inventory expects " + u.sha256());
+                Package p = format.inspect(file, u.name(), Checksum.sha256(sha), urlRepo);
+                urlFiles.put(p, file);
+                specs.add(new Spec(p.name(), u.where() + " (repo_url_packages)"));
+            }
+            universe = universe.with(new ArrayList<>(urlFiles.keySet()));
+        }
+
+        Resolver.Options ro = new Resolver.Options(o.weakDeps());
+        Resolution res = Resolver.resolve(universe, specs, ro);
+        if (needsFileLists(res)) {
+            List<String> paths = universe.unprovidedFileRequirements();
+            log.info("file requirements not in primary metadata: reading file lists for " + paths.size() + " paths");
+            universe = format.addFiles(universe, paths, fetcher);
+            res = Resolver.resolve(universe, specs, ro);
+        }
+        checkAliases(plan, res, universe);
+        List<Resolution.Problem> hard = res.hardProblems();
+        for (Resolution.Problem p : res.problems())
+            if (p.weak()) warnings.add("weak dependency skipped: " + p.describe());
+        if (!hard.isEmpty()) {
+            StringBuilder b = new StringBuilder(hard.size() + " unresolvable:\n");
+            for (Resolution.Problem p : hard)
+                b.append("  ").append(p.describe()).append(p.spec() == null ? "" : "   [" + p.spec().origin() + "]").append('\n');
+            if (!o.skipMissing())
+                throw new BuildException(BuildException.UNRESOLVABLE, b + "fix the package lists or repos, or pass --skip-missing to build without them");
+            log.warn(b.toString().trim());
+            for (Resolution.Problem p : hard) warnings.add("missing: " + p.describe());
+        }
+        return new Resolved(plan, format, res, new ArrayList<>(urlFiles.keySet()), urlFiles, warnings);
+    }
+
+    public Built offline(Options o, Output out) throws IOException {
+        try (Fetcher fetcher = new Fetcher(new Cache(o.cache()), o.fetch(), log)) {
+            Resolved r = resolve(o, fetcher);
+            List<Package> pkgs = r.resolution().packages();
+            List<Fetcher.Job> jobs = new ArrayList<>();
+            List<Package> fromRepos = new ArrayList<>();
+            long total = 0;
+            for (Package p : pkgs) {
+                if (r.urlFiles().containsKey(p)) continue;
+                fromRepos.add(p);
+                List<String> urls = new ArrayList<>();
+                for (String base : p.repo().baseUrls()) urls.add(Fetcher.join(base, p.location()));
+                jobs.add(new Fetcher.Job(p.repo().name() + ": " + p.fileName(), urls, p.checksum(), p.size()));
+                total += p.size();
+            }
+            List<Path> files;
+            try (Progress progress = new Progress("download", jobs.size(), total, progressOut, terminal, 10)) {
+                files = fetcher.fetchAll(jobs, progress);
+            }
+            List<RepoTree.Item> items = new ArrayList<>();
+            Map<Package, String> sha = new LinkedHashMap<>();
+            for (int i = 0; i < fromRepos.size(); i++) {
+                Package p = fromRepos.get(i);
+                String s = p.checksum().isSha256() ? p.checksum().hex() : sha256(files.get(i));
+                sha.put(p, s);
+                items.add(new RepoTree.Item(new Format.Shipped(p, p.fileName(), s, Files.size(files.get(i))), files.get(i)));
+            }
+            for (Map.Entry<Package, Path> e : r.urlFiles().entrySet()) {
+                if (!pkgs.contains(e.getKey())) continue;
+                Package p = e.getKey();
+                sha.put(p, p.checksum().hex());
+                items.add(new RepoTree.Item(new Format.Shipped(p, p.fileName(), p.checksum().hex(), Files.size(e.getValue())),
+                        e.getValue()));
+            }
+            long mtime = timestamp(r.format());
+            String manifest = Manifest.manifest(r.plan(), r.resolution(), sha, r.warnings());
+            RepoTree.publish(out.repoDir(), items, r.format(), mtime, manifest, fetcher, log);
+            log.info("repo: " + items.size() + " packages in " + out.repoDir());
+            long bytes = 0;
+            for (RepoTree.Item it : items) bytes += it.shipped().size();
+            Path dist = out.distDir().resolve(r.plan().version());
+            Path tgz = dist.resolve(r.plan().bundleName() + out.compression().suffix);
+            Tarball.Result tar = Tarball.write(out.repoDir(), "pigsty", tgz, out.compression(), out.level(), mtime, out.threads());
+            log.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256() + ")");
+            return new Built(r, out.repoDir(), tar, bytes);
+        }
+    }
+
+    /** SOURCE_DATE_EPOCH when set (reproducible-builds convention), else the newest metadata time. */
+    static long timestamp(Format format) {
+        String env = System.getenv("SOURCE_DATE_EPOCH");
+        if (env != null && !env.isBlank()) {
+            try {
+                return Long.parseLong(env.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("SOURCE_DATE_EPOCH", "must be seconds since 1970, not '" + env + "'");
+            }
+        }
+        return format.metadataTime();
+    }
+
+    private static Format formatFor(BuildPlan plan) {
+        if (plan.target().rpm()) return new RpmFormat();
+        throw new ConfigException(plan.target().os(), "Debian/Ubuntu targets are not built yet");
+    }
+
+    private static boolean needsFileLists(Resolution res) {
+        for (Resolution.Problem p : res.problems()) {
+            String w = p.what();
+            if (w.startsWith("/") || w.contains("(/") || w.contains(" /") || w.contains("'/")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * A word written straight into repo_packages that matches no package and looks like a
+     * package_map alias (same family prefix, or a small typo away) is a config error, not a missing
+     * package: report it with the alias it probably meant.
+     */
+    private static void checkAliases(BuildPlan plan, Resolution res, Universe u) {
+        List<String> errors = new ArrayList<>();
+        for (Resolution.Problem p : res.problems()) {
+            if (p.spec() == null || p.chain().size() != 1 || !plan.topLevelWords().contains(p.spec().text())) continue;
+            String word = p.spec().text();
+            String near = nearestAlias(word, plan);
+            if (near != null)
+                errors.add(p.spec().origin() + ": '" + word + "' is not a package_map alias and no package has that name;"
+                        + " did you mean '" + near + "'?");
+        }
+        if (!errors.isEmpty()) throw new ConfigException("", String.join("\n", errors)
+                + "\n(aliases are the keys of package_map in the recipe or inventory)");
+    }
+
+    static String nearestAlias(String word, BuildPlan plan) {
+        String best = null;
+        int bestDist = Integer.MAX_VALUE;
+        for (String a : plan.aliases()) {
+            int d = distance(word, a);
+            if (d < bestDist || d == bestDist && best != null && a.compareTo(best) < 0) {
+                best = a;
+                bestDist = d;
+            }
+        }
+        if (best == null) return null;
+        int dash = word.indexOf('-');
+        boolean sameFamily = dash > 0 && plan.aliases().stream().anyMatch(a -> a.startsWith(word.substring(0, dash + 1)));
+        return bestDist <= 2 || sameFamily ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private Log collect(List<String> warnings) {
+        return new Log() {
+            @Override
+            public void info(String line) {
+                log.info(line);
+            }
+
+            @Override
+            public synchronized void warn(String line) {
+                warnings.add(line);
+                log.warn(line);
+            }
+        };
+    }
+}

@@ -1,0 +1,99 @@
+package io.pigsty.offline.config;
+
+import io.pigsty.offline.Log;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads a YAML file into {@link Node}s with line numbers. Scalars are typed by SnakeYAML's YAML 1.1
+ * rules, the same PyYAML gives Ansible, so an inventory means the same here as in Pigsty. Merge keys
+ * ({@code <<}) are honoured; duplicate keys are a warning (the last one wins, as in Ansible).
+ */
+public final class YamlFile {
+    private YamlFile() {}
+
+    public static Node load(Path file, String shownAs, Log log) {
+        LoaderOptions opts = new LoaderOptions();
+        opts.setAllowDuplicateKeys(true);
+        opts.setMaxAliasesForCollections(100);
+        opts.setCodePointLimit(64 * 1024 * 1024);
+        Typer typer = new Typer(opts);
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            org.yaml.snakeyaml.nodes.Node root = new Yaml(typer, new org.yaml.snakeyaml.representer.Representer(
+                    new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), opts).compose(r);
+            if (root == null) return new Node(new LinkedHashMap<String, Node>(), shownAs, 1);
+            return convert(root, shownAs, typer, log);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(shownAs, "file not found");
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String where = m == null ? shownAs : shownAs + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+            throw new ConfigException(where, "YAML syntax error: " + e.getProblem()
+                    + (e.getContext() != null ? " (" + e.getContext() + ")" : "")
+                    + "; check indentation, quotes and that flow maps/lists are closed");
+        } catch (YAMLException e) {
+            throw new ConfigException(shownAs, "cannot read YAML: " + e.getMessage());
+        } catch (IOException e) {
+            throw new ConfigException(shownAs, "cannot read file: " + e.getMessage());
+        }
+    }
+
+    private static Node convert(org.yaml.snakeyaml.nodes.Node n, String file, Typer typer, Log log) {
+        int line = n.getStartMark().getLine() + 1;
+        if (n instanceof ScalarNode s) return new Node(typer.scalar(s), file, line);
+        if (n instanceof SequenceNode s) {
+            List<Node> items = new ArrayList<>();
+            for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) items.add(convert(item, file, typer, log));
+            return new Node(items, file, line);
+        }
+        MappingNode m = (MappingNode) n;
+        typer.flatten(m);
+        Map<String, Node> map = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            if (!(t.getKeyNode() instanceof ScalarNode k))
+                throw new ConfigException(file + ":" + (t.getKeyNode().getStartMark().getLine() + 1),
+                        "mapping keys must be plain values");
+            String key = String.valueOf(typer.scalar(k));
+            Node value = convert(t.getValueNode(), file, typer, log);
+            Node prev = map.put(key, value);
+            if (prev != null)
+                log.warn(file + ":" + (k.getStartMark().getLine() + 1) + ": key '" + key
+                        + "' repeats the one at line " + prev.line() + "; the last one wins");
+        }
+        return new Node(map, file, line);
+    }
+
+    /** Exposes SnakeYAML's safe scalar typing and merge-key flattening to the walk above. */
+    private static final class Typer extends SafeConstructor {
+        Typer(LoaderOptions opts) {
+            super(opts);
+        }
+
+        Object scalar(ScalarNode n) {
+            return constructObject(n);
+        }
+
+        void flatten(MappingNode m) {
+            flattenMapping(m);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.pigsty.offline.fetch;
+
+import io.pigsty.offline.pkg.Checksum;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The download cache, shared by every build and target: verified files are stored under their
+ * checksum ({@code blobs/sha256/ab/abcd...}), so a file is fetched once whatever repo or bundle
+ * needs it; index roots (repomd.xml, InRelease) are stored by URL with their validators.
+ */
+public final class Cache {
+    private final Path root;
+
+    public Cache(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        Files.createDirectories(this.root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Where a verified file with this checksum lives (it may not exist yet). */
+    public Path blob(Checksum sum) {
+        String algo = sum.metadataName();
+        return root.resolve("blobs").resolve(algo).resolve(sum.hex().substring(0, 2)).resolve(sum.hex());
+    }
+
+    /** The partial download beside a blob; kept across runs so an interrupted transfer resumes. */
+    public Path partial(Checksum sum) {
+        Path b = blob(sum);
+        return b.resolveSibling(b.getFileName() + ".part");
+    }
+
+    /** The cached copy of an index root fetched from {@code url}, and its validators beside it. */
+    public Path rootFile(String url) {
+        return root.resolve("roots").resolve(sha256(url));
+    }
+
+    public Path rootValidators(String url) {
+        return root.resolve("roots").resolve(sha256(url) + ".validators");
+    }
+
+    /** A scratch file for downloads whose checksum is not known ahead (URL packages). */
+    public Path scratch(String url) throws IOException {
+        Path dir = root.resolve("scratch");
+        Files.createDirectories(dir);
+        return dir.resolve(sha256(url) + ".part");
+    }
+
+    static String sha256(String s) {
+        return HexFormat.of().formatHex(digest("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static MessageDigest digest(String algo) {
+        try {
+            return MessageDigest.getInstance(algo.toUpperCase(Locale.ROOT));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("unsupported digest " + algo, e);
+        }
+    }
+}

@@ -1,0 +1,420 @@
+package io.pigsty.offline.fetch;
+
+import io.pigsty.offline.BuildException;
+import io.pigsty.offline.Log;
+import io.pigsty.offline.pkg.Checksum;
+import io.pigsty.offline.pkg.MetaSource;
+import io.pigsty.offline.pkg.Repo;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Every download of a build: index roots (revalidated), checksummed metadata and packages (from the
+ * cache when present). Each file tries the repo's mirrors in order, retries with backoff on resets,
+ * timeouts, 5xx and 429, resumes partial files with Range, and is verified against its checksum
+ * before it enters the cache. Nothing unverified is ever returned.
+ */
+public final class Fetcher implements MetaSource, AutoCloseable {
+
+    /** Tunables; defaults suit real mirrors, tests shrink the timeouts. */
+    public record Settings(int jobs, int rounds, Duration connectTimeout, Duration readTimeout, Duration backoff) {
+        public static Settings defaults(int jobs) {
+            return new Settings(jobs, 3, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMillis(500));
+        }
+    }
+
+    /** One file to fetch into the cache: where it may be found and what it must hash to. */
+    public record Job(String what, List<String> urls, Checksum checksum, long size) {}
+
+    private final Cache cache;
+    private final Settings settings;
+    private final Log log;
+    private final OkHttpClient http;
+    private final Map<Path, ReentrantLock> inFlight = new ConcurrentHashMap<>();
+    /** The mirror that served a repo's root, tried first for the files that root names. */
+    private final Map<Repo, String> rootMirror = new ConcurrentHashMap<>();
+
+    public Fetcher(Cache cache, Settings settings, Log log) {
+        this.cache = cache;
+        this.settings = settings;
+        this.log = log;
+        this.http = new OkHttpClient.Builder()
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .connectionPool(new ConnectionPool(Math.max(5, settings.jobs()), 5, TimeUnit.MINUTES))
+                .retryOnConnectionFailure(true)
+                .followRedirects(true)
+                .build();
+    }
+
+    public Cache cache() {
+        return cache;
+    }
+
+    // ---- index roots ----------------------------------------------------------------------------
+
+    @Override
+    public Path root(Repo repo, String path) throws IOException {
+        Path p = fetchRoot(repo, path, false);
+        if (p == null) throw new BuildException(BuildException.NETWORK, "repo " + repo.name() + ": " + path
+                + " not found on any mirror (" + String.join(", ", urls(repo, path, null)) + ")");
+        return p;
+    }
+
+    @Override
+    public Path optionalRoot(Repo repo, String path) throws IOException {
+        return fetchRoot(repo, path, true);
+    }
+
+    private Path fetchRoot(Repo repo, String path, boolean optional) throws IOException {
+        List<String> errors = new ArrayList<>();
+        int notFound = 0;
+        List<String> urls = urls(repo, path, null);
+        for (int round = 0; round < settings.rounds(); round++) {
+            if (round > 0) sleep(round);
+            for (int i = 0; i < urls.size(); i++) {
+                String url = urls.get(i);
+                try {
+                    Path got = revalidate(url);
+                    if (got == null) {
+                        notFound++;
+                        continue;
+                    }
+                    rootMirror.put(repo, repo.baseUrls().get(i));
+                    return got;
+                } catch (HttpStatus e) {
+                    errors.add(url + ": " + e.getMessage());
+                    if (!e.retryable()) continue;
+                } catch (IOException e) {
+                    errors.add(url + ": " + describe(e));
+                }
+            }
+            if (notFound == urls.size() && round == 0) {
+                if (optional) return null;
+                break;
+            }
+        }
+        if (optional && errors.isEmpty()) return null;
+        // A flaky network should not stop a build that has fetched this root before.
+        for (String url : urls) {
+            Path cached = cache.rootFile(url);
+            if (Files.exists(cached) && !errors.isEmpty()) {
+                log.warn("repo " + repo.name() + ": cannot refresh " + path + " (" + errors.get(errors.size() - 1)
+                        + "); using the copy cached at " + Files.getLastModifiedTime(cached));
+                return cached;
+            }
+        }
+        if (errors.isEmpty()) return null;
+        throw new BuildException(BuildException.NETWORK, "repo " + repo.name() + ": cannot fetch " + path
+                + "\n  " + String.join("\n  ", dedupe(errors)) + "\n  check the network or the repo's baseurl"
+                + " (override it with --mirror " + repo.name() + "=URL)");
+    }
+
+    /** GET with the cached validators; returns the cached file, refreshed if changed; null on 404. */
+    private Path revalidate(String url) throws IOException {
+        Path file = cache.rootFile(url);
+        Path validators = cache.rootValidators(url);
+        Request.Builder rb = new Request.Builder().url(url);
+        if (Files.exists(file) && Files.exists(validators)) {
+            List<String> v = Files.readAllLines(validators);
+            if (v.size() >= 1 && !v.get(0).isEmpty()) rb.header("If-None-Match", v.get(0));
+            if (v.size() >= 2 && !v.get(1).isEmpty()) rb.header("If-Modified-Since", v.get(1));
+        }
+        try (Response resp = http.newCall(rb.build()).execute()) {
+            if (resp.code() == 304) return file;
+            if (resp.code() == 404 || resp.code() == 410) return null;
+            if (!resp.isSuccessful()) throw new HttpStatus(resp.code());
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+            try (InputStream in = body(resp).byteStream()) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            String etag = resp.header("ETag", ""), lm = resp.header("Last-Modified", "");
+            Files.writeString(validators, etag + "\n" + lm + "\n");
+            return file;
+        }
+    }
+
+    // ---- checksummed files ----------------------------------------------------------------------
+
+    @Override
+    public Path file(Repo repo, String path, Checksum expected) throws IOException {
+        return fetch(new Job("repo " + repo.name() + ": " + path, urls(repo, path, rootMirror.get(repo)), expected, -1),
+                Progress.silent());
+    }
+
+    /** Fetches every job into the cache with {@code settings.jobs()} parallel transfers. */
+    public List<Path> fetchAll(List<Job> jobs, Progress progress) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.jobs()), r -> {
+            Thread t = new Thread(r, "fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Path>> futures = new ArrayList<>();
+            for (Job j : jobs) futures.add(pool.submit(() -> fetch(j, progress)));
+            List<Path> out = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
+            for (Future<Path> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause().getMessage());
+                    out.add(null);
+                }
+            }
+            if (!failures.isEmpty())
+                throw new BuildException(BuildException.NETWORK, failures.size() + " of " + jobs.size()
+                        + " downloads failed:\n" + String.join("\n", failures));
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while downloading");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Fetches one verified file into the cache, or returns the cached one. */
+    public Path fetch(Job job, Progress progress) throws IOException {
+        Path dest = cache.blob(job.checksum());
+        ReentrantLock lock = inFlight.computeIfAbsent(dest, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            if (Files.exists(dest)) {
+                progress.addBytes(Files.size(dest));
+                progress.fileDone();
+                return dest;
+            }
+            Files.createDirectories(dest.getParent());
+            Path part = cache.partial(job.checksum());
+            // Another build on this machine may be fetching the same file: the OS lock keeps us apart.
+            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                if (Files.exists(dest)) {
+                    progress.addBytes(Files.size(dest));
+                    progress.fileDone();
+                    return dest;
+                }
+                download(job, part, dest, progress);
+                progress.fileDone();
+                return dest;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void download(Job job, Path part, Path dest, Progress progress) throws IOException {
+        List<String> errors = new ArrayList<>();
+        for (int round = 0; round < settings.rounds(); round++) {
+            if (round > 0) sleep(round);
+            boolean anyRetryable = false;
+            for (String url : job.urls()) {
+                try {
+                    transfer(url, part, job.checksum(), progress);
+                    Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    return;
+                } catch (HttpStatus e) {
+                    errors.add(url + ": " + e.getMessage());
+                    anyRetryable |= e.retryable();
+                } catch (Corrupt e) {
+                    errors.add(url + ": " + e.getMessage());
+                    anyRetryable = true;
+                } catch (IOException e) {
+                    errors.add(url + ": " + describe(e));
+                    anyRetryable = true;
+                }
+            }
+            if (!anyRetryable) break;
+        }
+        throw new BuildException(BuildException.NETWORK, job.what() + " (" + job.checksum() + "): every mirror failed\n  "
+                + String.join("\n  ", dedupe(errors)));
+    }
+
+    /**
+     * Brings {@code part} to completion from {@code url} (resuming what it holds) and verifies it.
+     * A mismatch deletes the partial file so the next attempt starts clean.
+     */
+    private void transfer(String url, Path part, Checksum sum, Progress progress) throws IOException {
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        Request.Builder rb = new Request.Builder().url(url);
+        if (have > 0) rb.header("Range", "bytes=" + have + "-");
+        MessageDigest md = Cache.digest(sum.algo());
+        try (Response resp = http.newCall(rb.build()).execute()) {
+            boolean append;
+            if (resp.code() == 206 && have > 0 && rangeStartsAt(resp.header("Content-Range"), have)) {
+                append = true;
+            } else if (resp.code() == 416 && have > 0) {
+                append = true; // we may already hold the whole file: verify below
+            } else if (resp.code() == 200) {
+                append = false;
+            } else {
+                throw new HttpStatus(resp.code());
+            }
+            if (append) {
+                try (InputStream old = Files.newInputStream(part)) {
+                    digestInto(old, md);
+                }
+            }
+            if (resp.code() != 416) {
+                try (InputStream in = body(resp).byteStream();
+                     OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                             append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                    byte[] buf = new byte[1 << 16];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                        md.update(buf, 0, n);
+                        progress.addBytes(n);
+                    }
+                }
+            }
+        }
+        String got = HexFormat.of().formatHex(md.digest());
+        if (!got.equals(sum.hex())) {
+            Files.deleteIfExists(part);
+            throw new Corrupt("checksum mismatch: expected " + sum + ", got " + sum.metadataName() + ":" + got);
+        }
+    }
+
+    /** Downloads a file whose checksum is not known ahead, stores it in the cache by its sha256. */
+    public Path fetchUnknown(String what, String url) throws IOException {
+        Path scratch = cache.scratch(url);
+        List<String> errors = new ArrayList<>();
+        for (int round = 0; round < settings.rounds(); round++) {
+            if (round > 0) sleep(round);
+            try (Response resp = http.newCall(new Request.Builder().url(url).build()).execute()) {
+                if (!resp.isSuccessful()) throw new HttpStatus(resp.code());
+                MessageDigest md = Cache.digest("SHA-256");
+                try (InputStream in = body(resp).byteStream(); OutputStream out = Files.newOutputStream(scratch)) {
+                    byte[] buf = new byte[1 << 16];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                        md.update(buf, 0, n);
+                    }
+                }
+                Path dest = cache.blob(Checksum.sha256(HexFormat.of().formatHex(md.digest())));
+                Files.createDirectories(dest.getParent());
+                Files.move(scratch, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return dest;
+            } catch (HttpStatus e) {
+                errors.add(url + ": " + e.getMessage());
+                if (!e.retryable()) break;
+            } catch (IOException e) {
+                errors.add(url + ": " + describe(e));
+            }
+        }
+        Files.deleteIfExists(scratch);
+        throw new BuildException(BuildException.NETWORK, what + ": cannot download\n  " + String.join("\n  ", dedupe(errors)));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** The URLs of {@code path} on each of the repo's mirrors, {@code first} (if any) first. */
+    static List<String> urls(Repo repo, String path, String first) {
+        List<String> out = new ArrayList<>();
+        if (first != null) out.add(join(first, path));
+        for (String base : repo.baseUrls()) {
+            String u = join(base, path);
+            if (!out.contains(u)) out.add(u);
+        }
+        return out;
+    }
+
+    public static String join(String base, String path) {
+        return base.endsWith("/") ? base + path : base + "/" + path;
+    }
+
+    private static boolean rangeStartsAt(String contentRange, long at) {
+        return contentRange != null && contentRange.startsWith("bytes " + at + "-");
+    }
+
+    private static void digestInto(InputStream in, MessageDigest md) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+    }
+
+    private static ResponseBody body(Response resp) throws IOException {
+        ResponseBody b = resp.body();
+        if (b == null) throw new IOException("empty response");
+        return b;
+    }
+
+    private void sleep(int round) throws InterruptedIOException {
+        long ms = settings.backoff().toMillis() << Math.min(round - 1, 6);
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        String kind = e.getClass().getSimpleName();
+        return m == null ? kind : kind + ": " + m;
+    }
+
+    private static List<String> dedupe(List<String> errors) {
+        return errors.stream().distinct().toList();
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    /** An HTTP status that is not success; 5xx, 408 and 429 are worth retrying. */
+    private static final class HttpStatus extends IOException {
+        private final int code;
+
+        HttpStatus(int code) {
+            super("HTTP " + code);
+            this.code = code;
+        }
+
+        boolean retryable() {
+            return code >= 500 || code == 408 || code == 429;
+        }
+    }
+
+    /** Content that did not hash to what the metadata promised. */
+    private static final class Corrupt extends IOException {
+        Corrupt(String message) {
+            super(message);
+        }
+    }
+}

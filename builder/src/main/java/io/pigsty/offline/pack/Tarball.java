@@ -1,0 +1,154 @@
+package io.pigsty.offline.pack;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Packs a repo tree into the offline tarball, reproducibly: entries sorted by path, one top
+ * directory, fixed mtime, uid/gid 0 (root), fixed modes, POSIX headers for long names. Written to a
+ * temporary file and renamed into place with its {@code .sha256} beside it.
+ */
+public final class Tarball {
+    public enum Compression {
+        GZIP(".tgz", 6), ZSTD(".tar.zst", 3), NONE(".tar", 0);
+
+        public final String suffix;
+        public final int defaultLevel;
+
+        Compression(String suffix, int defaultLevel) {
+            this.suffix = suffix;
+            this.defaultLevel = defaultLevel;
+        }
+
+        public static Compression parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown compression '" + s + "'; use gzip, zstd or none");
+            }
+        }
+    }
+
+    /** The written archive and its sha256. */
+    public record Result(Path file, String sha256, long size) {}
+
+    private Tarball() {}
+
+    /**
+     * @param tree   the directory whose contents go under {@code top/} in the archive
+     * @param mtime  seconds since the epoch for every entry
+     */
+    public static Result write(Path tree, String top, Path out, Compression compression, int level, long mtime,
+                               int threads) throws IOException {
+        Files.createDirectories(out.getParent());
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        MessageDigest sha = sha256();
+        try {
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                 DigestOutputStream digest = new DigestOutputStream(file, sha);
+                 OutputStream packed = compressor(digest, compression, level, threads);
+                 TarArchiveOutputStream tar = new TarArchiveOutputStream(packed, 1 << 16)) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                tar.setAddPaxHeadersForNonAsciiNames(true);
+                for (Path p : entries(tree)) {
+                    String rel = tree.relativize(p).toString().replace('\\', '/');
+                    boolean dir = Files.isDirectory(p);
+                    String name = rel.isEmpty() ? top + "/" : top + "/" + rel + (dir ? "/" : "");
+                    TarArchiveEntry e = new TarArchiveEntry(name);
+                    e.setModTime(mtime * 1000);
+                    e.setIds(0, 0);
+                    e.setUserName("root");
+                    e.setGroupName("root");
+                    if (dir) {
+                        e.setMode(040755);
+                        tar.putArchiveEntry(e);
+                    } else {
+                        e.setMode(0100644);
+                        e.setSize(Files.size(p));
+                        tar.putArchiveEntry(e);
+                        try (InputStream in = Files.newInputStream(p)) {
+                            in.transferTo(tar);
+                        }
+                    }
+                    tar.closeArchiveEntry();
+                }
+                tar.finish();
+            }
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        String hex = HexFormat.of().formatHex(sha.digest());
+        Path sumFile = out.resolveSibling(out.getFileName() + ".sha256");
+        Path sumTmp = sumFile.resolveSibling("." + sumFile.getFileName() + ".tmp");
+        Files.writeString(sumTmp, hex + "  " + out.getFileName() + "\n");
+        Files.move(sumTmp, sumFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Result(out, hex, Files.size(out));
+    }
+
+    /** Every directory and regular file under {@code tree}, sorted by relative path; links are refused. */
+    private static List<Path> entries(Path tree) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(tree)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isSymbolicLink(p))
+                    throw new IOException(p + " is a symbolic link; the repo tree holds only files and directories");
+                out.add(p);
+            }
+        }
+        out.sort((a, b) -> tree.relativize(a).toString().compareTo(tree.relativize(b).toString()));
+        return out;
+    }
+
+    private static OutputStream compressor(OutputStream out, Compression c, int level, int threads) throws IOException {
+        return switch (c) {
+            case GZIP -> new ParallelGzip(out, level, threads);
+            case ZSTD -> {
+                ZstdOutputStream z = new ZstdOutputStream(out, level);
+                z.setChecksum(true);
+                // Multi-threaded zstd output is the same for any worker count >= 1.
+                z.setWorkers(Math.max(1, threads));
+                yield z;
+            }
+            case NONE -> new Plain(out);
+        };
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Pass-through for the uncompressed case, with a bulk write (FilterOutputStream writes byte by byte). */
+    private static final class Plain extends java.io.FilterOutputStream {
+        Plain(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.pigsty.offline.plan;
+
+import io.pigsty.offline.config.Config;
+import io.pigsty.offline.config.ConfigException;
+import io.pigsty.offline.config.Node;
+import io.pigsty.offline.pkg.Repo;
+import io.pigsty.offline.pkg.Spec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns merged config into a {@link BuildPlan} with Pigsty's rules: repo selection by module,
+ * release and arch; baseurl by region (else default), {@code --mirror} overrides; variable expansion;
+ * package groups split on commas and spaces with {@code package_map} aliases expanded.
+ */
+public final class Planner {
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+
+    private Planner() {}
+
+    public static BuildPlan plan(Config c) {
+        Config.Recipe r = c.recipe();
+        Target target = new Target(r.os(), r.family(), r.major(), r.codename(), c.arch());
+        String version = c.text("version", null);
+        if (version == null) throw new ConfigException(r.file().getFileName().toString(), "no 'version' var: set it in the recipe, the inventory or with -e version=v4.x");
+        if (!version.matches("[A-Za-z0-9._+~-]+"))
+            throw new ConfigException(c.var("version").where(), "version '" + version + "' cannot be part of a file name");
+        Map<String, String> urlVars = urlVars(c, target);
+        List<PlannedRepo> repos = repos(c, target, urlVars);
+        Map<String, String> pkgVars = Map.of("v", c.text("pg_version", ""), "pg_version", c.text("pg_version", ""));
+        Set<String> topLevel = new LinkedHashSet<>();
+        List<Spec> specs = specs(c, pkgVars, topLevel);
+        return new BuildPlan(target, version, repos, specs, urlPackages(c), c.packageMap().keySet(), topLevel);
+    }
+
+    /** Values usable in baseurls: the family's own ($releasever, $basearch / codename) and Pigsty vars. */
+    private static Map<String, String> urlVars(Config c, Target t) {
+        Map<String, String> v = new HashMap<>();
+        for (Map.Entry<String, Node> e : c.vars().entrySet())
+            if (!e.getValue().isMap() && !e.getValue().isList() && !e.getValue().isNull()) v.put(e.getKey(), e.getValue().text());
+        if (t.rpm()) {
+            v.put("releasever", String.valueOf(t.major()));
+            v.put("basearch", t.arch());
+        } else {
+            v.put("distro_codename", t.codename());
+            v.put("distro_name", c.recipe().distroName());
+        }
+        return v;
+    }
+
+    private static List<PlannedRepo> repos(Config c, Target t, Map<String, String> vars) {
+        Set<String> modules = new LinkedHashSet<>();
+        Node rm = c.var("repo_modules");
+        modules.addAll(rm == null ? List.of("infra", "node", "pgsql") : rm.words());
+        modules.add("infra"); // Pigsty always includes the infra module
+        String region = c.text("region", "default");
+        List<PlannedRepo> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Config.Upstream u : c.upstream()) {
+            if (!modules.contains(u.module())) continue;
+            if (!u.releases().isEmpty() && !u.releases().contains(t.major())) continue;
+            if (!u.arch().isEmpty() && !u.arch().contains(t.arch())) continue;
+            String where = u.node().where();
+            if (!names.add(u.name())) throw new ConfigException(where, "repo '" + u.name() + "' is defined twice for this target");
+            List<String> urls;
+            String override = c.mirrors().get(u.name());
+            if (override != null) {
+                urls = List.of(override.trim().split("\\s+"));
+            } else {
+                Node chosen = u.baseurl().get(region);
+                if (chosen == null || chosen.isNull() || chosen.text().isBlank()) chosen = u.baseurl().get("default");
+                if (chosen == null || chosen.isNull() || chosen.text().isBlank())
+                    throw new ConfigException(where, "repo '" + u.name() + "' has no baseurl for region '" + region
+                            + "' and no default; add baseurl.default or pass --mirror " + u.name() + "=URL");
+                urls = new ArrayList<>();
+                for (String s : chosen.text().trim().split("\\s+")) urls.add(expand(s, vars, chosen.where()));
+                where = chosen.where();
+            }
+            for (String url : urls)
+                if (!url.startsWith("http://") && !url.startsWith("https://"))
+                    throw new ConfigException(where, "repo '" + u.name() + "': baseurl '" + url
+                            + "' is not an http(s) URL; serve local mirrors over HTTP (e.g. python3 -m http.server)");
+            Node pr = u.meta().get("priority");
+            int priority = pr == null || pr.isNull() ? Repo.DEFAULT_PRIORITY : pr.integer();
+            Node ex = u.meta().get("excludepkgs");
+            if (ex == null) ex = u.meta().get("exclude");
+            Node hot = u.meta().get("module_hotfixes");
+            out.add(new PlannedRepo(u.name(), u.description(), u.module(), urls, priority,
+                    ex == null ? List.of() : ex.words(), hot != null && hot.bool(), u.node().where()));
+        }
+        for (String m : c.mirrors().keySet())
+            if (!names.contains(m))
+                throw new ConfigException("--mirror " + m, "no selected repo is named '" + m + "'; selected: "
+                        + String.join(", ", new TreeSet<>(names)));
+        if (out.isEmpty())
+            throw new ConfigException("repo_modules", "no upstream repo matches modules " + modules + " for "
+                    + t.os() + " " + t.arch() + "; check repo_modules and the repo-spec's releases/arch");
+        return out;
+    }
+
+    /** Expands {@code $name} and {@code ${name}}; an unknown variable is an error at {@code where}. */
+    public static String expand(String s, Map<String, String> vars, String where) {
+        Matcher m = VAR.matcher(s);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(2);
+            String value = vars.get(name);
+            if (value == null || value.isEmpty())
+                throw new ConfigException(where, "'" + s + "' uses $" + name + ", which is not set; set it in the inventory or with -e "
+                        + name + "=VALUE");
+            m.appendReplacement(b, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    private static List<Spec> specs(Config c, Map<String, String> pkgVars, Set<String> topLevel) {
+        Map<String, Spec> specs = new LinkedHashMap<>();
+        for (String key : List.of("repo_packages", "repo_extra_packages")) {
+            Node list = c.var(key);
+            if (list == null || list.isNull()) continue;
+            for (Node group : list.isList() ? list.list() : List.of(list)) {
+                for (String word : group.words()) {
+                    Node alias = c.packageMap().get(word);
+                    if (alias == null) {
+                        String text = expand(word, pkgVars, group.where());
+                        topLevel.add(text);
+                        specs.putIfAbsent(text, new Spec(text, group.where() + " (" + key + ")"));
+                        continue;
+                    }
+                    for (String w : alias.words()) {
+                        String text = expand(w, pkgVars, alias.where());
+                        specs.putIfAbsent(text, new Spec(text, alias.where() + " (alias " + word + " in " + key
+                                + " at " + group.where() + ")"));
+                    }
+                }
+            }
+        }
+        if (specs.isEmpty()) throw new ConfigException("repo_packages", "nothing to download: repo_packages and repo_extra_packages are empty");
+        return new ArrayList<>(specs.values());
+    }
+
+    private static List<UrlPackage> urlPackages(Config c) {
+        Node list = c.var("repo_url_packages");
+        List<UrlPackage> out = new ArrayList<>();
+        if (list == null || list.isNull()) return out;
+        for (Node n : list.list()) {
+            String url, name, sha = null;
+            if (n.isMap()) {
+                Node u = n.get("url");
+                if (u == null) throw new ConfigException(n.where(), "a repo_url_packages entry needs a url");
+                url = u.text().trim();
+                Node nm = n.get("name");
+                name = nm == null ? url.substring(url.lastIndexOf('/') + 1) : nm.text().trim();
+                Node s = n.get("sha256");
+                if (s != null && !s.isNull()) sha = s.text().trim().toLowerCase();
+            } else {
+                url = n.text().trim();
+                name = url.substring(url.lastIndexOf('/') + 1);
+            }
+            if (!url.startsWith("http://") && !url.startsWith("https://"))
+                throw new ConfigException(n.where(), "'" + url + "' is not an http(s) URL");
+            if (!io.pigsty.offline.pkg.Paths.safeFileName(name))
+                throw new ConfigException(n.where(), "'" + name + "' is not a plain file name");
+            if (sha != null && !sha.matches("[0-9a-f]{64}"))
+                throw new ConfigException(n.where(), "sha256 must be 64 hex digits");
+            out.add(new UrlPackage(name, url, sha, n.where()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,100 @@
+package io.pigsty.offline.repo;
+
+import io.pigsty.offline.Json;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.PlannedRepo;
+import io.pigsty.offline.plan.Target;
+import io.pigsty.offline.pkg.Package;
+import io.pigsty.offline.pkg.Resolution;
+import io.pigsty.offline.pkg.Spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lock ({@code plan --json}) and the bundle's {@code manifest.json}: what was built from what.
+ * Both list the target, the repos with their URLs, every package with its exact version, origin and
+ * checksum, and what could not be resolved. The manifest adds file names and warnings.
+ */
+public final class Manifest {
+    private Manifest() {}
+
+    /** The lock: enough to reproduce the same selection, or to audit it. */
+    public static String lock(BuildPlan plan, Resolution res, List<String> warnings) {
+        return Json.write(body(plan, res, null, warnings));
+    }
+
+    /**
+     * The manifest of a built tree; {@code sha256ByPackage} gives each shipped package's verified
+     * sha256 (also for packages whose upstream checksum is of another kind).
+     */
+    public static String manifest(BuildPlan plan, Resolution res, Map<Package, String> sha256ByPackage,
+                                  List<String> warnings) {
+        return Json.write(body(plan, res, sha256ByPackage, warnings));
+    }
+
+    private static Map<String, Object> body(BuildPlan plan, Resolution res, Map<Package, String> sha256, List<String> warnings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", 1);
+        m.put("name", plan.bundleName());
+        m.put("version", plan.version());
+        Target t = plan.target();
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("os", t.os());
+        target.put("family", t.family());
+        target.put("major", t.major());
+        target.put("codename", t.codename());
+        target.put("arch", t.arch());
+        m.put("target", target);
+        List<Object> repos = new ArrayList<>();
+        for (PlannedRepo r : plan.repos()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", r.name());
+            e.put("module", r.module());
+            e.put("urls", r.urls());
+            e.put("priority", r.priority());
+            e.put("excludes", r.excludes());
+            e.put("module_hotfixes", r.moduleHotfixes());
+            repos.add(e);
+        }
+        m.put("repos", repos);
+        List<Object> requested = new ArrayList<>();
+        for (Spec s : plan.specs()) requested.add(s.text());
+        m.put("requested", requested);
+        List<Object> pkgs = new ArrayList<>();
+        for (Resolution.Pick pick : res.picks()) {
+            Package p = pick.pkg();
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", p.name());
+            e.put("epoch", p.evr().epoch());
+            e.put("version", p.evr().version());
+            e.put("release", p.evr().release());
+            e.put("arch", p.arch());
+            e.put("repo", p.repo().name());
+            e.put("location", p.location());
+            if (sha256 != null) e.put("file", p.fileName());
+            String sum = sha256 != null ? sha256.get(p) : p.checksum().isSha256() ? p.checksum().hex() : null;
+            e.put("sha256", sum);
+            if (!p.checksum().isSha256()) e.put("checksum", p.checksum().toString());
+            e.put("size", p.size());
+            e.put("reason", pick.reason());
+            pkgs.add(e);
+        }
+        m.put("packages", pkgs);
+        List<Object> missing = new ArrayList<>();
+        for (Resolution.Problem p : res.problems()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("spec", p.spec() == null ? null : p.spec().text());
+            e.put("origin", p.spec() == null ? null : p.spec().origin());
+            e.put("chain", p.chain());
+            e.put("problem", p.what());
+            e.put("weak", p.weak());
+            missing.add(e);
+        }
+        m.put("missing", missing);
+        m.put("warnings", warnings);
+        return m;
+    }
+}

@@ -1,0 +1,127 @@
+package io.pigsty.offline.repo;
+
+import io.pigsty.offline.BuildException;
+import io.pigsty.offline.Log;
+import io.pigsty.offline.pkg.Format;
+import io.pigsty.offline.pkg.MetaSource;
+import io.pigsty.offline.pkg.Paths;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Lays out the local repo: packages flat in a staging directory beside the destination, then the
+ * index, then {@code manifest.json}, then {@code repo_complete} (one sha256sum line per package),
+ * and only then an atomic rename onto the destination. A failed or killed build leaves the
+ * destination as it was; its staging directory is swept by the next run.
+ */
+public final class RepoTree {
+    /** A verified package file in the cache and how it is shipped. */
+    public record Item(Format.Shipped shipped, Path source) {}
+
+    public static final String COMPLETE = "repo_complete";
+    public static final String MANIFEST = "manifest.json";
+
+    private RepoTree() {}
+
+    public static void publish(Path dest, List<Item> items, Format format, long timestamp, String manifestJson,
+                               MetaSource meta, Log log) throws IOException {
+        Path parent = dest.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        String base = dest.getFileName().toString();
+        sweep(parent, base, log);
+        Path staging = parent.resolve("." + base + ".staging-" + ProcessHandle.current().pid());
+        Files.createDirectories(staging);
+        boolean done = false;
+        try {
+            Map<String, Item> byName = new HashMap<>();
+            for (Item it : items) {
+                String name = it.shipped().fileName();
+                if (!Paths.safeFileName(name) || name.equals(COMPLETE) || name.equals(MANIFEST) || name.equals("repodata"))
+                    throw new BuildException(BuildException.FAILED, "refusing package file name '" + name + "'");
+                Item prev = byName.putIfAbsent(name, it);
+                if (prev != null) {
+                    if (prev.shipped().sha256().equals(it.shipped().sha256())) continue;
+                    throw new BuildException(BuildException.FAILED, "two different packages would both be written as "
+                            + name + ": " + prev.shipped().pkg().nevra() + " from " + prev.shipped().pkg().repo().name()
+                            + " and " + it.shipped().pkg().nevra() + " from " + it.shipped().pkg().repo().name());
+                }
+                place(it.source(), staging.resolve(name));
+            }
+            List<Format.Shipped> shipped = byName.values().stream().map(Item::shipped)
+                    .sorted(Comparator.comparing(Format.Shipped::fileName)).toList();
+            format.writeIndex(staging, shipped, timestamp, meta);
+            Files.writeString(staging.resolve(MANIFEST), manifestJson);
+            StringBuilder complete = new StringBuilder();
+            for (Format.Shipped s : shipped) complete.append(s.sha256()).append("  ").append(s.fileName()).append('\n');
+            Path tmp = staging.resolve("." + COMPLETE + ".tmp");
+            Files.writeString(tmp, complete);
+            Files.move(tmp, staging.resolve(COMPLETE), StandardCopyOption.ATOMIC_MOVE);
+            swap(staging, dest, parent, base);
+            done = true;
+        } finally {
+            if (!done) deleteTree(staging);
+        }
+    }
+
+    /** Hard-links the cached file when the cache is on the same filesystem, copies otherwise. */
+    private static void place(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (FileSystemException | UnsupportedOperationException e) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Replaces {@code dest} with {@code staging}: rename the old tree aside, rename the new one in. */
+    private static void swap(Path staging, Path dest, Path parent, String base) throws IOException {
+        Path old = parent.resolve("." + base + ".old-" + ProcessHandle.current().pid());
+        boolean had = Files.exists(dest);
+        if (had) Files.move(dest, old, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(staging, dest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (had) Files.move(old, dest, StandardCopyOption.ATOMIC_MOVE);
+            throw e;
+        }
+        if (had) deleteTree(old);
+    }
+
+    /**
+     * Removes what killed runs left: staging trees, and old trees set aside by a swap. An old tree
+     * whose destination is missing is a swap cut short, so it is put back instead.
+     */
+    private static void sweep(Path parent, String base, Log log) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, "." + base + ".{staging,old}-*")) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                long pid = Long.parseLong(name.substring(name.lastIndexOf('-') + 1).replaceAll("\\D", "0"));
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    continue; // another build is working here right now
+                Path dest = parent.resolve(base);
+                if (name.contains(".old-") && !Files.exists(dest)) {
+                    Files.move(p, dest, StandardCopyOption.ATOMIC_MOVE);
+                    log.warn("restored " + dest + " that an interrupted build had set aside");
+                } else {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+        }
+    }
+}
