@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 /**
  * Every package the selected repos offer for the target, after the repo-level policies that hide
- * packages outright: arches that cannot run on the target, and repo priority (a name offered by a
- * better-priority repo is hidden in worse ones, as dnf does). Indexed by name, provide and file.
+ * packages outright: arches that cannot run on the target, and repo priority (a name.arch offered by
+ * a better-priority repo is hidden in worse ones, as dnf does). Indexed by name, provide and file.
  */
 public final class Universe {
     private final Rules rules;
@@ -51,11 +51,11 @@ public final class Universe {
         for (Package p : offered) {
             if (!rules.installableArch(p.arch(), targetArch)) continue;
             runnable.add(p);
-            bestPriority.merge(p.name(), p.repo().priority(), Math::min);
+            bestPriority.merge(p.name() + "." + p.arch(), p.repo().priority(), Math::min);
         }
         List<Package> kept = new ArrayList<>(runnable.size());
         for (Package p : runnable)
-            if (p.repo().priority() == bestPriority.get(p.name())) kept.add(p);
+            if (p.repo().priority() == bestPriority.get(p.name() + "." + p.arch())) kept.add(p);
         kept.sort(Comparator.comparing(Package::name).thenComparing(Package::arch)
                 .thenComparing(Package::evr, rules::compare).thenComparing(p -> p.repo().name()));
         return new Universe(rules, targetArch, kept);

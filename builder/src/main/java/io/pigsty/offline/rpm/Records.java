@@ -40,7 +40,7 @@ final class Records {
                     continue;
                 }
                 StringBuilder b = new StringBuilder(2048);
-                String pkgid = serialize(r, b, id, newHref);
+                String pkgid = serialize(r, b, id, wanted, newHref);
                 if (pkgid != null && wanted.contains(pkgid)) out.put(pkgid, b.toString());
             }
             r.close();
@@ -51,7 +51,8 @@ final class Records {
     }
 
     /** Serializes the element at the reader (a start tag) and its subtree; returns the package id. */
-    private static String serialize(XMLStreamReader r, StringBuilder b, String id, Function<String, String> newHref)
+    private static String serialize(XMLStreamReader r, StringBuilder b, String id, Set<String> wanted,
+                                    Function<String, String> newHref)
             throws XMLStreamException {
         int depth = 0;
         boolean open = false; // a start tag is written without its closing '>' yet
@@ -97,7 +98,7 @@ final class Records {
                     inPkgChecksum = false;
                     if (--depth == 0) {
                         String pkgid = id != null ? id : checksum == null ? null : checksum.toString().trim();
-                        if (hrefAt >= 0 && pkgid != null) rewriteHref(b, hrefAt, newHref.apply(pkgid));
+                        if (hrefAt >= 0 && pkgid != null && wanted.contains(pkgid)) rewriteHref(b, hrefAt, newHref.apply(pkgid));
                         return pkgid;
                     }
                 }

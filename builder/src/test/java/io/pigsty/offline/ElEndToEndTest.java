@@ -1,0 +1,168 @@
+package io.pigsty.offline;
+
+import io.pigsty.offline.cli.Main;
+import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.fixtures.YumFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole EL job against fixture repos on 127.0.0.1, judged by the real consumers: dnf installs
+ * every requested package into an empty root from the built repo alone; rpm, tar, gzip and
+ * sha256sum accept the outputs; two builds give the same bytes.
+ */
+class ElEndToEndTest {
+    @TempDir
+    static Path tmp;
+    static FileServer server;
+    static Path home;
+
+    @BeforeAll
+    static void fixture() throws Exception {
+        Tools.require("dnf", "rpm", "tar", "gzip", "sha256sum");
+        YumFixture.create(tmp.resolve("upstream"));
+        server = new FileServer(tmp.resolve("upstream"));
+        home = YumFixture.home(tmp.resolve("home"), server.url(""), YumFixture.REQUEST);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    /** Runs the CLI in-process; returns exit code, stdout and stderr. */
+    static Cli cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    record Cli(int code, String out, String err) {}
+
+    static String[] offline(Path work, String... extra) {
+        List<String> a = new ArrayList<>(List.of("offline", "--os", "el9", "--home", home.toString(),
+                "--cache", work.resolve("cache").toString(), "--repo-dir", work.resolve("www/pigsty").toString(),
+                "--dist", work.resolve("dist").toString(), "--timeout", "5"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void bundleInstallsWithDnfFromTheBuiltRepoAlone() throws Exception {
+        Path work = tmp.resolve("e2e");
+        Cli c = cli(offline(work));
+        assertEquals(0, c.code(), c.err());
+        Path tree = work.resolve("www/pigsty");
+        Path tgz = work.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz");
+        assertTrue(Files.isRegularFile(tgz), c.err());
+
+        // repo_complete checks with sha256sum inside the tree, and lists every package file.
+        Tools.run(tree, "sha256sum", "--strict", "-c", "repo_complete").ok();
+        List<String> rpms;
+        try (Stream<Path> s = Files.list(tree)) {
+            rpms = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".rpm")).sorted().collect(Collectors.toList());
+        }
+        List<String> listed = Files.readAllLines(tree.resolve("repo_complete")).stream()
+                .map(l -> l.substring(66)).sorted().collect(Collectors.toList());
+        assertEquals(rpms, listed);
+
+        // rpm verifies every package's digests.
+        List<String> k = new ArrayList<>(List.of("rpm", "-K"));
+        rpms.forEach(r -> k.add(tree.resolve(r).toString()));
+        String kout = Tools.run(tree, k, 120).ok().out();
+        assertEquals(rpms.size(), kout.lines().filter(l -> l.endsWith("digests OK")).count(), kout);
+
+        // The tarball has one top directory, passes gzip -t, and holds what the tree holds.
+        Tools.run(work, "gzip", "-t", tgz.toString()).ok();
+        List<String> entries = Tools.run(work, "tar", "-tzf", tgz.toString()).ok().out().lines().collect(Collectors.toList());
+        assertTrue(entries.stream().allMatch(e -> e.startsWith("pigsty/")), entries.toString());
+        assertTrue(entries.contains("pigsty/repo_complete") && entries.contains("pigsty/manifest.json")
+                && entries.contains("pigsty/repodata/repomd.xml"), entries.toString());
+        for (String r : rpms) assertTrue(entries.contains("pigsty/" + r), r);
+        Tools.run(tgz.getParent(), "sha256sum", "-c", tgz.getFileName() + ".sha256").ok();
+
+        // dnf installs every requested package into an empty root, using only the extracted bundle.
+        Path extracted = work.resolve("air-gapped/www");
+        Files.createDirectories(extracted);
+        Tools.run(work, "tar", "-xzf", tgz.toString(), "-C", extracted.toString()).ok();
+        Path root = work.resolve("installroot");
+        Files.createDirectories(root);
+        List<String> dnf = new ArrayList<>(List.of("dnf", "-y", "-q", "--installroot=" + root, "--setopt=reposdir=/dev/null",
+                "--repofrompath=local,file://" + extracted.resolve("pigsty"), "--nogpgcheck", "--forcearch=x86_64",
+                "--releasever=9", "--setopt=install_weak_deps=False", "--setopt=local.module_hotfixes=1", "install"));
+        dnf.addAll(YumFixture.REQUEST);
+        Tools.run(work, dnf, 600).ok();
+        String installed = Tools.run(work, "rpm", "--root", root.toString(), "-qa", "--qf", "%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n").ok().out();
+        for (String expect : List.of("tool-1:1.0-1.x86_64", "tilde-0:1.0-1.x86_64", "caret-0:1.0^git1-1.x86_64",
+                "libfoo-0:1.5-1.x86_64", "libfoo-0:1.0-1.i686", "glibc-0:2.34-1.i686", "nodejs-1:16.0-1.module_el9.x86_64",
+                "nginx-0:1.26-1.x86_64", "postfix-0:3.5-1.x86_64", "webserver-b-0:1.0-1.noarch", "richplug-0:1.0-1.noarch",
+                "plugin-impl-full-0:1.0-1.noarch", "app-data-0:1.0-1.noarch", "python3-0:3.9-1.x86_64",
+                "postgresql18-server-0:18.1-1.x86_64", "postgresql18-libs-0:18.1-1.x86_64"))
+            assertTrue(installed.contains(expect), expect + " not installed by dnf:\n" + installed);
+        assertFalse(installed.contains("aaa-mta"), installed);
+        assertTrue(Files.isRegularFile(root.resolve("usr/share/app-data/data.txt")));
+
+        // The bundle holds no more than the closure: nothing dnf did not need, no weak deps.
+        assertFalse(rpms.stream().anyMatch(r -> r.startsWith("app-docs") || r.startsWith("aaa-mta") || r.startsWith("badpkg")
+                || r.startsWith("webserver-a")), rpms.toString());
+    }
+
+    @Test
+    void twoBuildsFromTheSameMetadataAreByteIdentical() throws Exception {
+        Path a = tmp.resolve("repro-a"), b = tmp.resolve("repro-b");
+        assertEquals(0, cli(offline(a)).code());
+        // Different cache and thread count: nothing about the machine's state may leak into the bytes.
+        assertEquals(0, cli(offline(b, "--threads", "1")).code());
+        String name = "dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz";
+        assertArrayEquals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)));
+    }
+
+    @Test
+    void planJsonIsTheLock() throws Exception {
+        Cli c = cli("plan", "--os", "el9", "--home", home.toString(), "--cache", tmp.resolve("plan-cache").toString(), "--json");
+        assertEquals(0, c.code(), c.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lock = (Map<String, Object>) new Yaml().load(c.out());
+        assertEquals("el9", ((Map<?, ?>) lock.get("target")).get("os"));
+        List<?> pkgs = (List<?>) lock.get("packages");
+        Map<String, Map<?, ?>> byName = new java.util.HashMap<>();
+        for (Object o : pkgs) {
+            Map<?, ?> p = (Map<?, ?>) o;
+            byName.put(p.get("name") + "." + p.get("arch"), p);
+            assertTrue(String.valueOf(p.get("sha256")).matches("[0-9a-f]{64}"), p.toString());
+        }
+        assertEquals(1, byName.get("tool.x86_64").get("epoch"));
+        assertEquals("1.5", byName.get("libfoo.x86_64").get("version"));
+        assertEquals("better", byName.get("libfoo.x86_64").get("repo"));
+        assertEquals("16.0", byName.get("nodejs.x86_64").get("version"));
+        assertTrue(((List<?>) lock.get("missing")).isEmpty());
+        assertFalse(byName.containsKey("app-docs.noarch"));
+    }
+
+    @Test
+    void weakDepsComeInOnlyWhenAsked() throws Exception {
+        Cli c = cli("plan", "--os", "el9", "--home", home.toString(), "--cache", tmp.resolve("weak-cache").toString(),
+                "--with-weak-deps");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("app-docs"), c.out());
+    }
+}
