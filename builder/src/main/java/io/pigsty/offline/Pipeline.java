@@ -107,6 +107,7 @@ public final class Pipeline {
             res = Resolver.resolve(universe, specs, ro);
         }
         checkAliases(plan, res, universe);
+        res.notes().forEach(log::info);
         List<Resolution.Problem> hard = res.hardProblems();
         for (Resolution.Problem p : res.problems())
             if (p.weak()) warnings.add("weak dependency skipped: " + p.describe());
@@ -190,8 +191,8 @@ public final class Pipeline {
 
     private static boolean needsFileLists(Resolution res) {
         for (Resolution.Problem p : res.problems()) {
-            String w = p.what();
-            if (w.startsWith("/") || w.contains("(/") || w.contains(" /") || w.contains("'/")) return true;
+            String failed = p.chain().get(p.chain().size() - 1);
+            if (failed.startsWith("/") || failed.contains("(/") || failed.contains(" /")) return true;
         }
         return false;
     }

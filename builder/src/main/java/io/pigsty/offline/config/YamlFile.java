@@ -66,18 +66,24 @@ public final class YamlFile {
             return new Node(items, file, line);
         }
         MappingNode m = (MappingNode) n;
-        typer.flatten(m);
-        Map<String, Node> map = new LinkedHashMap<>();
+        // SnakeYAML drops earlier duplicates while flattening merge keys: report them first.
+        Map<String, Integer> seen = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode k))
                 throw new ConfigException(file + ":" + (t.getKeyNode().getStartMark().getLine() + 1),
                         "mapping keys must be plain values");
-            String key = String.valueOf(typer.scalar(k));
-            Node value = convert(t.getValueNode(), file, typer, log);
-            Node prev = map.put(key, value);
+            if (k.getValue().equals("<<")) continue;
+            int keyLine = k.getStartMark().getLine() + 1;
+            Integer prev = seen.put(k.getValue(), keyLine);
             if (prev != null)
-                log.warn(file + ":" + (k.getStartMark().getLine() + 1) + ": key '" + key
-                        + "' repeats the one at line " + prev.line() + "; the last one wins");
+                log.warn(file + ":" + keyLine + ": key '" + k.getValue() + "' repeats the one at line " + prev
+                        + "; the last one wins");
+        }
+        typer.flatten(m);
+        Map<String, Node> map = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String key = String.valueOf(typer.scalar((ScalarNode) t.getKeyNode()));
+            map.put(key, convert(t.getValueNode(), file, typer, log));
         }
         return new Node(map, file, line);
     }

@@ -9,13 +9,15 @@ import java.util.stream.Collectors;
  * the explained choices among alternative providers.
  */
 public record Resolution(List<Pick> picks, List<Problem> problems, List<Choice> choices, List<String> notes) {
+    // notes: decisions worth telling the user, such as shipping two versions of one name.
 
     /** A package in the closure; {@code reason} says which spec or package pulled it in. */
     public record Pick(Package pkg, String reason) {}
 
     /**
-     * An unsatisfied spec or requirement. {@code chain} starts with the spec and lists the package
-     * names that led to {@code what}; {@code weak} marks problems below a weak dependency only.
+     * An unsatisfied spec or requirement. {@code chain} starts with the spec, lists the package names
+     * that led on, and ends with the requirement that failed; {@code what} says how it failed;
+     * {@code weak} marks problems below a weak dependency only.
      */
     public record Problem(Spec spec, List<String> chain, String what, boolean weak) {
         public String describe() {

@@ -61,7 +61,9 @@ public final class Resolver {
         r.selected.forEach((p, why) -> picks.add(new Resolution.Pick(p, r.describe(why))));
         picks.sort(Comparator.comparing((Resolution.Pick k) -> k.pkg().name())
                 .thenComparing(k -> k.pkg().arch()).thenComparing(k -> k.pkg().evr(), r.rules::compare));
-        return new Resolution(picks, List.copyOf(r.problems.values()), List.copyOf(r.choices.values()), r.notes);
+        List<Resolution.Problem> problems = new ArrayList<>(r.problems.values());
+        problems.sort(Comparator.comparing(Resolution.Problem::describe));
+        return new Resolution(picks, problems, List.copyOf(r.choices.values()), r.notes);
     }
 
     // ---- specs ----------------------------------------------------------------------------------
@@ -78,7 +80,7 @@ public final class Resolver {
                 if (best != null) select(best, why);
             }
             if (names.isEmpty() || selected.size() == before && names.stream().noneMatch(selectedNames::contains))
-                problem(spec, null, "no package matches '" + text + "'", false);
+                problem(spec, null, "no package matches it", false);
             return;
         }
         Package byName = bestOfName(u.named(text), null);
@@ -107,7 +109,7 @@ public final class Resolver {
             select(nevr, why);
             return;
         }
-        problem(spec, null, "no package matches '" + text + "'", false);
+        problem(spec, null, "no package matches it", false);
     }
 
     /** The newest package of one name, of the target's default arches unless {@code arch} is given. */
@@ -166,11 +168,16 @@ public final class Resolver {
     }
 
     private void need(Req r, Package from, boolean weak) {
+        if (r instanceof Req.Cond c) {
+            // Re-evaluated at every fixed point: its condition may come true later.
+            conds.add(new Pending(c, from));
+            return;
+        }
         if (satisfied(r, from)) return;
         if (r instanceof Req.Atom a) {
             List<Package> cands = candidates(a.dep(), from);
             if (cands.isEmpty()) {
-                if (!weak) missing(from, a.dep().toString() + ": nothing provides it");
+                if (!weak) missing(from, a.dep().toString(), "nothing provides it");
                 return;
             }
             select(choose(cands, a.dep(), from), new Reason(null, from, a.dep().toString(), weak || isWeak(from)));
@@ -183,20 +190,18 @@ public final class Resolver {
                     return;
                 }
             }
-            if (!weak) missing(from, r + ": no alternative is installable");
-        } else if (r instanceof Req.Cond c) {
-            conds.add(new Pending(c, from));
+            if (!weak) missing(from, r.toString(), "no alternative is installable");
         } else if (r instanceof Req.With w) {
             List<Package> cands = withCandidates(w, from);
             if (cands.isEmpty()) {
-                if (!weak) missing(from, r + ": no single package provides all of it");
+                if (!weak) missing(from, r.toString(), "no single package provides all of it");
                 return;
             }
             select(choose(cands, w.parts().get(0), from), new Reason(null, from, r.toString(), weak || isWeak(from)));
         } else if (r instanceof Req.Without w) {
             List<Package> cands = withoutCandidates(w, from);
             if (cands.isEmpty()) {
-                if (!weak) missing(from, r + ": nothing provides it");
+                if (!weak) missing(from, r.toString(), "nothing provides it");
                 return;
             }
             select(choose(cands, w.what(), from), new Reason(null, from, r.toString(), weak || isWeak(from)));
@@ -321,6 +326,9 @@ public final class Resolver {
 
     private void select(Package p, Reason why) {
         if (selected.containsKey(p)) return;
+        if (selectedNames.contains(p.name()) && why.parent() != null)
+            notes.add("shipping a second version of " + p.name() + ": " + p.nevra() + " for " + why.parent().nevra()
+                    + " (" + why.via() + ")");
         selected.put(p, why);
         selectedNames.add(p.name());
         for (Dep c : p.conflicts()) conflictsByName.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(p);
@@ -330,7 +338,7 @@ public final class Resolver {
 
     // ---- reporting ------------------------------------------------------------------------------
 
-    private void missing(Package from, String what) {
+    private void missing(Package from, String requirement, String what) {
         List<String> chain = new ArrayList<>();
         Spec spec = null;
         boolean weak = false;
@@ -346,6 +354,7 @@ public final class Resolver {
             }
             p = r.parent();
         }
+        chain.add(requirement);
         problem(spec, chain, what, weak);
     }
 
