@@ -25,7 +25,7 @@ import io.pigsty.offline.rpm.RpmFormat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -57,10 +57,10 @@ public final class Pipeline {
     public record Built(Resolved resolved, Path repoDir, Tarball.Result tarball, long bytes) {}
 
     private final Log log;
-    private final PrintStream progressOut;
+    private final PrintWriter progressOut;
     private final boolean terminal;
 
-    public Pipeline(Log log, PrintStream progressOut, boolean terminal) {
+    public Pipeline(Log log, PrintWriter progressOut, boolean terminal) {
         this.log = log;
         this.progressOut = progressOut;
         this.terminal = terminal;

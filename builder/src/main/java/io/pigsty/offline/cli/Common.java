@@ -6,7 +6,7 @@ import io.pigsty.offline.config.ConfigLoader;
 import io.pigsty.offline.fetch.Fetcher;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -79,7 +79,7 @@ final class Common {
         return new Pipeline.Options(req, cache != null ? cache : output().resolve("cache"), fs, weakDeps, skipMissing);
     }
 
-    Log log(PrintStream err) {
+    Log log(PrintWriter err) {
         boolean q = quiet;
         return new Log() {
             @Override

@@ -52,7 +52,8 @@ final class OfflineCommand implements Callable<Integer> {
         Pipeline.Output out = new Pipeline.Output(
                 repoDir != null ? repoDir : common.output().resolve("www").resolve("pigsty"),
                 dist != null ? dist : common.output().resolve("dist"), c, lvl, Math.max(1, th));
-        Pipeline pipeline = new Pipeline(common.log(System.err), System.err, System.console() != null);
+        Pipeline pipeline = new Pipeline(common.log(spec.commandLine().getErr()), spec.commandLine().getErr(),
+                System.console() != null);
         Pipeline.Built b = pipeline.offline(common.options(), out);
         spec.commandLine().getOut().println(b.tarball().file());
         return 0;

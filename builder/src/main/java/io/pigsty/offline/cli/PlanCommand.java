@@ -34,10 +34,10 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        Pipeline pipeline = new Pipeline(common.log(System.err), System.err, System.console() != null);
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        Pipeline pipeline = new Pipeline(common.log(err), err, System.console() != null);
         Pipeline.Options o = common.options();
-        try (Fetcher fetcher = new Fetcher(new Cache(o.cache()), o.fetch(), common.log(System.err))) {
+        try (Fetcher fetcher = new Fetcher(new Cache(o.cache()), o.fetch(), common.log(err))) {
             Pipeline.Resolved r = pipeline.resolve(o, fetcher);
             Resolution res = r.resolution();
             if (json) {

@@ -1,6 +1,6 @@
 package io.pigsty.offline.fetch;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Progress implements AutoCloseable {
     private final String what;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final long plainEveryNanos;
     private final long totalFiles, totalBytes;
@@ -19,7 +19,7 @@ public final class Progress implements AutoCloseable {
     private volatile long lastPrint = System.nanoTime();
     private final Thread ticker;
 
-    public Progress(String what, long totalFiles, long totalBytes, PrintStream out, boolean terminal, int plainEverySeconds) {
+    public Progress(String what, long totalFiles, long totalBytes, PrintWriter out, boolean terminal, int plainEverySeconds) {
         this.what = what;
         this.totalFiles = totalFiles;
         this.totalBytes = totalBytes;
@@ -55,6 +55,7 @@ public final class Progress implements AutoCloseable {
                     out.flush();
                 } else if (now - lastPrint >= plainEveryNanos) {
                     out.println(line());
+                    out.flush();
                     lastPrint = now;
                 }
             }
@@ -84,6 +85,7 @@ public final class Progress implements AutoCloseable {
         double secs = (System.nanoTime() - start) / 1e9;
         String done = String.format(Locale.ROOT, "%s: %d files, %s in %.1fs", what, files.get(), size(bytes.get()), secs);
         out.println(terminal ? "\r" + done + "\u001b[K" : done);
+        out.flush();
     }
 
     public static String size(long b) {

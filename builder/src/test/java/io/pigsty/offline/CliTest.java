@@ -1,0 +1,200 @@
+package io.pigsty.offline;
+
+import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.fixtures.YumFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import static io.pigsty.offline.ElEndToEndTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line as a user meets it: exit codes, messages with file:line, and URL packages. */
+class CliTest {
+    @TempDir
+    static Path tmp;
+    static FileServer server;
+    static Path home;
+
+    @BeforeAll
+    static void fixture() throws Exception {
+        YumFixture.create(tmp.resolve("upstream"));
+        unsafeRepo(tmp.resolve("upstream/unsafe"));
+        server = new FileServer(tmp.resolve("upstream"));
+        home = YumFixture.home(tmp.resolve("home"), server.url(""), List.of("app"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static ElEndToEndTest.Cli run(String cmd, Path inventory, String... extra) {
+        List<String> a = new ArrayList<>(List.of(cmd, "--os", "el9", "--home", home.toString(),
+                "--cache", tmp.resolve("cache").toString(), "--timeout", "2"));
+        if (cmd.equals("offline")) a.addAll(List.of("--repo-dir", tmp.resolve("www/pigsty").toString(), "--dist", tmp.resolve("dist").toString()));
+        if (inventory != null) a.addAll(List.of("-i", inventory.toString()));
+        a.addAll(List.of(extra));
+        return cli(a.toArray(String[]::new));
+    }
+
+    static Path inventory(String name, String vars) throws Exception {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, "all:\n  children: {}\n  vars:\n" + vars.indent(4));
+        return p;
+    }
+
+    @Test
+    void malformedInventoryIsExit2WithFileAndLine() throws Exception {
+        Path inv = tmp.resolve("bad.yml");
+        Files.writeString(inv, "all:\n  vars:\n    repo_packages: [ a, b\n    region: x\n");
+        ElEndToEndTest.Cli c = run("plan", inv);
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains(inv + ":4:") && c.err().contains("YAML syntax error"), c.err());
+        assertFalse(c.err().contains("\tat "), "no stack trace without --debug");
+    }
+
+    @Test
+    void unknownOsAndArchAreExit2() {
+        ElEndToEndTest.Cli c = cli(new String[] {"plan", "--os", "el7", "--home", home.toString()});
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("unknown target 'el7'; available: el9"), c.err());
+        c = cli(new String[] {"plan", "--os", "el9", "--arch", "ppc64le", "--home", home.toString()});
+        assertEquals(2, c.code());
+        c = cli(new String[] {"offline", "--home", home.toString()});
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("--os"), c.err());
+    }
+
+    @Test
+    void mistypedAliasIsExit2WithAHint() throws Exception {
+        ElEndToEndTest.Cli c = run("plan", inventory("typo.yml", "repo_packages: [ fixture-sett ]\n"));
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("typo.yml:") && c.err().contains("'fixture-sett' is not a package_map alias")
+                && c.err().contains("did you mean 'fixture-set'"), c.err());
+    }
+
+    @Test
+    void unresolvableIsExit3ListingEveryChainAtOnce() throws Exception {
+        ElEndToEndTest.Cli c = run("plan", inventory("missing.yml", "repo_packages: [ app, broken, badpkg, nosuchthing ]\n"));
+        assertEquals(3, c.code(), c.err());
+        assertTrue(c.err().contains("3 unresolvable"), c.err());
+        assertTrue(c.err().contains("broken → libmissing.so.9()(64bit): nothing provides it"), c.err());
+        assertTrue(c.err().contains("badpkg: no package matches it"), c.err()); // hidden by excludepkgs
+        assertTrue(c.err().contains("nosuchthing: no package matches it"), c.err());
+        assertTrue(c.err().contains("missing.yml:"), c.err());
+    }
+
+    @Test
+    void skipMissingBuildsAndRecordsWhatIsMissing() throws Exception {
+        ElEndToEndTest.Cli c = run("offline", inventory("skip.yml", "repo_packages: [ app, broken ]\n"), "--skip-missing");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.err().contains("warning:"), c.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) new Yaml().load(Files.readString(tmp.resolve("www/pigsty/manifest.json")));
+        List<?> missing = (List<?>) m.get("missing");
+        assertEquals(1, missing.size());
+        assertEquals(List.of("broken", "libmissing.so.9()(64bit)"), ((Map<?, ?>) missing.get(0)).get("chain"));
+    }
+
+    @Test
+    void unknownMirrorNameIsExit2() {
+        ElEndToEndTest.Cli c = run("plan", null, "--mirror", "nosuch=http://127.0.0.1:1/");
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("no selected repo is named 'nosuch'"), c.err());
+    }
+
+    @Test
+    void unsafeLocationInUpstreamMetadataIsRefused() throws Exception {
+        ElEndToEndTest.Cli c = run("plan", inventory("unsafe.yml", "repo_modules: evil\nrepo_packages: [ evil ]\n" + """
+                repo_upstream:
+                  - { name: evil, module: evil, releases: [9], baseurl: { default: '%s' } }
+                """.formatted(server.url("unsafe/"))));
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains("repo evil") && c.err().contains("unsafe location '../../../etc/passwd'"), c.err());
+    }
+
+    @Test
+    void urlPackagesAreVerifiedResolvedAndInstallable() throws Exception {
+        Tools.require("dnf");
+        Path rpm = tmp.resolve("upstream/extra/urlpkg-2.0-1.noarch.rpm");
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(rpm)));
+        String url = server.url("extra/urlpkg-2.0-1.noarch.rpm");
+        ElEndToEndTest.Cli bad = run("plan", inventory("url-bad.yml", "repo_packages: [ app ]\nrepo_url_packages:\n  - { url: '" + url
+                + "', sha256: '" + "0".repeat(64) + "' }\n"));
+        assertEquals(4, bad.code(), bad.err());
+        assertTrue(bad.err().contains("expects " + "0".repeat(64)), bad.err());
+
+        ElEndToEndTest.Cli c = run("offline", inventory("url.yml", "repo_packages: [ app ]\nrepo_url_packages:\n  - { url: '" + url
+                + "', sha256: '" + sha + "' }\n"));
+        assertEquals(0, c.code(), c.err());
+        Path tree = tmp.resolve("www/pigsty");
+        assertTrue(Files.readString(tree.resolve("repo_complete")).contains(sha + "  urlpkg-2.0-1.noarch.rpm"));
+        assertTrue(Files.readString(tree.resolve("repo_complete")).contains("bash-5.1-1.x86_64.rpm"), "its /bin/sh dependency was not resolved");
+        // dnf reads the record we derived from the RPM header and installs the package from the bundle.
+        Path root = tmp.resolve("url-root");
+        Files.createDirectories(root);
+        Tools.run(tmp, List.of("dnf", "-y", "-q", "--installroot=" + root, "--setopt=reposdir=/dev/null",
+                "--repofrompath=local,file://" + tree, "--nogpgcheck", "--forcearch=x86_64", "--releasever=9", "install", "urlpkg"), 300).ok();
+        assertTrue(Files.isRegularFile(root.resolve("usr/bin/urlpkg")));
+        // createrepo_c's own reading of the same package agrees with ours on the header range.
+        Path check = tmp.resolve("cr-check");
+        Files.createDirectories(check);
+        Files.copy(rpm, check.resolve(rpm.getFileName()));
+        Tools.run(check, "createrepo_c", "--no-database", ".").ok();
+        String theirs = primaryOf(check), ours = primaryOf(tree);
+        String range = theirs.substring(theirs.indexOf("<rpm:header-range"), theirs.indexOf("/>", theirs.indexOf("<rpm:header-range")));
+        assertTrue(ours.contains(range), "header range differs from createrepo_c's: " + range);
+    }
+
+    static String primaryOf(Path repo) throws Exception {
+        try (var s = Files.list(repo.resolve("repodata"))) {
+            Path p = s.filter(x -> x.toString().endsWith("primary.xml.gz")).findFirst().orElseThrow();
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(p))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** A repo whose primary.xml puts a package outside the repo: must be refused, not fetched. */
+    static void unsafeRepo(Path dir) throws Exception {
+        String primary = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm" packages="1">
+                <package type="rpm"><name>evil</name><arch>noarch</arch><version epoch="0" ver="1" rel="1"/>
+                <checksum type="sha256" pkgid="YES">%s</checksum><summary>x</summary><description>x</description>
+                <packager/><url/><time file="1" build="1"/><size package="1" installed="1" archive="1"/>
+                <location href="../../../etc/passwd"/><format/></package>
+                </metadata>
+                """.formatted("a".repeat(64));
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(primary.getBytes(StandardCharsets.UTF_8));
+        }
+        Files.createDirectories(dir.resolve("repodata"));
+        Files.write(dir.resolve("repodata/primary.xml.gz"), gz.toByteArray());
+        String sum = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(gz.toByteArray()));
+        Files.writeString(dir.resolve("repodata/repomd.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <repomd xmlns="http://linux.duke.edu/metadata/repo"><revision>1</revision>
+                <data type="primary"><checksum type="sha256">%s</checksum><location href="repodata/primary.xml.gz"/><timestamp>1</timestamp></data>
+                </repomd>
+                """.formatted(sum));
+    }
+}
