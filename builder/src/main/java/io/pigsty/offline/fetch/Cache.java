@@ -49,6 +49,11 @@ public final class Cache {
         return root.resolve("roots").resolve(sha256(url) + ".validators");
     }
 
+    /** Data derived from verified metadata (parsed package lists), named by what it derives from. */
+    public Path derived(String name) {
+        return root.resolve("derived").resolve(name);
+    }
+
     /** A scratch file for downloads whose checksum is not known ahead (URL packages). */
     public Path scratch(String url) throws IOException {
         Path dir = root.resolve("scratch");

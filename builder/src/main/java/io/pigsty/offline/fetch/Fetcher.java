@@ -171,6 +171,11 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                 Progress.silent());
     }
 
+    @Override
+    public Path derived(String name) {
+        return cache.derived(name);
+    }
+
     /** Fetches every job into the cache with {@code settings.jobs()} parallel transfers. */
     public List<Path> fetchAll(List<Job> jobs, Progress progress) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.jobs()), r -> {

@@ -4,14 +4,12 @@ import com.github.luben.zstd.ZstdOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -61,13 +59,13 @@ public final class Tarball {
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp" + ProcessHandle.current().pid());
         MessageDigest sha = sha256();
         try {
-            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                 DigestOutputStream digest = new DigestOutputStream(file, sha);
+            try (OutputStream digest = new HashingWriter(Files.newOutputStream(tmp), sha);
                  OutputStream packed = compressor(digest, compression, level, threads);
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(packed, 1 << 16)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 tar.setAddPaxHeadersForNonAsciiNames(true);
+                byte[] buf = new byte[1 << 20];
                 for (Path p : entries(tree)) {
                     String rel = tree.relativize(p).toString().replace('\\', '/');
                     boolean dir = Files.isDirectory(p);
@@ -85,7 +83,8 @@ public final class Tarball {
                         e.setSize(Files.size(p));
                         tar.putArchiveEntry(e);
                         try (InputStream in = Files.newInputStream(p)) {
-                            in.transferTo(tar);
+                            int n;
+                            while ((n = in.read(buf)) > 0) tar.write(buf, 0, n);
                         }
                     }
                     tar.closeArchiveEntry();

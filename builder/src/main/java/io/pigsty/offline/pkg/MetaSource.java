@@ -19,4 +19,12 @@ public interface MetaSource {
 
     /** A file the root names with its checksum: served from the cache when present, else fetched and verified. */
     Path file(Repo repo, String path, Checksum expected) throws IOException;
+
+    /**
+     * Where data derived from verified metadata may be kept between runs (parsed package lists),
+     * named by the caller from the checksums it derives from; null when there is no cache.
+     */
+    default Path derived(String name) {
+        return null;
+    }
 }

@@ -119,24 +119,30 @@ final class PrimaryReader {
 
     private void entry(XMLStreamReader r, String section, List<Dep> provides, List<Req> requires,
                        List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak) {
-        String n = strings.get(r.getAttributeValue(null, "name"));
+        // Provides are mostly unique to their package; requirements repeat across packages
+        // (libc.so.6, /bin/sh...), so only those are shared through the interner.
+        String n = r.getAttributeValue(null, "name");
         Op op = RpmDeps.op(r.getAttributeValue(null, "flags"));
         Evr e = op == Op.ANY ? Evr.NONE : evr(r);
         switch (section) {
-            case "provides" -> provides.add(strings.get(Dep.of(n, op, e)));
+            case "provides" -> provides.add(Dep.of(n, op, e));
             case "requires" -> {
                 // rpmlib(...) features are met by rpm itself, not by a package.
-                if (!n.startsWith("rpmlib(")) requires.add(strings.get(RpmDeps.requirement(n, op, e)));
+                if (!n.startsWith("rpmlib(")) requires.add(requirement(n, op, e));
             }
-            case "recommends" -> weak.add(strings.get(RpmDeps.requirement(n, op, e)));
+            case "recommends" -> weak.add(requirement(n, op, e));
             case "conflicts" -> {
-                if (!n.startsWith("(")) conflicts.add(strings.get(Dep.of(n, op, e)));
+                if (!n.startsWith("(")) conflicts.add(Dep.of(n, op, e));
             }
             case "obsoletes" -> {
-                if (!n.startsWith("(")) obsoletes.add(strings.get(Dep.of(n, op, e)));
+                if (!n.startsWith("(")) obsoletes.add(Dep.of(n, op, e));
             }
             default -> { }
         }
+    }
+
+    private Req requirement(String name, Op op, Evr evr) {
+        return RpmDeps.requirement(strings.get(name), op, evr);
     }
 
     private Evr evr(XMLStreamReader r) {
@@ -144,7 +150,7 @@ final class PrimaryReader {
         String ver = r.getAttributeValue(null, "ver");
         String rel = r.getAttributeValue(null, "rel");
         int ep = epoch == null || epoch.isEmpty() ? 0 : Integer.parseInt(epoch);
-        return strings.get(new Evr(ep, strings.get(ver), strings.get(rel)));
+        return new Evr(ep, strings.get(ver), strings.get(rel));
     }
 
     private static long parseLong(String s) {

@@ -8,13 +8,20 @@ import io.pigsty.offline.pkg.Glob;
 import io.pigsty.offline.pkg.MetaSource;
 import io.pigsty.offline.pkg.MetadataException;
 import io.pigsty.offline.pkg.Package;
+import io.pigsty.offline.pkg.PackageCodec;
 import io.pigsty.offline.pkg.Repo;
 import io.pigsty.offline.pkg.Rules;
 import io.pigsty.offline.pkg.Universe;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,12 +54,7 @@ public final class RpmFormat implements Format {
                 md = Repomd.parse(in, where);
             }
             indexes.put(repo, md);
-            Repomd.Entry primary = md.get("primary");
-            List<Package> pkgs = new ArrayList<>();
-            try (InputStream in = Decompress.open(meta.file(repo, primary.location(), primary.checksum()),
-                    primary.location())) {
-                new PrimaryReader(repo, where).read(in, pkgs::add);
-            }
+            List<Package> pkgs = packages(repo, md.get("primary"), meta, where, log);
             Repomd.Entry mods = md.get("modules");
             if (mods != null && !s.moduleHotfixes()) {
                 try (InputStream in = Decompress.open(meta.file(repo, mods.location(), mods.checksum()),
@@ -84,6 +86,40 @@ public final class RpmFormat implements Format {
             log.info("modular filtering hides " + hidden + " packages (non-default streams, or masked by a default stream)");
         }
         return Universe.of(rules(), targetArch, all);
+    }
+
+    /**
+     * The packages of one primary.xml: from the parsed cache when this exact file (by checksum) was
+     * read before, else parsed from XML and cached for the next run.
+     */
+    private static List<Package> packages(Repo repo, Repomd.Entry primary, MetaSource meta, String where, Log log)
+            throws IOException {
+        Path cached = meta.derived("rpm-primary-" + PackageCodec.VERSION + "-" + primary.checksum().hex());
+        if (cached != null && Files.isRegularFile(cached)) {
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cached), 1 << 16))) {
+                List<Package> pkgs = PackageCodec.read(in, repo);
+                if (pkgs != null) return pkgs;
+            } catch (IOException e) {
+                log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");
+            }
+        }
+        List<Package> pkgs = new ArrayList<>();
+        try (InputStream in = Decompress.open(meta.file(repo, primary.location(), primary.checksum()), primary.location())) {
+            new PrimaryReader(repo, where).read(in, pkgs::add);
+        }
+        if (cached != null) {
+            Files.createDirectories(cached.getParent());
+            Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid());
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                PackageCodec.write(out, pkgs);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                log.warn(where + ": cannot cache parsed metadata (" + e.getMessage() + ")");
+                return pkgs;
+            }
+            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return pkgs;
     }
 
     @Override

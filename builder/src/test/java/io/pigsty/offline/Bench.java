@@ -1,0 +1,234 @@
+package io.pigsty.offline;
+
+import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.Rpms;
+import io.pigsty.offline.fixtures.SyntheticRepo;
+import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.pack.Tarball;
+import io.pigsty.offline.pkg.Checksum;
+import io.pigsty.offline.pkg.Format;
+import io.pigsty.offline.pkg.MetaSource;
+import io.pigsty.offline.pkg.Package;
+import io.pigsty.offline.pkg.Repo;
+import io.pigsty.offline.pkg.Universe;
+import io.pigsty.offline.rpm.RpmFormat;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Benchmarks, not timed tests: each row runs our code and the peer tool on the same input in the
+ * same run, prints both and their ratio. Run with {@code mvn -pl builder test -Pbench}; the table is
+ * also written to {@code builder/target/bench.txt}.
+ */
+@Tag("bench")
+class Bench {
+    @TempDir
+    Path tmp;
+
+    private final StringBuilder table = new StringBuilder();
+
+    private void row(String what, String ours, String peer, String ratio, String target) {
+        String line = String.format(Locale.ROOT, "| %-46s | %-22s | %-26s | %-8s | %-22s |%n", what, ours, peer, ratio, target);
+        table.append(line);
+        System.out.print(line);
+        System.out.flush();
+    }
+
+    @FunctionalInterface
+    interface Work {
+        void run() throws Exception;
+    }
+
+    static double seconds(Work w) throws Exception {
+        long t = System.nanoTime();
+        w.run();
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+    static double best(int n, Work w) throws Exception {
+        double b = Double.MAX_VALUE;
+        for (int i = 0; i < n; i++) b = Math.min(b, seconds(w));
+        return b;
+    }
+
+    /** Reads a repo straight from disk: the benchmark measures parsing, not HTTP. */
+    static MetaSource local(Path dir) {
+        return new MetaSource() {
+            @Override
+            public Path root(Repo repo, String path) {
+                return dir.resolve(path);
+            }
+
+            @Override
+            public Path optionalRoot(Repo repo, String path) {
+                return Files.exists(dir.resolve(path)) ? dir.resolve(path) : null;
+            }
+
+            @Override
+            public Path file(Repo repo, String path, Checksum expected) {
+                return dir.resolve(path);
+            }
+        };
+    }
+
+    static Universe load(RpmFormat f, Path dir) throws Exception {
+        Repo repo = new Repo("bench", 99, List.of("http://127.0.0.1/"));
+        return f.load(List.of(new Format.Source(repo, List.of(), false)), "x86_64", local(dir), Log.QUIET);
+    }
+
+    static List<String> dnf(Path root, Path repo, String... args) {
+        List<String> c = new ArrayList<>(List.of("dnf", "-q", "--installroot=" + root, "--setopt=reposdir=/dev/null",
+                "--repofrompath=bench,file://" + repo, "--releasever=9", "--forcearch=x86_64", "--nogpgcheck"));
+        c.addAll(List.of(args));
+        return c;
+    }
+
+    @Test
+    void table() throws Exception {
+        Tools.require("dnf", "createrepo_c", "pigz", "zstd", "tar");
+        row("benchmark", "ours", "peer", "peer/ours", "target");
+        row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
+        parse();
+        plan();
+        repodata();
+        pack();
+        Files.writeString(Path.of("target/bench.txt"), table);
+    }
+
+    /** primary.xml.gz of 20,000 packages: our reader vs dnf building its solv cache. */
+    void parse() throws Exception {
+        Path repo = tmp.resolve("syn20k");
+        SyntheticRepo.write(repo, 20_000, 1);
+        for (int i = 0; i < 3; i++) load(new RpmFormat(), repo); // warm the JIT as a long build would be
+        double ours = best(5, () -> load(new RpmFormat(), repo));
+        double dnf = best(3, () -> {
+            Path root = Files.createTempDirectory(tmp, "dnfroot");
+            Tools.run(tmp, dnf(root, repo, "makecache"), 600).ok();
+        });
+        row("parse primary.xml.gz, 20,000 packages", String.format(Locale.ROOT, "%.2fs (%,d pkg/s)", ours, (long) (20_000 / ours)),
+                String.format(Locale.ROOT, "dnf makecache %.2fs", dnf), ratio(dnf, ours), ">= 50,000 pkg/s");
+    }
+
+    /** 300 requested packages from a 40,000-package universe, JVM start included, warm cache. */
+    void plan() throws Exception {
+        Path up = tmp.resolve("syn40k");
+        SyntheticRepo.write(up.resolve("repo"), 40_000, 2);
+        List<String> names = IntStream.range(0, 300).map(i -> 39_999 - i * 37).mapToObj(SyntheticRepo::name).collect(Collectors.toList());
+        try (FileServer server = new FileServer(up)) {
+            Path home = tmp.resolve("plan-home");
+            Files.createDirectories(home.resolve("recipes"));
+            Files.createDirectories(home.resolve("repo-spec"));
+            Files.writeString(home.resolve("recipes/el9.yml"), "os: el9\nfamily: rpm\nmajor: 9\narches: [x86_64]\nrepo_spec: [b.yml]\n"
+                    + "vars:\n  version: v1\n  repo_packages: [ '" + String.join(" ", names) + "' ]\n");
+            Files.writeString(home.resolve("repo-spec/b.yml"), "repo_upstream:\n  - { name: bench, module: node, baseurl: { default: '"
+                    + server.url("repo/") + "' } }\n");
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home", home.toString(), "--cache",
+                    tmp.resolve("plan-cache").toString(), "-q");
+            Tools.Run[] first = new Tools.Run[1];
+            double cold = seconds(() -> first[0] = Tools.run(tmp, cmd, 600).ok());
+            String closure = first[0].out().lines().filter(l -> l.contains(" packages, ")).findFirst().orElse("?");
+            double ours = best(3, () -> Tools.run(tmp, cmd, 600).ok());
+            Path root = Files.createTempDirectory(tmp, "dnfplan");
+            Tools.run(tmp, dnf(root, up.resolve("repo"), "makecache"), 600).ok();
+            List<String> install = new ArrayList<>(dnf(root, up.resolve("repo"), "--assumeno", "install"));
+            install.addAll(names);
+            double dnf = best(3, () -> Tools.run(tmp, install, 600));
+            row("plan 300 of 40k pkgs, " + closure.split(" ")[0] + " in closure, cold cache",
+                    String.format(Locale.ROOT, "%.2fs (-Xmx512m)", cold), "-", "-", "-");
+            row("plan 300 of 40k pkgs, warm cache, JVM start incl.",
+                    String.format(Locale.ROOT, "%.2fs (-Xmx512m)", ours),
+                    String.format(Locale.ROOT, "dnf install --assumeno %.2fs", dnf), ratio(dnf, ours), "< 2s incl. JVM start");
+        }
+        // Live heap of a resolved el9-sized universe, measured in-process after a full GC.
+        RpmFormat f = new RpmFormat();
+        System.gc();
+        long before = usedHeap();
+        Universe u = load(f, up.resolve("repo"));
+        System.gc();
+        long after = usedHeap();
+        row("heap held by a 40,000-package universe", (after - before) / (1 << 20) + " MiB (" + u.packages().size() + " pkgs)",
+                "-", "-", "full plan < 512 MiB heap");
+    }
+
+    static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** The bundle's repodata for 2,000 packages: carried records (ours) vs createrepo_c reading the RPMs. */
+    void repodata() throws Exception {
+        Path repo = tmp.resolve("rpms2k");
+        Random rnd = new Random(3);
+        for (int i = 0; i < 2000; i++) {
+            byte[] body = new byte[4096 + rnd.nextInt(8192)];
+            rnd.nextBytes(body);
+            Rpms.rpm(String.format("bench%04d", i)).version("1." + i).requires("bash").provides("libbench" + i + ".so.1()(64bit)")
+                    .file("/usr/bin/bench" + i, java.util.Base64.getEncoder().encodeToString(body))
+                    .file("/usr/share/bench" + i + "/data", "x".repeat(i)).build(repo);
+        }
+        double peer = best(3, () -> Tools.run(repo, "createrepo_c", "--no-database", "--workers", "2", ".").ok());
+        RpmFormat f = new RpmFormat();
+        Universe u = load(f, repo);
+        List<Format.Shipped> shipped = new ArrayList<>();
+        for (Package p : u.packages()) shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), p.size()));
+        double ours = best(3, () -> {
+            Path out = Files.createTempDirectory(tmp, "repodata");
+            f.writeIndex(out, shipped, 1700000000L, local(repo));
+        });
+        row("repodata for 2,000 packages", String.format(Locale.ROOT, "%.2fs", ours),
+                String.format(Locale.ROOT, "createrepo_c %.2fs", peer), ratio(peer, ours), "no slower than peer");
+    }
+
+    /** 1 GiB of package-like files: our tarball vs tar | pigz and tar | zstd at the same level and threads. */
+    void pack() throws Exception {
+        Path tree = tmp.resolve("tree/pigsty");
+        Files.createDirectories(tree);
+        Random rnd = new Random(4);
+        byte[] buf = new byte[4 << 20];
+        for (int i = 0; i < 256; i++) {
+            rnd.nextBytes(buf);
+            // RPMs are mostly compressed payload with a compressible header: make a quarter of each file text.
+            byte[] text = ("Name: package-" + i + "\nRequires: libc.so.6()(64bit)\n").repeat(20000).getBytes();
+            System.arraycopy(text, 0, buf, 0, Math.min(text.length, buf.length / 4));
+            Files.write(tree.resolve(String.format("package-%03d-1.0-1.el9.x86_64.rpm", i)), buf);
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        Path out = tmp.resolve("out");
+        for (Tarball.Compression c : List.of(Tarball.Compression.GZIP, Tarball.Compression.ZSTD)) {
+            int level = c.defaultLevel;
+            Path ours = out.resolve("ours" + c.suffix), peer = out.resolve("peer" + c.suffix);
+            double t1 = best(2, () -> Tarball.write(tree, "pigsty", ours, c, level, 1700000000L, threads));
+            String compressor = c == Tarball.Compression.GZIP ? "pigz -" + level + " -p " + threads : "zstd -q -" + level + " -T" + threads;
+            // Our run also writes the archive's .sha256: the peer does the same with tee | sha256sum.
+            double t2 = best(2, () -> Tools.run(tmp, List.of("sh", "-c", "tar -cf - -C " + tree.getParent() + " pigsty | "
+                    + compressor + " | tee " + peer + " | sha256sum > " + peer + ".sha256"), 600).ok());
+            double bare = best(2, () -> Tools.run(tmp, List.of("sh", "-c", "tar -cf - -C " + tree.getParent() + " pigsty | "
+                    + compressor + " > " + peer), 600).ok());
+            row("pack 1 GiB, " + c.name().toLowerCase(Locale.ROOT) + " level " + level + ", " + threads + " threads",
+                    String.format(Locale.ROOT, "%.1fs (%s, +sha256)", t1, mib(Files.size(ours))),
+                    String.format(Locale.ROOT, "tar|%s|sha256sum %.1fs", compressor.split(" ")[0], t2),
+                    ratio(t2, t1), "no slower than peer");
+            row("  (the same without any checksum)", "-", String.format(Locale.ROOT, "tar|%s %.1fs (%s)",
+                    compressor.split(" ")[0], bare, mib(Files.size(peer))), ratio(bare, t1), "-");
+        }
+    }
+
+    static String mib(long b) {
+        return b / (1 << 20) + " MiB";
+    }
+
+    static String ratio(double peer, double ours) {
+        return String.format(Locale.ROOT, "%.2fx", peer / ours);
+    }
+}
