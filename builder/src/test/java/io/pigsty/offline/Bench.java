@@ -133,7 +133,7 @@ class Bench {
                     + "vars:\n  version: v1\n  repo_packages: [ '" + String.join(" ", names) + "' ]\n");
             Files.writeString(home.resolve("repo-spec/b.yml"), "repo_upstream:\n  - { name: bench, module: node, baseurl: { default: '"
                     + server.url("repo/") + "' } }\n");
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home", home.toString(), "--cache",
                     tmp.resolve("plan-cache").toString(), "-q");
             Tools.Run[] first = new Tools.Run[1];

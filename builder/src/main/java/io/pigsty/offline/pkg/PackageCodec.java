@@ -1,9 +1,10 @@
 package io.pigsty.offline.pkg;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Map;
  */
 public final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private PackageCodec() {}
 
@@ -46,9 +47,10 @@ public final class PackageCodec {
     }
 
     /** Reads packages written by {@link #write}, attached to {@code repo}; null if the data is of another version. */
-    public static List<Package> read(DataInputStream in, Repo repo) throws IOException {
-        if (in.readInt() != MAGIC || in.readInt() != VERSION) return null;
-        Reader r = new Reader(in);
+    public static List<Package> read(byte[] data, Repo repo) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap(data);
+        if (data.length < 8 || head.getInt() != MAGIC || head.getInt() != VERSION) return null;
+        Reader r = new Reader(data, 8);
         int n = r.varint();
         List<Package> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -105,7 +107,9 @@ public final class PackageCodec {
             int next = ids.size();
             ids.put(s, next);
             varint(next + 1);
-            out.writeUTF(s);
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varint(b.length);
+            out.write(b);
         }
 
         void evr(Evr e) throws IOException {
@@ -158,13 +162,16 @@ public final class PackageCodec {
         }
     }
 
+    /** Decodes from one byte array: a warm plan spends its time here, on a cold JVM, so keep it plain. */
     private static final class Reader {
-        private final DataInputStream in;
+        private final byte[] b;
+        private int pos;
         private final List<String> strings = new ArrayList<>();
         private static final Op[] OPS = Op.values();
 
-        Reader(DataInputStream in) {
-            this.in = in;
+        Reader(byte[] b, int pos) {
+            this.b = b;
+            this.pos = pos;
         }
 
         int varint() throws IOException {
@@ -174,11 +181,17 @@ public final class PackageCodec {
         long varlong() throws IOException {
             long v = 0;
             for (int shift = 0; shift < 64; shift += 7) {
-                int b = in.readByte();
-                v |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) return v;
+                if (pos >= b.length) throw new EOFException("truncated");
+                int x = b[pos++];
+                v |= (long) (x & 0x7f) << shift;
+                if ((x & 0x80) == 0) return v;
             }
             throw new EOFException("bad varint");
+        }
+
+        int u8() throws IOException {
+            if (pos >= b.length) throw new EOFException("truncated");
+            return b[pos++];
         }
 
         String str() throws IOException {
@@ -186,7 +199,10 @@ public final class PackageCodec {
             if (id == 0) return null;
             if (id - 1 < strings.size()) return strings.get(id - 1);
             if (id - 1 != strings.size()) throw new IOException("corrupt string table");
-            String s = in.readUTF();
+            int len = varint();
+            if (len < 0 || pos + len > b.length) throw new EOFException("truncated");
+            String s = new String(b, pos, len, StandardCharsets.UTF_8);
+            pos += len;
             strings.add(s);
             return s;
         }
@@ -197,7 +213,7 @@ public final class PackageCodec {
 
         Dep dep() throws IOException {
             String name = str();
-            Op op = OPS[in.readByte()];
+            Op op = OPS[u8()];
             Evr evr = op == Op.ANY ? Evr.NONE : evr();
             return new Dep(name, op, evr, str());
         }
@@ -219,14 +235,14 @@ public final class PackageCodec {
         }
 
         Req req() throws IOException {
-            int tag = in.readByte();
+            int tag = u8();
             return switch (tag) {
                 case 0 -> new Req.Atom(dep());
                 case 1 -> new Req.All(reqs());
                 case 2 -> new Req.Any(reqs());
                 case 3, 4 -> {
                     Req then = req(), cond = req();
-                    Req otherwise = in.readBoolean() ? req() : null;
+                    Req otherwise = u8() != 0 ? req() : null;
                     yield new Req.Cond(then, cond, otherwise, tag == 4);
                 }
                 case 5 -> new Req.With(deps());

@@ -2,7 +2,6 @@ package io.pigsty.offline.pkg;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,48 +16,66 @@ public final class Universe {
     private final Rules rules;
     private final String targetArch;
     private final List<Package> packages;
-    private final Map<String, List<Package>> byName = new HashMap<>();
-    private final Map<String, List<Package>> byProvide = new HashMap<>();
-    private final Map<String, List<Package>> byFile = new HashMap<>();
+    private final Map<String, List<Package>> byName;
+    private final Map<String, List<Package>> byProvide;
+    private final Map<String, List<Package>> byFile;
 
-    private Universe(Rules rules, String targetArch, List<Package> packages) {
+    private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, List<Package>> byName) {
         this.rules = rules;
         this.targetArch = targetArch;
         this.packages = List.copyOf(packages);
+        this.byName = byName;
+        int n = this.packages.size();
+        byProvide = new HashMap<>(n * 8);
+        byFile = new HashMap<>(n * 4);
+        // Plain loops rather than computeIfAbsent lambdas: a warm plan builds this on a cold JVM.
         for (Package p : this.packages) {
-            byName.computeIfAbsent(p.name(), k -> new ArrayList<>(2)).add(p);
             boolean selfProvided = false;
             for (Dep d : p.provides()) {
-                List<Package> l = byProvide.computeIfAbsent(d.name(), k -> new ArrayList<>(2));
-                if (l.isEmpty() || l.get(l.size() - 1) != p) l.add(p);
+                add(byProvide, d.name(), p);
                 if (d.name().equals(p.name())) selfProvided = true;
             }
-            if (!selfProvided) byProvide.computeIfAbsent(p.name(), k -> new ArrayList<>(2)).add(p);
-            for (String f : p.files()) {
-                List<Package> l = byFile.computeIfAbsent(f, k -> new ArrayList<>(1));
-                if (l.isEmpty() || l.get(l.size() - 1) != p) l.add(p);
-            }
+            if (!selfProvided) add(byProvide, p.name(), p);
+            for (String f : p.files()) add(byFile, f, p);
         }
+    }
+
+    private static void add(Map<String, List<Package>> index, String key, Package p) {
+        List<Package> l = index.get(key);
+        if (l == null) {
+            l = new ArrayList<>(2);
+            index.put(key, l);
+        } else if (l.get(l.size() - 1) == p) {
+            return;
+        }
+        l.add(p);
     }
 
     /**
      * Builds the universe from every package the repos offer: drops arches the target cannot run and
-     * applies priority masking. Input order does not matter; the result is sorted for determinism.
+     * applies priority masking. The order of {@code offered} (repos in plan order, each in its
+     * metadata's order) is kept: it is deterministic, and the resolver breaks every tie by rule.
      */
     public static Universe of(Rules rules, String targetArch, List<Package> offered) {
-        Map<String, Integer> bestPriority = new HashMap<>();
-        List<Package> runnable = new ArrayList<>(offered.size());
+        Map<String, List<Package>> byName = new HashMap<>(offered.size() * 2);
+        for (Package p : offered) if (rules.installableArch(p.arch(), targetArch)) add(byName, p.name(), p);
+        List<Package> kept = new ArrayList<>(offered.size());
         for (Package p : offered) {
-            if (!rules.installableArch(p.arch(), targetArch)) continue;
-            runnable.add(p);
-            bestPriority.merge(p.name() + "." + p.arch(), p.repo().priority(), Math::min);
+            List<Package> same = byName.get(p.name());
+            if (same == null) continue;
+            boolean hidden = false;
+            for (Package q : same)
+                if (q.arch().equals(p.arch()) && q.repo().priority() < p.repo().priority()) {
+                    hidden = true;
+                    break;
+                }
+            if (!hidden) kept.add(p);
         }
-        List<Package> kept = new ArrayList<>(runnable.size());
-        for (Package p : runnable)
-            if (p.repo().priority() == bestPriority.get(p.name() + "." + p.arch())) kept.add(p);
-        kept.sort(Comparator.comparing(Package::name).thenComparing(Package::arch)
-                .thenComparing(Package::evr, rules::compare).thenComparing(p -> p.repo().name()));
-        return new Universe(rules, targetArch, kept);
+        if (kept.size() < offered.size()) {
+            byName.clear();
+            for (Package p : kept) add(byName, p.name(), p);
+        }
+        return new Universe(rules, targetArch, kept, byName);
     }
 
     /** This universe plus packages from elsewhere (URL packages), re-indexed. */

@@ -26,6 +26,10 @@ final class PrimaryReader {
     private final Xml.Interner strings = new Xml.Interner();
     private final Repo repo;
     private final String where;
+    // Scratch lists reused for every package; each package gets immutable copies.
+    private final List<Dep> provides = new ArrayList<>(), conflicts = new ArrayList<>(), obsoletes = new ArrayList<>();
+    private final List<Req> requires = new ArrayList<>(), weak = new ArrayList<>();
+    private final List<String> files = new ArrayList<>();
 
     PrimaryReader(Repo repo, String where) {
         this.repo = repo;
@@ -53,9 +57,12 @@ final class PrimaryReader {
         Evr evr = Evr.NONE;
         Checksum sum = null;
         long size = 0;
-        List<Dep> provides = new ArrayList<>(), conflicts = new ArrayList<>(), obsoletes = new ArrayList<>();
-        List<Req> requires = new ArrayList<>(), weak = new ArrayList<>();
-        List<String> files = new ArrayList<>();
+        provides.clear();
+        conflicts.clear();
+        obsoletes.clear();
+        requires.clear();
+        weak.clear();
+        files.clear();
         String section = null;
         int depth = 1;
         while (depth > 0) {
@@ -71,7 +78,7 @@ final class PrimaryReader {
             depth++;
             switch (r.getLocalName()) {
                 case "name" -> {
-                    name = strings.get(r.getElementText().trim());
+                    name = r.getElementText().trim();
                     depth--;
                 }
                 case "arch" -> {
@@ -91,10 +98,10 @@ final class PrimaryReader {
                 }
                 case "provides", "requires", "conflicts", "obsoletes", "recommends" -> section = r.getLocalName();
                 case "entry" -> {
-                    if (section != null) entry(r, section, provides, requires, conflicts, obsoletes, weak);
+                    if (section != null) entry(r, section);
                 }
                 case "file" -> {
-                    files.add(strings.get(r.getElementText()));
+                    files.add(r.getElementText());
                     depth--;
                 }
                 case "summary", "description" -> {
@@ -113,14 +120,13 @@ final class PrimaryReader {
         if (base != null && !base.isEmpty())
             throw new MetadataException(where + ": package " + name + " points to another server (xml:base '"
                     + base + "'); only packages below the repo's own base URL are mirrored");
-        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, files,
-                location, size, sum, repo, null);
+        return new Package(name, evr, arch, List.copyOf(provides), List.copyOf(requires), List.copyOf(conflicts),
+                List.copyOf(obsoletes), List.copyOf(weak), List.copyOf(files), location, size, sum, repo, null);
     }
 
-    private void entry(XMLStreamReader r, String section, List<Dep> provides, List<Req> requires,
-                       List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak) {
-        // Provides are mostly unique to their package; requirements repeat across packages
-        // (libc.so.6, /bin/sh...), so only those are shared through the interner.
+    private void entry(XMLStreamReader r, String section) {
+        // Names, provides and files are mostly unique to their package; requirement names and
+        // versions repeat across packages (libc.so.6, /bin/sh, 1.el9...), so only those are shared.
         String n = r.getAttributeValue(null, "name");
         Op op = RpmDeps.op(r.getAttributeValue(null, "flags"));
         Evr e = op == Op.ANY ? Evr.NONE : evr(r);

@@ -13,9 +13,7 @@ import io.pigsty.offline.pkg.Repo;
 import io.pigsty.offline.pkg.Rules;
 import io.pigsty.offline.pkg.Universe;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,8 +94,8 @@ public final class RpmFormat implements Format {
             throws IOException {
         Path cached = meta.derived("rpm-primary-" + PackageCodec.VERSION + "-" + primary.checksum().hex());
         if (cached != null && Files.isRegularFile(cached)) {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cached), 1 << 16))) {
-                List<Package> pkgs = PackageCodec.read(in, repo);
+            try {
+                List<Package> pkgs = PackageCodec.read(Files.readAllBytes(cached), repo);
                 if (pkgs != null) return pkgs;
             } catch (IOException e) {
                 log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");

@@ -3,9 +3,7 @@ package io.pigsty.offline.pkg;
 import io.pigsty.offline.rpm.RpmDeps;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.List;
 
@@ -28,10 +26,12 @@ class PackageCodecTest {
                 "pool/b.deb", 1, new Checksum("sha1", "cd".repeat(20)), repo, "foreign");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PackageCodec.write(new DataOutputStream(bytes), List.of(a, b));
-        List<Package> back = PackageCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), repo);
+        List<Package> back = PackageCodec.read(bytes.toByteArray(), repo);
         assertEquals(List.of(a, b), back);
         byte[] other = bytes.toByteArray();
         other[7] = 99; // another codec version: not an error, just "parse again"
-        assertNull(PackageCodec.read(new DataInputStream(new ByteArrayInputStream(other)), repo));
+        assertNull(PackageCodec.read(other, repo));
+        byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2);
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(cut, repo));
     }
 }
