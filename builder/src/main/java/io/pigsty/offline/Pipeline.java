@@ -24,13 +24,10 @@ import io.pigsty.offline.repo.RepoTree;
 import io.pigsty.offline.rpm.RpmFormat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +84,7 @@ public final class Pipeline {
             Repo urlRepo = new Repo("url", 0, List.of("file:///"));
             for (UrlPackage u : plan.urlPackages()) {
                 Path file = fetcher.fetchUnknown("url package " + u.name() + " (" + u.where() + ")", u.url());
-                String sha = sha256(file);
+                String sha = Checksum.sha256Of(file);
                 if (u.sha256() != null && !u.sha256().equals(sha))
                     throw new BuildException(BuildException.NETWORK, u.where() + ": " + u.url() + " has sha256 " + sha
                             + ", but the inventory expects " + u.sha256());
@@ -146,7 +143,7 @@ public final class Pipeline {
             Map<Package, String> sha = new LinkedHashMap<>();
             for (int i = 0; i < fromRepos.size(); i++) {
                 Package p = fromRepos.get(i);
-                String s = p.checksum().isSha256() ? p.checksum().hex() : sha256(files.get(i));
+                String s = p.checksum().isSha256() ? p.checksum().hex() : Checksum.sha256Of(files.get(i));
                 sha.put(p, s);
                 items.add(new RepoTree.Item(new Format.Shipped(p, p.fileName(), s, Files.size(files.get(i))), files.get(i)));
             }
@@ -244,21 +241,6 @@ public final class Pipeline {
             cur = t;
         }
         return prev[b.length()];
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private Log collect(List<String> warnings) {

@@ -3,6 +3,7 @@ package io.pigsty.offline;
 import io.pigsty.offline.fixtures.FileServer;
 import io.pigsty.offline.fixtures.Rpms;
 import io.pigsty.offline.fixtures.SyntheticRepo;
+import io.pigsty.offline.fixtures.LocalMeta;
 import io.pigsty.offline.fixtures.Tools;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.pkg.Checksum;
@@ -62,24 +63,8 @@ class Bench {
         return b;
     }
 
-    /** Reads a repo straight from disk: the benchmark measures parsing, not HTTP. */
     static MetaSource local(Path dir) {
-        return new MetaSource() {
-            @Override
-            public Path root(Repo repo, String path) {
-                return dir.resolve(path);
-            }
-
-            @Override
-            public Path optionalRoot(Repo repo, String path) {
-                return Files.exists(dir.resolve(path)) ? dir.resolve(path) : null;
-            }
-
-            @Override
-            public Path file(Repo repo, String path, Checksum expected) {
-                return dir.resolve(path);
-            }
-        };
+        return new LocalMeta(dir);
     }
 
     static Universe load(RpmFormat f, Path dir) throws Exception {

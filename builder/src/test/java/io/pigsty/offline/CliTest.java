@@ -114,6 +114,20 @@ class CliTest {
     }
 
     @Test
+    void aarch64TakesOnlyItsOwnReposAndArches() {
+        ElEndToEndTest.Cli c = run("plan", null, "--arch", "aarch64", "--json", "-e", "repo_packages=webserver-a,app");
+        assertEquals(3, c.code(), c.err());
+        assertTrue(c.err().contains("app: no package matches it"), c.err()); // app is built for x86_64 only
+        c = run("plan", null, "--arch", "aarch64", "--json", "-e", "repo_packages=webserver-a");
+        assertEquals(0, c.code(), c.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lock = (Map<String, Object>) new Yaml().load(c.out());
+        assertEquals(List.of("base"), ((List<?>) lock.get("repos")).stream().map(r -> ((Map<?, ?>) r).get("name")).toList());
+        assertEquals("aarch64", ((Map<?, ?>) lock.get("target")).get("arch"));
+        assertEquals(1, ((List<?>) lock.get("packages")).size());
+    }
+
+    @Test
     void unknownMirrorNameIsExit2() {
         ElEndToEndTest.Cli c = run("plan", null, "--mirror", "nosuch=http://127.0.0.1:1/");
         assertEquals(2, c.code());

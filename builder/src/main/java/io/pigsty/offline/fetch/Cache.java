@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * The download cache, shared by every build and target: verified files are stored under their
@@ -62,14 +59,6 @@ public final class Cache {
     }
 
     static String sha256(String s) {
-        return HexFormat.of().formatHex(digest("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    static MessageDigest digest(String algo) {
-        try {
-            return MessageDigest.getInstance(algo.toUpperCase(Locale.ROOT));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalArgumentException("unsupported digest " + algo, e);
-        }
+        return HexFormat.of().formatHex(Checksum.digest("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -273,7 +273,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         long have = Files.exists(part) ? Files.size(part) : 0;
         Request.Builder rb = new Request.Builder().url(url);
         if (have > 0) rb.header("Range", "bytes=" + have + "-");
-        MessageDigest md = Cache.digest(sum.algo());
+        MessageDigest md = Checksum.digest(sum.algo());
         try (Response resp = http.newCall(rb.build()).execute()) {
             boolean append;
             if (resp.code() == 206 && have > 0 && rangeStartsAt(resp.header("Content-Range"), have)) {
@@ -319,7 +319,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             if (round > 0) sleep(round);
             try (Response resp = http.newCall(new Request.Builder().url(url).build()).execute()) {
                 if (!resp.isSuccessful()) throw new HttpStatus(resp.code());
-                MessageDigest md = Cache.digest("SHA-256");
+                MessageDigest md = Checksum.digest("SHA-256");
                 try (InputStream in = body(resp).byteStream(); OutputStream out = Files.newOutputStream(scratch)) {
                     byte[] buf = new byte[1 << 16];
                     int n;

@@ -1,6 +1,7 @@
 package io.pigsty.offline.pack;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import io.pigsty.offline.pkg.Checksum;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,7 +57,7 @@ public final class Tarball {
                                int threads) throws IOException {
         Files.createDirectories(out.getParent());
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        MessageDigest sha = sha256();
+        MessageDigest sha = Checksum.digest("SHA-256");
         try {
             try (OutputStream digest = new HashingWriter(Files.newOutputStream(tmp), sha);
                  OutputStream packed = compressor(digest, compression, level, threads);
@@ -91,16 +91,19 @@ public final class Tarball {
                 }
                 tar.finish();
             }
+            String hex = HexFormat.of().formatHex(sha.digest());
+            Path sumFile = out.resolveSibling(out.getFileName() + ".sha256");
+            Path sumTmp = sumFile.resolveSibling("." + sumFile.getFileName() + ".tmp");
+            Files.writeString(sumTmp, hex + "  " + out.getFileName() + "\n");
+            // Never leave an old checksum beside a new archive: at worst the archive briefly has none.
+            Files.deleteIfExists(sumFile);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(sumTmp, sumFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Result(out, hex, Files.size(out));
         } finally {
             Files.deleteIfExists(tmp);
+            Files.deleteIfExists(out.resolveSibling("." + out.getFileName() + ".sha256.tmp"));
         }
-        String hex = HexFormat.of().formatHex(sha.digest());
-        Path sumFile = out.resolveSibling(out.getFileName() + ".sha256");
-        Path sumTmp = sumFile.resolveSibling("." + sumFile.getFileName() + ".tmp");
-        Files.writeString(sumTmp, hex + "  " + out.getFileName() + "\n");
-        Files.move(sumTmp, sumFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Result(out, hex, Files.size(out));
     }
 
     /** Every directory and regular file under {@code tree}, sorted by relative path; links are refused. */
@@ -129,14 +132,6 @@ public final class Tarball {
             }
             case NONE -> new Plain(out);
         };
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Pass-through for the uncompressed case, with a bulk write (FilterOutputStream writes byte by byte). */

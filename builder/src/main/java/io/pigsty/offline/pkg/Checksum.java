@@ -1,5 +1,12 @@
 package io.pigsty.offline.pkg;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -41,6 +48,26 @@ public record Checksum(String algo, String hex) {
             case "SHA-512" -> 128;
             default -> 32;
         };
+    }
+
+    /** A fresh digest for {@code algo} (a JDK name, as {@link #algo()} holds). */
+    public static MessageDigest digest(String algo) {
+        try {
+            return MessageDigest.getInstance(algo);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + algo, e);
+        }
+    }
+
+    /** The sha256 of a file, as lower-case hex. */
+    public static String sha256Of(Path file) throws IOException {
+        MessageDigest md = digest("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     public boolean isSha256() {

@@ -105,7 +105,7 @@ final class PrimaryReader {
                     depth--;
                 }
                 case "summary", "description" -> {
-                    skip(r);
+                    Xml.skip(r);
                     depth--;
                 }
                 default -> { }
@@ -161,14 +161,5 @@ final class PrimaryReader {
 
     private static long parseLong(String s) {
         return s == null || s.isEmpty() ? 0 : Long.parseLong(s.trim());
-    }
-
-    private static void skip(XMLStreamReader r) throws XMLStreamException {
-        int depth = 1;
-        while (depth > 0) {
-            int ev = r.next();
-            if (ev == XMLStreamConstants.START_ELEMENT) depth++;
-            else if (ev == XMLStreamConstants.END_ELEMENT) depth--;
-        }
     }
 }

@@ -36,7 +36,7 @@ final class Records {
                 if (r.next() != XMLStreamConstants.START_ELEMENT || !r.getLocalName().equals("package")) continue;
                 String id = idOf == null ? null : idOf.apply(r);
                 if (id != null && !wanted.contains(id)) {
-                    skip(r);
+                    Xml.skip(r);
                     continue;
                 }
                 StringBuilder b = new StringBuilder(2048);
@@ -137,15 +137,6 @@ final class Records {
                 case '\t' -> b.append(attr ? "&#9;" : "\t");
                 default -> b.append(c);
             }
-        }
-    }
-
-    private static void skip(XMLStreamReader r) throws XMLStreamException {
-        int depth = 1;
-        while (depth > 0) {
-            int ev = r.next();
-            if (ev == XMLStreamConstants.START_ELEMENT) depth++;
-            else if (ev == XMLStreamConstants.END_ELEMENT) depth--;
         }
     }
 }

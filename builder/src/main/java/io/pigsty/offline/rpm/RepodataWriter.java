@@ -1,5 +1,7 @@
 package io.pigsty.offline.rpm;
 
+import io.pigsty.offline.pkg.Checksum;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -9,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -66,7 +67,7 @@ final class RepodataWriter {
     private static Written file(Path dir, String type, String head, String tail, List<Entry> entries,
                                 java.util.function.Function<Entry, String> record) throws IOException {
         Path tmp = dir.resolve("." + type + ".xml.gz.tmp");
-        MessageDigest packed = sha256(), plain = sha256();
+        MessageDigest packed = Checksum.digest("SHA-256"), plain = Checksum.digest("SHA-256");
         long openSize;
         try (OutputStream file = Files.newOutputStream(tmp);
              DigestOutputStream packedOut = new DigestOutputStream(file, packed);
@@ -88,14 +89,6 @@ final class RepodataWriter {
         Files.move(tmp, dir.resolve(sum + "-" + type + ".xml.gz"));
         return new Written(type, location, sum, HexFormat.of().formatHex(plain.digest()),
                 Files.size(dir.resolve(sum + "-" + type + ".xml.gz")), openSize);
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** gzip with a fixed header (no name, mtime 0) at a middle level: metadata compresses well. */
