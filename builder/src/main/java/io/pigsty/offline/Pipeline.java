@@ -73,7 +73,8 @@ public final class Pipeline {
         Format format = formatFor(plan);
         List<Format.Source> sources = new ArrayList<>();
         for (PlannedRepo r : plan.repos())
-            sources.add(new Format.Source(new Repo(r.name(), r.priority(), r.urls()), r.excludes(), r.moduleHotfixes()));
+            sources.add(new Format.Source(new Repo(r.name(), r.priority(), r.urls()), r.excludes(), r.moduleHotfixes(),
+                    r.skipIfUnavailable()));
         Universe universe = format.load(sources, plan.target().nativeArch(), fetcher, collecting);
         log.info("metadata: " + universe.packages().size() + " packages available");
 
@@ -81,6 +82,7 @@ public final class Pipeline {
         Map<Package, Path> urlFiles = new LinkedHashMap<>();
         List<Spec> specs = new ArrayList<>(plan.specs());
         if (!plan.urlPackages().isEmpty()) {
+            // URL packages are already in the cache; their pseudo-repo has the best priority and no mirror to fetch from.
             Repo urlRepo = new Repo("url", 0, List.of("file:///"));
             for (UrlPackage u : plan.urlPackages()) {
                 Path file = fetcher.fetchUnknown("url package " + u.name() + " (" + u.where() + ")", u.url());

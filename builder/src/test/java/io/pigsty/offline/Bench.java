@@ -69,7 +69,7 @@ class Bench {
 
     static Universe load(RpmFormat f, Path dir) throws Exception {
         Repo repo = new Repo("bench", 99, List.of("http://127.0.0.1/"));
-        return f.load(List.of(new Format.Source(repo, List.of(), false)), "x86_64", local(dir), Log.QUIET);
+        return f.load(List.of(new Format.Source(repo, List.of(), false, false)), "x86_64", local(dir), Log.QUIET);
     }
 
     static List<String> dnf(Path root, Path repo, String... args) {

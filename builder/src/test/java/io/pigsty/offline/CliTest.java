@@ -128,6 +128,22 @@ class CliTest {
     }
 
     @Test
+    void unavailableRepoIsSkippedOnlyWhenItSaysSo() throws Exception {
+        String repos = """
+                repo_upstream:
+                  - { name: base, module: node, releases: [9], baseurl: { default: '%s' } }
+                  - { name: dead, module: node, releases: [9], baseurl: { default: '%s' }%s }
+                """;
+        String base = server.url("base/"), dead = server.url("nowhere/");
+        ElEndToEndTest.Cli c = run("plan", inventory("dead.yml", "repo_packages: [ webserver-a ]\n" + repos.formatted(base, dead, "")));
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains("repo dead") && c.err().contains("not found on any mirror"), c.err());
+        c = run("plan", inventory("skip.yml", "repo_packages: [ webserver-a ]\n" + repos.formatted(base, dead, ", meta: { skip_if_unavailable: 1 }")));
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.err().contains("warning: repo dead") && c.err().contains("skip_if_unavailable"), c.err());
+    }
+
+    @Test
     void unknownMirrorNameIsExit2() {
         ElEndToEndTest.Cli c = run("plan", null, "--mirror", "nosuch=http://127.0.0.1:1/");
         assertEquals(2, c.code());

@@ -13,8 +13,11 @@ import java.util.List;
  * metadata files it read, so the writer can carry their records over.
  */
 public interface Format {
-    /** An upstream repo with the policies that hide packages before resolution. */
-    record Source(Repo repo, List<String> excludes, boolean moduleHotfixes) {
+    /**
+     * An upstream repo with the policies that hide packages before resolution; a repo that may be
+     * skipped when unavailable (dnf's skip_if_unavailable) only warns when it cannot be read.
+     */
+    record Source(Repo repo, List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable) {
         public Source {
             excludes = List.copyOf(excludes);
         }

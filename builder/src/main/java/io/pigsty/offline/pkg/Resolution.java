@@ -5,11 +5,11 @@ import java.util.stream.Collectors;
 
 /**
  * What the resolver decided: the packages to ship, each with why it is there; the problems (a spec
- * that matches nothing or a requirement nothing provides, each with the chain that led there); and
- * the explained choices among alternative providers.
+ * that matches nothing or a requirement nothing provides, each with the chain that led there); the
+ * explained choices among alternative providers; and notes on decisions worth telling the user,
+ * such as shipping two versions of one name.
  */
 public record Resolution(List<Pick> picks, List<Problem> problems, List<Choice> choices, List<String> notes) {
-    // notes: decisions worth telling the user, such as shipping two versions of one name.
 
     /** A package in the closure; {@code reason} says which spec or package pulled it in. */
     public record Pick(Package pkg, String reason) {}

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Computes one dependency closure for the whole request, as an install into an empty root of the
@@ -72,15 +71,17 @@ public final class Resolver {
         String text = spec.text().trim();
         Reason why = new Reason(spec, null, null, false);
         if (Glob.isGlob(text)) {
+            // Like dnf: every name the glob matches is installed, each at its best version.
             Glob g = Glob.of(text);
-            List<String> names = u.names().stream().filter(g::matches).collect(Collectors.toList());
-            int before = selected.size();
-            for (String n : names) {
-                Package best = bestOfName(u.named(n), null);
-                if (best != null) select(best, why);
+            boolean any = false;
+            for (String n : u.names()) {
+                Package best = g.matches(n) ? bestOfName(u.named(n), null) : null;
+                if (best != null) {
+                    select(best, why);
+                    any = true;
+                }
             }
-            if (names.isEmpty() || selected.size() == before && names.stream().noneMatch(selectedNames::contains))
-                problem(spec, null, "no package matches it", false);
+            if (!any) problem(spec, null, "no package matches it", false);
             return;
         }
         Package byName = bestOfName(u.named(text), null);

@@ -7,7 +7,7 @@ import java.util.List;
  * and the policies the resolver applies. {@code where} is the definition's file:line.
  */
 public record PlannedRepo(String name, String description, String module, List<String> urls, int priority,
-                          List<String> excludes, boolean moduleHotfixes, String where) {
+                          List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable, String where) {
     public PlannedRepo {
         urls = List.copyOf(urls);
         excludes = List.copyOf(excludes);

@@ -94,9 +94,9 @@ public final class Planner {
             int priority = pr == null || pr.isNull() ? Repo.DEFAULT_PRIORITY : pr.integer();
             Node ex = u.meta().get("excludepkgs");
             if (ex == null) ex = u.meta().get("exclude");
-            Node hot = u.meta().get("module_hotfixes");
+            Node hot = u.meta().get("module_hotfixes"), skip = u.meta().get("skip_if_unavailable");
             out.add(new PlannedRepo(u.name(), u.description(), u.module(), urls, priority,
-                    ex == null ? List.of() : ex.words(), hot != null && hot.bool(), u.node().where()));
+                    ex == null ? List.of() : ex.words(), hot != null && hot.bool(), skip != null && skip.bool(), u.node().where()));
         }
         for (String m : c.mirrors().keySet())
             if (!names.contains(m))

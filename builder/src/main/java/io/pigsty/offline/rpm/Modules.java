@@ -46,6 +46,12 @@ final class Modules {
         }
     }
 
+    /** Takes in another repo's streams and defaults. */
+    void add(Modules other) {
+        streamOfArtifact.putAll(other.streamOfArtifact);
+        defaults.putAll(other.defaults);
+    }
+
     boolean isEmpty() {
         return streamOfArtifact.isEmpty();
     }

@@ -1,5 +1,6 @@
 package io.pigsty.offline.rpm;
 
+import io.pigsty.offline.BuildException;
 import io.pigsty.offline.Log;
 import io.pigsty.offline.fetch.Decompress;
 import io.pigsty.offline.pkg.Checksum;
@@ -17,6 +18,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,6 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Yum/dnf repositories: repomd.xml, primary, filelists and modules in; createrepo-style repodata out. */
 public final class RpmFormat implements Format {
@@ -39,51 +45,92 @@ public final class RpmFormat implements Format {
         return RpmRules.INSTANCE;
     }
 
+    /** One repo's index and packages, read on a worker thread. */
+    private record Loaded(Source source, Repomd md, List<Package> packages, Modules modules) {}
+
     @Override
     public Universe load(List<Source> sources, String targetArch, MetaSource meta, Log log) throws IOException {
-        Map<Source, List<Package>> byRepo = new LinkedHashMap<>();
-        Modules modules = new Modules();
-        for (Source s : sources) {
-            Repo repo = s.repo();
-            String where = "repo " + repo.name();
-            Path mdFile = meta.root(repo, "repodata/repomd.xml");
-            Repomd md;
-            try (InputStream in = Decompress.open(mdFile, "repomd.xml")) {
-                md = Repomd.parse(in, where);
-            }
-            indexes.put(repo, md);
-            List<Package> pkgs = packages(repo, md.get("primary"), meta, where, log);
-            Repomd.Entry mods = md.get("modules");
-            if (mods != null && !s.moduleHotfixes()) {
-                try (InputStream in = Decompress.open(meta.file(repo, mods.location(), mods.checksum()),
-                        mods.location())) {
-                    modules.read(in, where);
+        // Repos load in parallel (network and parsing overlap); every failing repo is reported at once.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4, sources.size())), r -> {
+            Thread t = new Thread(r, "metadata");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Loaded> loaded = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try {
+            List<Future<Loaded>> futures = new ArrayList<>();
+            for (Source s : sources) futures.add(pool.submit(() -> loadRepo(s, meta, log)));
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    loaded.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re && !(re instanceof BuildException)) throw re;
+                    if (sources.get(i).skipIfUnavailable())
+                        log.warn(e.getCause().getMessage().lines().findFirst().orElse("") + " (skip_if_unavailable: going on without it)");
+                    else failures.add(e.getCause().getMessage());
                 }
             }
-            List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
-            int before = pkgs.size();
-            pkgs.removeIf(p -> excludes.stream().anyMatch(g -> g.matches(p.name())));
-            if (pkgs.size() < before)
-                log.info(where + ": excludepkgs hides " + (before - pkgs.size()) + " packages");
-            byRepo.put(s, pkgs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading metadata");
+        } finally {
+            pool.shutdownNow();
+        }
+        if (!failures.isEmpty())
+            throw new BuildException(BuildException.NETWORK, (failures.size() == 1 ? "" : failures.size() + " repos failed:\n")
+                    + String.join("\n", failures));
+
+        Modules modules = new Modules();
+        for (Loaded l : loaded) {
+            indexes.put(l.source().repo(), l.md());
+            if (l.modules() != null) modules.add(l.modules());
         }
         List<Package> all = new ArrayList<>();
         if (modules.isEmpty()) {
-            byRepo.values().forEach(all::addAll);
+            for (Loaded l : loaded) all.addAll(l.packages());
         } else {
             List<Package> filtered = new ArrayList<>();
-            byRepo.forEach((s, pkgs) -> { if (!s.moduleHotfixes()) filtered.addAll(pkgs); });
+            for (Loaded l : loaded) if (!l.source().moduleHotfixes()) filtered.addAll(l.packages());
             Set<String> enabledNames = modules.namesOfEnabledStreams(filtered);
             int hidden = 0;
-            for (Map.Entry<Source, List<Package>> e : byRepo.entrySet()) {
-                for (Package p : e.getValue()) {
-                    if (e.getKey().moduleHotfixes() || modules.visible(p, enabledNames)) all.add(p);
+            for (Loaded l : loaded) {
+                for (Package p : l.packages()) {
+                    if (l.source().moduleHotfixes() || modules.visible(p, enabledNames)) all.add(p);
                     else hidden++;
                 }
             }
             log.info("modular filtering hides " + hidden + " packages (non-default streams, or masked by a default stream)");
         }
         return Universe.of(rules(), targetArch, all);
+    }
+
+    private static Loaded loadRepo(Source s, MetaSource meta, Log log) throws IOException {
+        Repo repo = s.repo();
+        String where = "repo " + repo.name();
+        Path mdFile = meta.root(repo, "repodata/repomd.xml");
+        Repomd md;
+        try (InputStream in = Decompress.open(mdFile, "repomd.xml")) {
+            md = Repomd.parse(in, where);
+        }
+        List<Package> pkgs = packages(repo, md.get("primary"), meta, where, log);
+        Modules modules = null;
+        Repomd.Entry mods = md.get("modules");
+        if (mods != null && !s.moduleHotfixes()) {
+            modules = new Modules();
+            try (InputStream in = Decompress.open(meta.file(repo, mods.location(), mods.checksum()), mods.location())) {
+                modules.read(in, where);
+            }
+        }
+        List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
+        int before = pkgs.size();
+        if (!excludes.isEmpty()) {
+            pkgs = new ArrayList<>(pkgs);
+            pkgs.removeIf(p -> excludes.stream().anyMatch(g -> g.matches(p.name())));
+        }
+        log.info(where + ": " + pkgs.size() + " packages (revision " + md.revision() + ")"
+                + (pkgs.size() < before ? ", excludepkgs hides " + (before - pkgs.size()) : ""));
+        return new Loaded(s, md, pkgs, modules);
     }
 
     /**

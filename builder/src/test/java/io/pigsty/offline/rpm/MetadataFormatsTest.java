@@ -61,7 +61,7 @@ class MetadataFormatsTest {
         assertTrue(repomd.contains("primary.xml." + (type.equals("zstd") ? "zst" : type)), repomd);
         RpmFormat f = new RpmFormat();
         Repo r = new Repo("r", 99, List.of("http://127.0.0.1/"));
-        Universe u = f.load(List.of(new Format.Source(r, List.of(), false)), "x86_64", local(repo), Log.QUIET);
+        Universe u = f.load(List.of(new Format.Source(r, List.of(), false, false)), "x86_64", local(repo), Log.QUIET);
         assertEquals(2, u.packages().size());
         // /usr/share/b/data is only in filelists: reading them finds its owner.
         assertEquals(List.of("/usr/share/b/data"), u.unprovidedFileRequirements());
