@@ -162,6 +162,23 @@ class FaultTest {
     }
 
     @Test
+    void aPackageChangedInTheTreeDoesNotPoisonTheCache() throws Exception {
+        Path work = tmp.resolve("poison");
+        Path home = home("h-poison", primary.url("repo/"));
+        assertEquals(0, cli(args(home, work)).code());
+        // The tree hard-links cache blobs: change the package in place, as `rpm --addsign` would.
+        Path inTree = work.resolve("www/pigsty/" + BIG);
+        try (var ch = java.nio.channels.FileChannel.open(inTree, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("tampered".getBytes()), 100);
+        }
+        primary.clearLog();
+        ElEndToEndTest.Cli c = cli(args(home, work));
+        assertEquals(0, c.code(), c.err());
+        assertTrue(primary.requests().stream().anyMatch(r -> r.contains(BIG)), "the changed blob was reused: " + primary.requests());
+        assertBuilt(work);
+    }
+
+    @Test
     void deadMirrorFailsOverToTheNext() throws Exception {
         Path work = tmp.resolve("failover");
         primary.failAlways("", Fault.STATUS_500);

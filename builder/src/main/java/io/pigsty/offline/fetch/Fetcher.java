@@ -214,7 +214,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         ReentrantLock lock = inFlight.computeIfAbsent(dest, k -> new ReentrantLock());
         lock.lock();
         try {
-            if (Files.exists(dest)) {
+            if (reusable(dest, job)) {
                 progress.addBytes(Files.size(dest));
                 progress.fileDone();
                 return dest;
@@ -224,7 +224,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             // Another build on this machine may be fetching the same file: the OS lock keeps us apart.
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                if (Files.exists(dest)) {
+                if (reusable(dest, job)) {
                     progress.addBytes(Files.size(dest));
                     progress.fileDone();
                     return dest;
@@ -236,6 +236,23 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether the cache already holds this file intact. Cached files are hashed again on every use:
+     * the repo tree hard-links them, so a package changed in place there (signed, truncated) must
+     * not be trusted here.
+     */
+    private boolean reusable(Path dest, Job job) throws IOException {
+        if (!Files.exists(dest)) return false;
+        MessageDigest md = Checksum.digest(job.checksum().algo());
+        try (InputStream in = Files.newInputStream(dest)) {
+            digestInto(in, md);
+        }
+        if (HexFormat.of().formatHex(md.digest()).equals(job.checksum().hex())) return true;
+        log.warn("cached copy of " + job.what() + " does not match " + job.checksum() + " any more; fetching it again");
+        Files.delete(dest);
+        return false;
     }
 
     private void download(Job job, Path part, Path dest, Progress progress) throws IOException {
