@@ -21,6 +21,7 @@ import io.pigsty.offline.plan.PlannedRepo;
 import io.pigsty.offline.plan.UrlPackage;
 import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.repo.RepoTree;
+import io.pigsty.offline.deb.DebFormat;
 import io.pigsty.offline.rpm.RpmFormat;
 
 import java.io.IOException;
@@ -74,7 +75,8 @@ public final class Pipeline {
         List<Format.Source> sources = new ArrayList<>();
         for (PlannedRepo r : plan.repos())
             sources.add(new Format.Source(new Repo(r.name(), r.priority(), r.urls()), r.excludes(), r.moduleHotfixes(),
-                    r.skipIfUnavailable()));
+                    r.skipIfUnavailable(), r.suite() == null ? null
+                    : new Format.Dist(r.suite(), r.components(), r.keyring(), r.trusted())));
         Universe universe = format.load(sources, plan.target().nativeArch(), fetcher, collecting);
         log.info("metadata: " + universe.packages().size() + " packages available");
 
@@ -184,8 +186,7 @@ public final class Pipeline {
     }
 
     private static Format formatFor(BuildPlan plan) {
-        if (plan.target().rpm()) return new RpmFormat();
-        throw new ConfigException(plan.target().os(), "Debian/Ubuntu targets are not built yet");
+        return plan.target().rpm() ? new RpmFormat() : new DebFormat();
     }
 
     private static boolean needsFileLists(Resolution res) {

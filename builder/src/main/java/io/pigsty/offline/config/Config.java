@@ -14,7 +14,12 @@ public record Config(Recipe recipe, String arch, Map<String, Node> vars, Map<Str
 
     /** A target OS recipe ({@code recipes/el9.yml}). */
     public record Recipe(String os, String family, int major, String codename, String distroName,
-                         List<String> arches, Path file) {}
+                         List<String> arches, Path file) {
+        /** The project home the recipe belongs to ({@code <home>/recipes/<os>.yml}). */
+        public Path home() {
+            return file.toAbsolutePath().getParent().getParent();
+        }
+    }
 
     /** One {@code repo_upstream} entry in Pigsty's schema. */
     public record Upstream(String name, String description, String module, List<Integer> releases,

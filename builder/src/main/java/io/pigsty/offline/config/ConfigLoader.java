@@ -20,7 +20,11 @@ import java.util.stream.Stream;
 public final class ConfigLoader {
     /** What the command line asked for. */
     public record Request(Path home, String os, String arch, Path inventory, Map<String, String> extraVars,
-                          Map<String, String> mirrors) {}
+                          Map<String, String> mirrors, Path hostRoot) {
+        public Request(Path home, String os, String arch, Path inventory, Map<String, String> extraVars, Map<String, String> mirrors) {
+            this(home, os, arch, inventory, extraVars, mirrors, Path.of("/"));
+        }
+    }
 
     private ConfigLoader() {}
 
@@ -69,6 +73,14 @@ public final class ConfigLoader {
         }
         vars.remove("package_map");
         vars.remove("repo_upstream");
+        if (recipe.family().equals("deb")) {
+            // A host of the same distro lends its own apt mirrors to variables the user left unset.
+            for (Map.Entry<String, String[]> m : HostApt.mirrors(req.hostRoot(), recipe.distroName()).entrySet()) {
+                Node cur = vars.get(m.getKey());
+                if (cur == null || cur.isNull() || cur.text().isBlank())
+                    vars.put(m.getKey(), Node.synthetic(m.getValue()[0], "the build host's apt sources (" + m.getValue()[1] + ")"));
+            }
+        }
         return new Config(recipe, arch, vars, packageMap, List.copyOf(upstream), Map.copyOf(req.mirrors()), req.inventory());
     }
 

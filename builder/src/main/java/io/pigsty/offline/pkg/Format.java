@@ -16,10 +16,30 @@ public interface Format {
     /**
      * An upstream repo with the policies that hide packages before resolution; a repo that may be
      * skipped when unavailable (dnf's skip_if_unavailable) only warns when it cannot be read.
+     * {@code dist} is set for apt repos only.
      */
-    record Source(Repo repo, List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable) {
+    record Source(Repo repo, List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable, Dist dist) {
         public Source {
             excludes = List.copyOf(excludes);
+        }
+
+        public Source(Repo repo, List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable) {
+            this(repo, excludes, moduleHotfixes, skipIfUnavailable, null);
+        }
+    }
+
+    /**
+     * Where an apt repo's indexes are: {@code suite} with {@code components} below {@code dists/},
+     * or a flat repo ({@code suite} "./", no components). Its Release signature is checked with
+     * {@code keyring} unless {@code trusted}.
+     */
+    record Dist(String suite, List<String> components, Path keyring, boolean trusted) {
+        public Dist {
+            components = List.copyOf(components);
+        }
+
+        public boolean flat() {
+            return suite.endsWith("/");
         }
     }
 

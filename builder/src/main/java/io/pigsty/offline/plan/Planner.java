@@ -6,6 +6,8 @@ import io.pigsty.offline.config.Node;
 import io.pigsty.offline.pkg.Repo;
 import io.pigsty.offline.pkg.Spec;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,19 +74,32 @@ public final class Planner {
             if (!u.arch().isEmpty() && !u.arch().contains(t.arch())) continue;
             String where = u.node().where();
             if (!names.add(u.name())) throw new ConfigException(where, "repo '" + u.name() + "' is defined twice for this target");
-            List<String> urls;
             String override = c.mirrors().get(u.name());
-            if (override != null) {
-                urls = List.of(override.trim().split("\\s+"));
+            Node chosen = u.baseurl().get(region);
+            if (chosen == null || chosen.isNull() || chosen.text().isBlank()) chosen = u.baseurl().get("default");
+            if (override == null && (chosen == null || chosen.isNull() || chosen.text().isBlank()))
+                throw new ConfigException(where, "repo '" + u.name() + "' has no baseurl for region '" + region
+                        + "' and no default; add baseurl.default or pass --mirror " + u.name() + "=URL");
+            List<String> words = new ArrayList<>();
+            if (chosen != null && !chosen.isNull())
+                for (String s : chosen.text().trim().split("\\s+")) words.add(expand(s, vars, chosen.where()));
+            if (chosen != null) where = chosen.where();
+            List<String> urls, components = List.of();
+            String suite = null;
+            if (t.rpm()) {
+                urls = override != null ? List.of(override.trim().split("\\s+")) : words;
             } else {
-                Node chosen = u.baseurl().get(region);
-                if (chosen == null || chosen.isNull() || chosen.text().isBlank()) chosen = u.baseurl().get("default");
-                if (chosen == null || chosen.isNull() || chosen.text().isBlank())
-                    throw new ConfigException(where, "repo '" + u.name() + "' has no baseurl for region '" + region
-                            + "' and no default; add baseurl.default or pass --mirror " + u.name() + "=URL");
-                urls = new ArrayList<>();
-                for (String s : chosen.text().trim().split("\\s+")) urls.add(expand(s, vars, chosen.where()));
-                where = chosen.where();
+                // apt: "URL SUITE COMPONENT..." or a flat "URL ./"; --mirror replaces the URL only
+                if (words.size() < 2)
+                    throw new ConfigException(where, "repo '" + u.name() + "': an apt baseurl is 'URL SUITE COMPONENT...' or 'URL ./', not '"
+                            + String.join(" ", words) + "'");
+                suite = words.get(1);
+                components = words.subList(2, words.size());
+                if (suite.endsWith("/") != components.isEmpty())
+                    throw new ConfigException(where, "repo '" + u.name() + "': " + (components.isEmpty()
+                            ? "suite '" + suite + "' needs components (e.g. main), or write './' for a flat repo"
+                            : "a flat repo ('" + suite + "') takes no components"));
+                urls = List.of(override != null ? override.trim() : words.get(0));
             }
             for (String url : urls)
                 if (!url.startsWith("http://") && !url.startsWith("https://"))
@@ -95,8 +110,22 @@ public final class Planner {
             Node ex = u.meta().get("excludepkgs");
             if (ex == null) ex = u.meta().get("exclude");
             Node hot = u.meta().get("module_hotfixes"), skip = u.meta().get("skip_if_unavailable");
+            Node trustedNode = u.node().get("trusted"), keyNode = u.node().get("keyring");
+            boolean trusted = trustedNode != null && trustedNode.bool();
+            Path keyring = null;
+            if (!t.rpm() && !trusted) {
+                if (keyNode == null || keyNode.isNull())
+                    throw new ConfigException(u.node().where(), "repo '" + u.name() + "': no keyring to check its Release signature;"
+                            + " add keyring: (a file under repo-spec/ or /usr/share/keyrings/...) or trusted: true");
+                keyring = c.recipe().home().resolve("repo-spec").resolve(keyNode.text().trim()).normalize();
+                if (!Files.isRegularFile(keyring))
+                    throw new ConfigException(keyNode.where(), "repo '" + u.name() + "': keyring " + keyring + " not found"
+                            + (keyring.startsWith("/usr/share/keyrings") ? " (install the distro's keyring package, e.g."
+                            + " debian-archive-keyring or ubuntu-keyring)" : "") + "; or set trusted: true to skip the check");
+            }
             out.add(new PlannedRepo(u.name(), u.description(), u.module(), urls, priority,
-                    ex == null ? List.of() : ex.words(), hot != null && hot.bool(), skip != null && skip.bool(), u.node().where()));
+                    ex == null ? List.of() : ex.words(), hot != null && hot.bool(), skip != null && skip.bool(),
+                    suite, components, keyring, trusted, u.node().where()));
         }
         for (String m : c.mirrors().keySet())
             if (!names.contains(m))
@@ -117,7 +146,8 @@ public final class Planner {
             String value = vars.get(name);
             if (value == null || value.isEmpty())
                 throw new ConfigException(where, "'" + s + "' uses $" + name + ", which is not set; set it in the inventory or with -e "
-                        + name + "=VALUE");
+                        + name + "=VALUE" + (name.endsWith("_mirror")
+                        ? " (a mirror URL such as http://<mirror>/debian/; a build host of the same distro lends its own apt sources)" : ""));
             m.appendReplacement(b, Matcher.quoteReplacement(value));
         }
         m.appendTail(b);

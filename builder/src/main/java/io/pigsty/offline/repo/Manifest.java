@@ -54,6 +54,11 @@ public final class Manifest {
             e.put("name", r.name());
             e.put("module", r.module());
             e.put("urls", r.urls());
+            if (r.suite() != null) {
+                e.put("suite", r.suite());
+                e.put("components", r.components());
+                e.put("signature", r.trusted() ? "not checked (trusted)" : "checked with " + r.keyring());
+            }
             e.put("priority", r.priority());
             e.put("excludes", r.excludes());
             e.put("module_hotfixes", r.moduleHotfixes());
