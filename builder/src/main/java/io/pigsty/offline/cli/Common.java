@@ -47,7 +47,7 @@ final class Common {
     @Option(names = "--timeout", defaultValue = "30", description = "Seconds without data before a transfer is retried (default: ${DEFAULT-VALUE}).")
     int timeout;
 
-    @Option(names = "--with-weak-deps", description = "Also ship weak dependencies (Recommends).")
+    @Option(names = {"--with-weak-deps", "--with-recommends"}, description = "Also ship weak dependencies (RPM weak deps, Debian Recommends).")
     boolean weakDeps;
 
     @Option(names = "--skip-missing", description = "Build without what cannot be resolved; it is listed in the manifest.")

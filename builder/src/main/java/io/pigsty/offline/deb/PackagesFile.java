@@ -111,6 +111,7 @@ final class PackagesFile {
             String name = s.get(PACKAGE), version = s.get(VERSION), arch = s.get(ARCH), file = s.get(FILENAME),
                     sha = s.get(SHA256);
             if (name == null || version == null || arch == null || file == null) return; // not a binary package record
+            if (file.startsWith("./")) file = file.substring(2); // flat repos (apt-ftparchive) write ./name.deb
             if (!Paths.safeRelative(file))
                 throw new IllegalStateException(where + ": package " + name + " has unsafe Filename '" + file
                         + "'; refusing this repo's metadata");
