@@ -29,6 +29,34 @@ class RpmRulesTest {
         assertEquals(expected, Integer.signum(RpmRules.vercmp(a, b)), a + " vs " + b);
     }
 
+    /** Random versions from the tricky alphabet, each pair judged by the real rpm (its Lua rpm.vercmp). */
+    @Test
+    void agreesWithRpmOnRandomVersions() {
+        io.pigsty.offline.fixtures.Tools.require("rpm");
+        java.util.Random rnd = new java.util.Random(11);
+        String alphabet = "0123456789.~^_+ab";
+        StringBuilder lua = new StringBuilder("%{lua:");
+        java.util.List<String[]> pairs = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String a = random(rnd, alphabet), b = random(rnd, alphabet);
+            pairs.add(new String[] {a, b});
+            lua.append("print(rpm.vercmp('").append(a).append("','").append(b).append("')) print('\\n') ");
+        }
+        lua.append("}");
+        java.util.List<String> rpm = io.pigsty.offline.fixtures.Tools.run(null, "rpm", "--eval", lua.toString()).ok().out()
+                .lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        assertEquals(pairs.size(), rpm.size(), "rpm printed " + rpm);
+        for (int i = 0; i < pairs.size(); i++)
+            assertEquals(Integer.parseInt(rpm.get(i)), Integer.signum(RpmRules.vercmp(pairs.get(i)[0], pairs.get(i)[1])),
+                    pairs.get(i)[0] + " vs " + pairs.get(i)[1]);
+    }
+
+    private static String random(java.util.Random rnd, String alphabet) {
+        StringBuilder v = new StringBuilder().append((char) ('0' + rnd.nextInt(10)));
+        for (int i = rnd.nextInt(7); i > 0; i--) v.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        return v.toString();
+    }
+
     @Test
     void epochDominatesAndMissingReleaseMatchesAny() {
         RpmRules r = RpmRules.INSTANCE;
