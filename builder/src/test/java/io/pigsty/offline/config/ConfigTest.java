@@ -183,6 +183,57 @@ class ConfigTest {
     }
 
     @Test
+    void aptBaseurlsAndKeyringsAreChecked() throws Exception {
+        Files.createDirectories(home.resolve("recipes"));
+        Files.createDirectories(home.resolve("repo-spec/keys"));
+        Files.writeString(home.resolve("repo-spec/keys/k.asc"), "not checked at plan time");
+        Files.writeString(home.resolve("recipes/d12.yml"), """
+                os: d12
+                family: deb
+                major: 12
+                codename: bookworm
+                distro_name: debian
+                arches: [x86_64]
+                repo_spec: [r.yml]
+                vars:
+                  version: v1
+                  repo_packages: [ jq ]
+                """);
+        String spec = """
+                repo_upstream:
+                  - { name: base, module: node, releases: [12], baseurl: { default: '%s' }, keyring: keys/k.asc }
+                  - { name: infra, module: infra, baseurl: { default: 'https://x.invalid/ ./' }, trusted: true }
+                """;
+        java.util.function.Function<String, String> planError = url -> {
+            try {
+                Files.writeString(home.resolve("repo-spec/r.yml"), spec.formatted(url));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            return configError(() -> Planner.plan(ConfigLoader.load(new ConfigLoader.Request(home, "d12", null, null, Map.of(),
+                    Map.of(), home.resolve("no-host")), log))).getMessage();
+        };
+        assertTrue(planError.apply("${debian_mirror} ${distro_codename} main").contains("$debian_mirror, which is not set"));
+        assertTrue(planError.apply("${debian_mirror} ${distro_codename} main").contains("build host of the same distro"));
+        assertTrue(planError.apply("https://x.invalid/debian bookworm").contains("needs components"));
+        assertTrue(planError.apply("https://x.invalid/debian ./ main").contains("a flat repo ('./') takes no components"));
+        assertTrue(planError.apply("https://x.invalid/debian").contains("an apt baseurl is 'URL SUITE COMPONENT...' or 'URL ./'"));
+        Files.writeString(home.resolve("repo-spec/r.yml"), spec.formatted("https://x.invalid/d ${distro_codename} main")
+                .replace(", keyring: keys/k.asc", ""));
+        String m = configError(() -> Planner.plan(ConfigLoader.load(new ConfigLoader.Request(home, "d12", null, null, Map.of(),
+                Map.of(), home.resolve("no-host")), log))).getMessage();
+        assertTrue(m.startsWith("repo-spec/r.yml:2: repo 'base': no keyring"), m);
+        Files.writeString(home.resolve("repo-spec/r.yml"), spec.formatted("https://x.invalid/d ${distro_codename} main"));
+        BuildPlan plan = Planner.plan(ConfigLoader.load(new ConfigLoader.Request(home, "d12", null, null, Map.of(),
+                Map.of("base", "https://mirror.invalid/debian/"), home.resolve("no-host")), log));
+        PlannedRepo base = plan.repos().get(0);
+        assertEquals(List.of("https://mirror.invalid/debian/"), base.urls());
+        assertEquals("bookworm", base.suite());
+        assertEquals(List.of("main"), base.components());
+        assertEquals("./", plan.repos().get(1).suite());
+    }
+
+    @Test
     void badShapesAreExplained() throws Exception {
         write(RECIPE.replace("family: rpm", "family: apk"), SPEC);
         assertTrue(configError(() -> load("x86_64", null, Map.of(), Map.of())).getMessage().contains("recipes/el9.yml:2: family must be rpm or deb"));
