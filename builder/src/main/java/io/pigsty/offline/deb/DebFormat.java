@@ -124,7 +124,9 @@ public final class DebFormat implements Format {
         } else {
             for (String comp : d.components()) {
                 indexNames.add(comp + "/binary-" + arch + "/Packages");
-                if (!release.noArchAllPackages()) indexNames.add(comp + "/binary-all/Packages");
+                // As apt: binary-all only when the Release names arch "all" and does not fold it into each arch.
+                boolean all = release.architectures().isEmpty() || release.architectures().contains("all");
+                if (all && !release.noArchAllPackages()) indexNames.add(comp + "/binary-all/Packages");
             }
         }
         List<Index> used = new ArrayList<>();
@@ -138,7 +140,7 @@ public final class DebFormat implements Format {
             }
             Index idx = new Index(distDir + e.path(), Checksum.sha256(e.sha256()));
             used.add(idx);
-            pkgs.addAll(packages(repo, idx, meta, where, log));
+            pkgs.addAll(packages(repo, idx, release.byHash(), meta, where, log));
         }
         List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
         int before = pkgs.size();
@@ -193,7 +195,8 @@ public final class DebFormat implements Format {
     }
 
     /** One Packages index: from the parsed cache when this exact file was read before. */
-    private static List<Package> packages(Repo repo, Index idx, MetaSource meta, String where, Log log) throws IOException {
+    private static List<Package> packages(Repo repo, Index idx, boolean byHash, MetaSource meta, String where, Log log)
+            throws IOException {
         Path cached = meta.derived("deb-packages-" + PackageCodec.VERSION + "-" + idx.sum().hex());
         if (cached != null && Files.isRegularFile(cached)) {
             try {
@@ -205,7 +208,7 @@ public final class DebFormat implements Format {
         }
         List<Package> pkgs;
         try {
-            pkgs = PackagesFile.read(meta.file(repo, idx.path(), idx.sum()), idx.path(), repo, where);
+            pkgs = PackagesFile.read(fetch(repo, idx, byHash, meta), idx.path(), repo, where);
         } catch (IllegalStateException e) {
             throw new MetadataException(e.getMessage(), e);
         }
@@ -218,6 +221,24 @@ public final class DebFormat implements Format {
             Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return pkgs;
+    }
+
+    /**
+     * An index file, by its hash when the Release offers Acquire-By-Hash: a mirror being updated
+     * serves new files under the old names before its new Release, but never changes a by-hash file.
+     * The cache is keyed by checksum, so both paths lead to the same verified copy.
+     */
+    private static Path fetch(Repo repo, Index idx, boolean byHash, MetaSource meta) throws IOException {
+        if (byHash) {
+            int slash = idx.path().lastIndexOf('/');
+            String hashed = idx.path().substring(0, slash + 1) + "by-hash/SHA256/" + idx.sum().hex();
+            try {
+                return meta.file(repo, hashed, idx.sum());
+            } catch (BuildException e) {
+                // not every mirror keeps by-hash files: fall back to the plain name
+            }
+        }
+        return meta.file(repo, idx.path(), idx.sum());
     }
 
     @Override

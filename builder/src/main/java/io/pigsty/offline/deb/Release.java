@@ -16,13 +16,13 @@ import java.util.Map;
 
 /** An apt Release file: its date, architectures and components, and the SHA256 of every index it names. */
 record Release(long date, long validUntil, List<String> architectures, List<String> components,
-               Map<String, Entry> files, boolean noArchAllPackages) {
+               Map<String, Entry> files, boolean noArchAllPackages, boolean byHash) {
 
     /** One index file: path below the dist directory, sha256 and size. */
     record Entry(String path, String sha256, long size) {}
 
     private static final Stanzas FIELDS = new Stanzas(false, "Date", "Valid-Until", "Architectures", "Components",
-            "SHA256", "No-Support-for-Architecture-all");
+            "SHA256", "No-Support-for-Architecture-all", "Acquire-By-Hash");
 
     static Release parse(String text, String where) throws MetadataException {
         Stanzas.Stanza[] got = new Stanzas.Stanza[1];
@@ -45,7 +45,7 @@ record Release(long date, long validUntil, List<String> architectures, List<Stri
             files.put(t[2], new Entry(t[2], t[0].toLowerCase(Locale.ROOT), Long.parseLong(t[1])));
         }
         return new Release(time(s.get(0), where), time(s.get(1), where), words(s.get(2)), words(s.get(3)), files,
-                s.get(5) != null && s.get(5).contains("Packages"));
+                s.get(5) != null && s.get(5).contains("Packages"), "yes".equalsIgnoreCase(s.get(6)));
     }
 
     /** Release dates are RFC 2822 ("Sat, 11 Jul 2026 10:16:37 UTC"); absent means 0. */
