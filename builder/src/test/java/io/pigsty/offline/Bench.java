@@ -86,6 +86,7 @@ class Bench {
         row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
         parse();
         plan();
+        debian();
         repodata();
         pack();
         Files.writeString(Path.of("target/bench.txt"), table);
@@ -145,6 +146,68 @@ class Bench {
         long after = usedHeap();
         row("heap held by a 40,000-package universe", (after - before) / (1 << 20) + " MiB (" + u.packages().size() + " pkgs)",
                 "-", "-", "full plan < 512 MiB heap");
+    }
+
+    /**
+     * Debian main (bookworm amd64 Packages.xz, ~63,000 stanzas, fetched from the host's own mirror):
+     * our parser vs apt-get update building its cache from the same file; then a 300-package plan.
+     */
+    void debian() throws Exception {
+        var mirrors = io.pigsty.offline.config.HostApt.mirrors(Path.of("/"), "debian");
+        String mirror = mirrors.containsKey("debian_mirror") ? mirrors.get("debian_mirror")[0] : null;
+        Path repo = tmp.resolve("debmain");
+        Files.createDirectories(repo);
+        if (mirror == null || Tools.run(repo, List.of("curl", "-sf", "-o", "Packages.xz", mirror + "dists/bookworm/main/binary-amd64/Packages.xz"), 600).code() != 0) {
+            row("Debian main Packages.xz", "skipped: no Debian mirror", "-", "-", "-");
+            return;
+        }
+        Tools.run(repo, "sh", "-c", "xz -dk Packages.xz && gzip -6k Packages && printf 'Origin: bench\\n' > Release").ok();
+        long stanzas = Long.parseLong(Tools.run(repo, "sh", "-c", "grep -c '^Package:' Packages").ok().out().trim());
+        Repo r = new Repo("debmain", 99, List.of("http://127.0.0.1/"));
+        Format.Dist flat = new Format.Dist("./", List.of(), null, true);
+        for (String name : List.of("Packages.xz", "Packages.gz")) {
+            // Parse only: the same reader the build uses, without its parsed cache.
+            Path file = repo.resolve(name);
+            for (int i = 0; i < 2; i++) io.pigsty.offline.deb.DebBench.parse(file, r);
+            double ours = best(3, () -> io.pigsty.offline.deb.DebBench.parse(file, r));
+            double peer = name.endsWith("xz") ? aptUpdate(repo) : 0;
+            row("parse Debian main " + name + " (" + stanzas + ")", String.format(Locale.ROOT, "%.2fs (%,d/s)", ours, (long) (stanzas / ours)),
+                    peer == 0 ? "-" : String.format(Locale.ROOT, "apt-get update %.2fs", peer), peer == 0 ? "-" : ratio(peer, ours),
+                    ">= 60,000 stanzas/s");
+        }
+        try (FileServer server = new FileServer(repo)) {
+            Path home = tmp.resolve("deb-home");
+            Files.createDirectories(home.resolve("recipes"));
+            Files.createDirectories(home.resolve("repo-spec"));
+            List<String> names = Tools.run(repo, "sh", "-c", "grep '^Package: ' Packages | sort -u | awk 'NR % 150 == 0 {print $2}' | head -300")
+                    .ok().out().lines().toList();
+            Files.writeString(home.resolve("recipes/d12.yml"), "os: d12\nfamily: deb\nmajor: 12\ncodename: bookworm\ndistro_name: debian\n"
+                    + "arches: [x86_64]\nrepo_spec: [b.yml]\nvars:\n  version: v1\n  repo_packages: [ '" + String.join(" ", names) + "' ]\n");
+            Files.writeString(home.resolve("repo-spec/b.yml"), "repo_upstream:\n  - { name: debmain, module: node, baseurl: { default: '"
+                    + server.url("") + " ./' }, trusted: true }\n");
+            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "d12", "--home",
+                    home.toString(), "--cache", tmp.resolve("deb-cache").toString(), "-q", "--skip-missing");
+            Tools.Run[] first = new Tools.Run[1];
+            double cold = seconds(() -> first[0] = Tools.run(tmp, cmd, 600).ok());
+            String closure = first[0].out().lines().filter(l -> l.contains(" packages, ")).findFirst().orElse("?").split(" ")[0];
+            double warm = best(3, () -> Tools.run(tmp, cmd, 600).ok());
+            io.pigsty.offline.fixtures.AptSandbox apt = new io.pigsty.offline.fixtures.AptSandbox(tmp.resolve("deb-apt"), repo, "amd64");
+            apt.apt("update").ok();
+            List<String> sim = new java.util.ArrayList<>(List.of("install", "-s", "-o", "APT::Get::Fix-Broken=false"));
+            sim.addAll(names);
+            double peer = best(3, () -> apt.apt(sim.toArray(String[]::new)));
+            row("plan 300 of Debian main, " + closure + " in closure", String.format(Locale.ROOT, "%.2fs warm, %.2fs cold", warm, cold),
+                    String.format(Locale.ROOT, "apt-get install -s %.2fs", peer), ratio(peer, warm), "< 3s incl. JVM start");
+        }
+    }
+
+    /** apt-get update of a flat repo holding only this Packages.xz: apt's own parse of the same input. */
+    double aptUpdate(Path repo) throws Exception {
+        return best(3, () -> {
+            Path sandbox = Files.createTempDirectory(tmp, "aptparse");
+            new io.pigsty.offline.fixtures.AptSandbox(sandbox, repo, "amd64").apt("update").ok();
+        });
     }
 
     static long usedHeap() {
