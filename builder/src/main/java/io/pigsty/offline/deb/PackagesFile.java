@@ -72,10 +72,9 @@ final class PackagesFile {
                 parts.add(pool.submit(() -> {
                     Converter c = new Converter(repo, where);
                     try (SeekableXZInputStream in = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), -1, false)) {
-                        // Start two bytes early so a paragraph beginning exactly at `from` is seen after its blank line.
-                        long at = Math.max(0, from - 2);
-                        in.seek(at);
-                        new Stanzas(false, FIELDS).read(in, at, from, until, c::add);
+                        // Exactly at a block start: seeking anywhere else would decode the block before it.
+                        in.seek(from);
+                        new Stanzas(false, FIELDS).read(in, from, until, c::add);
                     }
                     return c.out;
                 }));

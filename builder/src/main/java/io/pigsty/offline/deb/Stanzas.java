@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 /**
  * Streams deb822 paragraphs (Packages, Release bodies, control files) at the byte level: only the
  * fields asked for become Strings, everything else (descriptions above all) is skipped without
- * allocation. A paragraph's file offset is known, so a file can be split among threads: a reader
- * that starts mid-file takes only the paragraphs that start in its range.
+ * allocation. A file can be split among threads at any offsets (see {@link #read(InputStream, long,
+ * long, Consumer)}); every paragraph is read by exactly one of them.
  */
 final class Stanzas {
     /** One paragraph: the wanted fields by index into the reader's field list, and its raw text if kept. */
@@ -41,21 +41,22 @@ final class Stanzas {
     }
 
     void read(InputStream in, Consumer<Stanza> sink) throws IOException {
-        read(in, 0, 0, Long.MAX_VALUE, sink);
+        read(in, 0, Long.MAX_VALUE, sink);
     }
 
     /**
-     * Reads paragraphs from {@code in}, whose first byte is at file offset {@code at}, and hands on
-     * those that start at an offset in {@code [from, until)}. A paragraph starts at offset 0 or right
-     * after a blank line; a reader starting elsewhere first skips to the next blank line.
+     * Reads the paragraphs of one share of a file split at offsets: {@code in} starts at file offset
+     * {@code at}. A reader that starts mid-file ({@code at > 0}) skips to the first blank line that
+     * begins after {@code at} (the line at {@code at} itself may be the tail of a longer one); a
+     * reader stops at the first blank line that begins after {@code until}. Two readers that meet at
+     * an offset thus agree on which paragraph is whose.
      */
-    void read(InputStream in, long at, long from, long until, Consumer<Stanza> sink) throws IOException {
+    void read(InputStream in, long at, long until, Consumer<Stanza> sink) throws IOException {
         byte[] buf = new byte[1 << 16];
         int len = 0, pos = 0;
         long base = at; // file offset of buf[0]
-        boolean eof = false, prevBlank = at == 0;
+        boolean eof = false, skipping = at > 0;
         Stanza cur = null;
-        long curStart = -1;
         int field = -1;            // the wanted field a continuation line would extend, -1 if none
         StringBuilder cont = null; // a wanted field spanning several lines
         ByteArrayOutputStream raw = keepRaw ? new ByteArrayOutputStream(2048) : null;
@@ -81,30 +82,31 @@ final class Stanzas {
             }
             long lineOffset = base + pos;
             boolean blank = eol == pos || eol == pos + 1 && buf[pos] == '\r';
+            if (skipping) { // the share before the first real blank line belongs to the previous reader
+                pos = eol + 1;
+                if (blank && lineOffset > at) {
+                    if (lineOffset > until) return; // that blank line already ends this share: nothing here
+                    skipping = false;
+                }
+                continue;
+            }
             if (blank) {
                 if (cur != null) {
                     finish(cur, field, cont);
                     if (raw != null) cur.raw = raw.toByteArray();
-                    if (curStart >= from) sink.accept(cur);
+                    sink.accept(cur);
                     cur = null;
                 }
                 field = -1;
                 cont = null;
-                prevBlank = true;
                 pos = eol + 1;
+                if (lineOffset > until) return;
                 continue;
             }
             if (cur == null) {
-                if (!prevBlank) { // started mid-paragraph: that one belongs to another reader
-                    pos = eol + 1;
-                    continue;
-                }
-                if (lineOffset >= until) return;
                 cur = new Stanza(names.length);
-                curStart = lineOffset;
                 if (raw != null) raw.reset();
             }
-            prevBlank = false;
             if (raw != null) raw.write(buf, pos, eol + 1 - pos);
             byte c0 = buf[pos];
             if (c0 == ' ' || c0 == '\t') {
@@ -133,7 +135,7 @@ final class Stanzas {
         if (cur != null) {
             finish(cur, field, cont);
             if (raw != null) cur.raw = raw.toByteArray();
-            if (curStart >= from) sink.accept(cur);
+            sink.accept(cur);
         }
     }
 
