@@ -1,5 +1,6 @@
 package io.pigsty.offline.deb;
 
+import io.pigsty.offline.pkg.Evr;
 import io.pigsty.offline.pkg.Checksum;
 import io.pigsty.offline.pkg.Dep;
 import io.pigsty.offline.pkg.MetadataException;
@@ -70,7 +71,7 @@ final class DebControl {
             requires.addAll(DebDeps.requirements(fields.get(5)));
             List<Dep> conflicts = new ArrayList<>(DebDeps.relations(fields.get(8)));
             conflicts.addAll(DebDeps.relations(fields.get(9)));
-            return new Package(fields.get(0), DebRules.parse(fields.get(1)), fields.get(2), provides, requires, conflicts,
+            return new Package(fields.get(0), Evr.parse(fields.get(1)), fields.get(2), provides, requires, conflicts,
                     List.of(), DebDeps.requirements(fields.get(7)), List.of(), fileName, size, sha256, origin, fields.get(3));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MetadataException(fileName + ": bad control file (" + e.getMessage() + ")", e);

@@ -75,7 +75,7 @@ public final class DebDeps {
             arch = name.substring(colon + 1);
             name = name.substring(0, colon);
         }
-        Evr evr = version == null ? Evr.NONE : DebRules.parse(version);
+        Evr evr = version == null ? Evr.NONE : Evr.parse(version);
         return new Dep(name, op, evr, arch);
     }
 

@@ -3,28 +3,24 @@ package io.pigsty.offline.deb;
 import io.pigsty.offline.BuildException;
 import io.pigsty.offline.Log;
 import io.pigsty.offline.fetch.Decompress;
+import io.pigsty.offline.fetch.RepoLoader;
 import io.pigsty.offline.pkg.Checksum;
 import io.pigsty.offline.pkg.Format;
 import io.pigsty.offline.pkg.Glob;
 import io.pigsty.offline.pkg.MetaSource;
 import io.pigsty.offline.pkg.MetadataException;
 import io.pigsty.offline.pkg.Package;
-import io.pigsty.offline.pkg.PackageCodec;
 import io.pigsty.offline.pkg.Repo;
 import io.pigsty.offline.pkg.Rules;
 import io.pigsty.offline.pkg.Universe;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,10 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -66,36 +58,7 @@ public final class DebFormat implements Format {
 
     @Override
     public Universe load(List<Source> sources, String targetArch, MetaSource meta, Log log) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4, sources.size())), r -> {
-            Thread t = new Thread(r, "metadata");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Loaded> loaded = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        try {
-            List<Future<Loaded>> futures = new ArrayList<>();
-            for (Source s : sources) futures.add(pool.submit(() -> loadRepo(s, targetArch, meta, log)));
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    loaded.add(futures.get(i).get());
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re && !(re instanceof BuildException)) throw re;
-                    if (sources.get(i).skipIfUnavailable() && !(c instanceof MetadataException))
-                        log.warn(c.getMessage().lines().findFirst().orElse("") + " (skip_if_unavailable: going on without it)");
-                    else failures.add(c.getMessage());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading metadata");
-        } finally {
-            pool.shutdownNow();
-        }
-        if (!failures.isEmpty())
-            throw new BuildException(BuildException.NETWORK, (failures.size() == 1 ? "" : failures.size() + " repos failed:\n")
-                    + String.join("\n", failures));
+        List<Loaded> loaded = RepoLoader.loadAll(sources, src -> loadRepo(src, targetArch, meta, log), log);
         List<Package> all = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Loaded l : loaded) {
@@ -194,33 +157,16 @@ public final class DebFormat implements Format {
         return b.toString();
     }
 
-    /** One Packages index: from the parsed cache when this exact file was read before. */
+    /** One Packages index, parsed once per checksum. */
     private static List<Package> packages(Repo repo, Index idx, boolean byHash, MetaSource meta, String where, Log log)
             throws IOException {
-        Path cached = meta.derived("deb-packages-" + PackageCodec.VERSION + "-" + idx.sum().hex());
-        if (cached != null && Files.isRegularFile(cached)) {
+        return RepoLoader.cached(meta, "deb-packages-" + idx.sum().hex(), repo, () -> {
             try {
-                List<Package> pkgs = PackageCodec.read(Files.readAllBytes(cached), repo);
-                if (pkgs != null) return pkgs;
-            } catch (IOException e) {
-                log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");
+                return PackagesFile.read(fetch(repo, idx, byHash, meta), idx.path(), repo, where);
+            } catch (IllegalStateException e) {
+                throw new MetadataException(e.getMessage(), e);
             }
-        }
-        List<Package> pkgs;
-        try {
-            pkgs = PackagesFile.read(fetch(repo, idx, byHash, meta), idx.path(), repo, where);
-        } catch (IllegalStateException e) {
-            throw new MetadataException(e.getMessage(), e);
-        }
-        if (cached != null) {
-            Files.createDirectories(cached.getParent());
-            Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid());
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-                PackageCodec.write(out, pkgs);
-            }
-            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        return pkgs;
+        }, where, log);
     }
 
     /**

@@ -56,19 +56,6 @@ public final class DebRules implements Rules {
         };
     }
 
-    /** Parses {@code [epoch:]upstream[-revision]}; the revision follows the last hyphen. */
-    public static Evr parse(String v) {
-        String s = v.trim();
-        int colon = s.indexOf(':');
-        int epoch = 0;
-        if (colon > 0) {
-            epoch = Integer.parseInt(s.substring(0, colon));
-            s = s.substring(colon + 1);
-        }
-        int dash = s.lastIndexOf('-');
-        return dash < 0 ? new Evr(epoch, s, "") : new Evr(epoch, s.substring(0, dash), s.substring(dash + 1));
-    }
-
     /** dpkg's verrevcmp over one part (upstream version or revision). */
     public static int verrevcmp(String a, String b) {
         int i = 0, j = 0;

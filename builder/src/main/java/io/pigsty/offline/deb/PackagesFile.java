@@ -1,5 +1,6 @@
 package io.pigsty.offline.deb;
 
+import io.pigsty.offline.pkg.Evr;
 import io.pigsty.offline.fetch.Decompress;
 import io.pigsty.offline.pkg.Checksum;
 import io.pigsty.offline.pkg.Dep;
@@ -122,7 +123,7 @@ final class PackagesFile {
                 requires.addAll(reqs(s.get(DEPENDS)));
                 List<Dep> conflicts = new ArrayList<>(DebDeps.relations(s.get(CONFLICTS)));
                 conflicts.addAll(DebDeps.relations(s.get(BREAKS)));
-                out.add(new Package(intern(name), DebRules.parse(intern(version)), intern(arch), provides, requires,
+                out.add(new Package(intern(name), Evr.parse(intern(version)), intern(arch), provides, requires,
                         conflicts, List.of(), reqs(s.get(RECOMMENDS)), List.of(), file,
                         s.get(SIZE) == null ? 0 : Long.parseLong(s.get(SIZE).trim()), Checksum.sha256(sha), repo,
                         s.get(MULTIARCH) == null ? null : intern(s.get(MULTIARCH))));

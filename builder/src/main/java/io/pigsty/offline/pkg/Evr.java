@@ -14,6 +14,22 @@ public record Evr(int epoch, String version, String release) {
         release = release == null ? "" : release;
     }
 
+    /**
+     * Parses {@code [epoch:]version[-release]}; the release (Debian: revision) follows the last
+     * hyphen. Both families write versions this way.
+     */
+    public static Evr parse(String text) {
+        String s = text.trim();
+        int colon = s.indexOf(':');
+        int epoch = 0;
+        if (colon > 0) {
+            epoch = Integer.parseInt(s.substring(0, colon));
+            s = s.substring(colon + 1);
+        }
+        int dash = s.lastIndexOf('-');
+        return dash < 0 ? new Evr(epoch, s, "") : new Evr(epoch, s.substring(0, dash), s.substring(dash + 1));
+    }
+
     public boolean hasRelease() {
         return !release.isEmpty();
     }

@@ -30,18 +30,6 @@ public final class RpmDeps {
         return op == Op.ANY ? null : op.name();
     }
 
-    /** Parses {@code [epoch:]version[-release]}. */
-    public static Evr evr(String s) {
-        int colon = s.indexOf(':');
-        int epoch = 0;
-        if (colon > 0) {
-            epoch = Integer.parseInt(s.substring(0, colon));
-            s = s.substring(colon + 1);
-        }
-        int dash = s.lastIndexOf('-');
-        return dash < 0 ? new Evr(epoch, s, "") : new Evr(epoch, s.substring(0, dash), s.substring(dash + 1));
-    }
-
     /** One requirement from metadata: a plain capability, or a rich dependency when it starts with '('. */
     public static Req requirement(String name, Op op, Evr evr) {
         if (name.startsWith("(")) return rich(name);
@@ -131,7 +119,7 @@ public final class RpmDeps {
             };
             if (o == Op.ANY) return Dep.of(name);
             next();
-            return Dep.of(name, o, evr(next()));
+            return Dep.of(name, o, Evr.parse(next()));
         }
 
         private static boolean keyword(String s) {

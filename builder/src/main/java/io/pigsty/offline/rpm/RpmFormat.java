@@ -1,27 +1,21 @@
 package io.pigsty.offline.rpm;
 
-import io.pigsty.offline.BuildException;
 import io.pigsty.offline.Log;
 import io.pigsty.offline.fetch.Decompress;
+import io.pigsty.offline.fetch.RepoLoader;
 import io.pigsty.offline.pkg.Checksum;
 import io.pigsty.offline.pkg.Format;
 import io.pigsty.offline.pkg.Glob;
 import io.pigsty.offline.pkg.MetaSource;
 import io.pigsty.offline.pkg.MetadataException;
 import io.pigsty.offline.pkg.Package;
-import io.pigsty.offline.pkg.PackageCodec;
 import io.pigsty.offline.pkg.Repo;
 import io.pigsty.offline.pkg.Rules;
 import io.pigsty.offline.pkg.Universe;
 
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,10 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /** Yum/dnf repositories: repomd.xml, primary, filelists and modules in; createrepo-style repodata out. */
 public final class RpmFormat implements Format {
@@ -50,37 +40,7 @@ public final class RpmFormat implements Format {
 
     @Override
     public Universe load(List<Source> sources, String targetArch, MetaSource meta, Log log) throws IOException {
-        // Repos load in parallel (network and parsing overlap); every failing repo is reported at once.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4, sources.size())), r -> {
-            Thread t = new Thread(r, "metadata");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Loaded> loaded = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        try {
-            List<Future<Loaded>> futures = new ArrayList<>();
-            for (Source s : sources) futures.add(pool.submit(() -> loadRepo(s, meta, log)));
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    loaded.add(futures.get(i).get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re && !(re instanceof BuildException)) throw re;
-                    if (sources.get(i).skipIfUnavailable())
-                        log.warn(e.getCause().getMessage().lines().findFirst().orElse("") + " (skip_if_unavailable: going on without it)");
-                    else failures.add(e.getCause().getMessage());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading metadata");
-        } finally {
-            pool.shutdownNow();
-        }
-        if (!failures.isEmpty())
-            throw new BuildException(BuildException.NETWORK, (failures.size() == 1 ? "" : failures.size() + " repos failed:\n")
-                    + String.join("\n", failures));
-
+        List<Loaded> loaded = RepoLoader.loadAll(sources, src -> loadRepo(src, meta, log), log);
         Modules modules = new Modules();
         for (Loaded l : loaded) {
             indexes.put(l.source().repo(), l.md());
@@ -133,38 +93,16 @@ public final class RpmFormat implements Format {
         return new Loaded(s, md, pkgs, modules);
     }
 
-    /**
-     * The packages of one primary.xml: from the parsed cache when this exact file (by checksum) was
-     * read before, else parsed from XML and cached for the next run.
-     */
+    /** The packages of one primary.xml, parsed once per checksum. */
     private static List<Package> packages(Repo repo, Repomd.Entry primary, MetaSource meta, String where, Log log)
             throws IOException {
-        Path cached = meta.derived("rpm-primary-" + PackageCodec.VERSION + "-" + primary.checksum().hex());
-        if (cached != null && Files.isRegularFile(cached)) {
-            try {
-                List<Package> pkgs = PackageCodec.read(Files.readAllBytes(cached), repo);
-                if (pkgs != null) return pkgs;
-            } catch (IOException e) {
-                log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");
+        return RepoLoader.cached(meta, "rpm-primary-" + primary.checksum().hex(), repo, () -> {
+            List<Package> pkgs = new ArrayList<>();
+            try (InputStream in = Decompress.open(meta.file(repo, primary.location(), primary.checksum()), primary.location())) {
+                new PrimaryReader(repo, where).read(in, pkgs::add);
             }
-        }
-        List<Package> pkgs = new ArrayList<>();
-        try (InputStream in = Decompress.open(meta.file(repo, primary.location(), primary.checksum()), primary.location())) {
-            new PrimaryReader(repo, where).read(in, pkgs::add);
-        }
-        if (cached != null) {
-            Files.createDirectories(cached.getParent());
-            Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid());
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-                PackageCodec.write(out, pkgs);
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                log.warn(where + ": cannot cache parsed metadata (" + e.getMessage() + ")");
-                return pkgs;
-            }
-            Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        return pkgs;
+            return pkgs;
+        }, where, log);
     }
 
     @Override

@@ -51,7 +51,7 @@ final class RpmHeader {
         }
 
         Evr evr() {
-            return version.isEmpty() ? Evr.NONE : RpmDeps.evr(version);
+            return version.isEmpty() ? Evr.NONE : Evr.parse(version);
         }
 
         boolean pre() {

@@ -25,7 +25,7 @@ class DebRulesTest {
             "3.11.2-1+b1, 3.11.2-1, 1", "2:1.0, 1:9.9, 1", "1.0-0ubuntu1, 1.0-0, 1"
     })
     void compare(String a, String b, int expected) {
-        assertEquals(expected, Integer.signum(DebRules.INSTANCE.compare(DebRules.parse(a), DebRules.parse(b))), a + " vs " + b);
+        assertEquals(expected, Integer.signum(DebRules.INSTANCE.compare(Evr.parse(a), Evr.parse(b))), a + " vs " + b);
     }
 
     /** Random versions from the tricky alphabet, each pair judged by the real dpkg. */
@@ -45,7 +45,7 @@ class DebRulesTest {
         List<String> dpkg = io.pigsty.offline.fixtures.Tools.run(null, "sh", "-c", script.toString()).ok().out().lines().toList();
         for (int i = 0; i < pairs.size(); i++) {
             String[] p = pairs.get(i);
-            int ours = Integer.signum(DebRules.INSTANCE.compare(DebRules.parse(p[0]), DebRules.parse(p[1])));
+            int ours = Integer.signum(DebRules.INSTANCE.compare(Evr.parse(p[0]), Evr.parse(p[1])));
             assertEquals(Integer.parseInt(dpkg.get(i)), ours, p[0] + " vs " + p[1]);
         }
     }
@@ -62,9 +62,9 @@ class DebRulesTest {
     @Test
     void unversionedProvidesDoNotMeetVersionedDepends() {
         DebRules r = DebRules.INSTANCE;
-        Dep versionedReq = Dep.of("python3-abi", Op.GE, DebRules.parse("3.9"));
+        Dep versionedReq = Dep.of("python3-abi", Op.GE, Evr.parse("3.9"));
         assertFalse(r.satisfies(Dep.of("python3-abi"), versionedReq));
-        assertTrue(r.satisfies(Dep.of("python3-abi", Op.EQ, DebRules.parse("3.11")), versionedReq));
+        assertTrue(r.satisfies(Dep.of("python3-abi", Op.EQ, Evr.parse("3.11")), versionedReq));
         assertTrue(r.satisfies(Dep.of("python3-abi"), Dep.of("python3-abi")));
     }
 

@@ -28,7 +28,7 @@ class ResolverTest {
         String arch = nva.substring(dot + 1), nv = nva.substring(0, dot);
         int dash = nv.lastIndexOf('-');
         String name = nv.substring(0, dash);
-        Evr evr = RpmDeps.evr(nv.substring(dash + 1) + "-1");
+        Evr evr = Evr.parse(nv.substring(dash + 1) + "-1");
         List<Dep> prov = new ArrayList<>(List.of(Dep.of(name, Op.EQ, evr))), con = new ArrayList<>(), obs = new ArrayList<>();
         List<Req> req = new ArrayList<>(), weak = new ArrayList<>();
         List<String> files = new ArrayList<>();
@@ -58,7 +58,7 @@ class ResolverTest {
             case "<" -> Op.LT;
             default -> throw new IllegalArgumentException(t[1]);
         };
-        return Dep.of(t[0], op, RpmDeps.evr(t[2]));
+        return Dep.of(t[0], op, Evr.parse(t[2]));
     }
 
     static Resolution resolve(List<Package> pkgs, boolean weak, String... specs) {

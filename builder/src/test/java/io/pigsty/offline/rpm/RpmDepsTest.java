@@ -39,7 +39,7 @@ class RpmDepsTest {
 
     @Test
     void evrStrings() {
-        assertEquals(new Evr(2, "1.0", "3.el9"), RpmDeps.evr("2:1.0-3.el9"));
-        assertEquals(new Evr(0, "1.0", ""), RpmDeps.evr("1.0"));
+        assertEquals(new Evr(2, "1.0", "3.el9"), Evr.parse("2:1.0-3.el9"));
+        assertEquals(new Evr(0, "1.0", ""), Evr.parse("1.0"));
     }
 }
