@@ -1,0 +1,147 @@
+package io.pigsty.launcher;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * An offline bundle, as a tarball or an already extracted {@code pigsty/} directory, and its
+ * verification: the tarball's .sha256 when present, then every {@code repo_complete} line, every
+ * package file being listed, and the manifest with the extra files it names.
+ */
+final class Bundle {
+    static final String TOP = "pigsty";
+
+    /** What the manifest says the launcher needs. */
+    record Manifest(String name, String family, List<String> bootstrap, Map<String, String> extras, Map<String, Object> raw) {}
+
+    private Bundle() {}
+
+    /** Why a bundle was refused: names the file and what did not match. */
+    static final class Invalid extends IOException {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    /** Verifies a tarball in one streaming pass and returns its manifest. */
+    static Manifest verifyArchive(Path tarball) throws IOException {
+        Path sum = tarball.resolveSibling(tarball.getFileName() + ".sha256");
+        if (Files.exists(sum)) {
+            String want = Files.readString(sum).trim().split("\\s+")[0].toLowerCase();
+            String got = sha256(tarball);
+            if (!got.equals(want)) throw new Invalid(tarball + " does not match " + sum + " (sha256 " + got + ")");
+        }
+        Map<String, String> hashes = new HashMap<>();
+        byte[] complete = null, manifest = null;
+        try (Tar tar = Tar.open(tarball)) {
+            for (Tar.Entry e; (e = tar.next()) != null; ) {
+                String rel = Extractor.check(e, TOP);
+                if (e.type() != Tar.Type.FILE) continue;
+                if (rel.equals("repo_complete")) complete = tar.content().readAllBytes();
+                else if (rel.equals("manifest.json")) manifest = tar.content().readAllBytes();
+                else hashes.put(rel, sha256(tar.content()));
+            }
+        }
+        return check(hashes, complete, manifest, tarball.toString());
+    }
+
+    /** Verifies an extracted tree in place and returns its manifest. */
+    static Manifest verifyTree(Path dir) throws IOException {
+        Map<String, String> hashes = new HashMap<>();
+        if (!Files.isRegularFile(dir.resolve("repo_complete"))) throw new Invalid(dir + " has no repo_complete: not a finished bundle");
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isSymbolicLink(p)) throw new Invalid(p + " is a symbolic link: a bundle holds none");
+                if (!Files.isRegularFile(p)) continue;
+                String rel = dir.relativize(p).toString();
+                if (rel.equals("repo_complete") || rel.equals("manifest.json")) continue;
+                if (isPackage(rel) || rel.startsWith("inventory/") || rel.startsWith("src/") || rel.equals("firstboot.sh"))
+                    hashes.put(rel, sha256(p));
+            }
+        }
+        return check(hashes, Files.readAllBytes(dir.resolve("repo_complete")),
+                Files.exists(dir.resolve("manifest.json")) ? Files.readAllBytes(dir.resolve("manifest.json")) : null, dir.toString());
+    }
+
+    private static boolean isPackage(String rel) {
+        return rel.indexOf('/') < 0 && (rel.endsWith(".rpm") || rel.endsWith(".deb"));
+    }
+
+    private static Manifest check(Map<String, String> hashes, byte[] complete, byte[] manifest, String where) throws IOException {
+        if (complete == null) throw new Invalid(where + " has no " + TOP + "/repo_complete: not a finished bundle");
+        if (manifest == null) throw new Invalid(where + " has no " + TOP + "/manifest.json");
+        TreeSet<String> listed = new TreeSet<>();
+        for (String line : new String(complete, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) continue;
+            String[] t = line.split(" {2}", 2);
+            if (t.length != 2 || !t[0].matches("[0-9a-f]{64}")) throw new Invalid(where + ": malformed repo_complete line '" + line + "'");
+            String got = hashes.get(t[1]);
+            if (got == null) throw new Invalid(where + ": " + t[1] + " is listed in repo_complete but missing");
+            if (!got.equals(t[0])) throw new Invalid(where + ": " + t[1] + " does not match its repo_complete sha256 (tampered or damaged)");
+            listed.add(t[1]);
+        }
+        for (String f : hashes.keySet())
+            if (isPackage(f) && !listed.contains(f)) throw new Invalid(where + ": package " + f + " is not listed in repo_complete");
+        Manifest m = parse(manifest, where);
+        for (Map.Entry<String, String> x : m.extras().entrySet()) {
+            String got = hashes.get(x.getKey());
+            if (got == null) throw new Invalid(where + ": " + x.getKey() + " is named in the manifest but missing");
+            if (!got.equals(x.getValue())) throw new Invalid(where + ": " + x.getKey() + " does not match the manifest's sha256");
+        }
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Manifest parse(byte[] json, String where) throws Invalid {
+        Object o;
+        try {
+            o = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(json, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new Invalid(where + ": unreadable manifest.json (" + e.getMessage() + ")");
+        }
+        if (!(o instanceof Map<?, ?> m) || !(m.get("target") instanceof Map<?, ?> target))
+            throw new Invalid(where + ": manifest.json has no target");
+        Map<String, String> extras = new LinkedHashMap<>();
+        if (m.get("files") instanceof List<?> files)
+            for (Object f : files)
+                if (f instanceof Map<?, ?> fm) extras.put(String.valueOf(fm.get("path")), String.valueOf(fm.get("sha256")));
+        List<String> bootstrap = m.get("bootstrap") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        return new Manifest(String.valueOf(m.get("name")), String.valueOf(target.get("family")), bootstrap, extras,
+                (Map<String, Object>) m);
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
+        }
+    }
+
+    static String sha256(InputStream in) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+        return HexFormat.of().formatHex(md.digest());
+    }
+}

@@ -1,0 +1,369 @@
+package io.pigsty.launcher;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * First boot, step by step: locate the bundle, verify it, extract it safely, wire the local repo,
+ * install the bootstrap packages, place the inventory (and Pigsty's source), apply. Each step is
+ * idempotent and journaled; a done step is skipped on the next run, a failed one is retried; a
+ * lock keeps two runs apart.
+ */
+final class Launcher {
+    static final List<String> STEPS = List.of("locate", "verify", "extract", "wire", "install", "place", "apply");
+    static final int OK = 0, FAILED = 1, USAGE = 2, LOCKED = 3, INVALID = 4;
+
+    /** What the command line asked for. */
+    record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp) {}
+
+    private final Options o;
+    private final Host host;
+    private final PrintStream out;
+    private final Path state;
+    private Journal journal;
+    private Bundle.Manifest manifest;
+
+    Launcher(Options o, PrintStream out) {
+        this.o = o;
+        this.host = new Host(o.root());
+        this.out = out;
+        this.state = host.path("/var/lib/pigsty");
+    }
+
+    private Path repo() {
+        return host.path(o.repoDir());
+    }
+
+    int apply() throws IOException {
+        Files.createDirectories(state);
+        try (FileChannel ch = FileChannel.open(state.resolve("firstboot.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                out.println("another pigsty-launcher is working on this host (" + state.resolve("firstboot.lock") + "); try again later");
+                return LOCKED;
+            }
+            journal = Journal.load(state.resolve("firstboot.json"));
+            if (o.force()) journal.reset();
+            for (String step : STEPS) {
+                if (journal.done(step)) {
+                    out.println(step + ": done earlier (" + journal.step(step).getOrDefault("detail", "") + ")");
+                    continue;
+                }
+                Path log = state.resolve("firstboot").resolve(step + ".log");
+                journal.started(step, log);
+                String detail;
+                try {
+                    detail = run(step, log);
+                } catch (Bundle.Invalid | Extractor.Refused e) {
+                    journal.finished(step, false, e.getMessage());
+                    out.println(step + ": REFUSED: " + e.getMessage());
+                    return INVALID;
+                } catch (IOException | RuntimeException e) {
+                    journal.finished(step, false, String.valueOf(e.getMessage()));
+                    out.println(step + ": FAILED: " + e.getMessage() + " (log: " + log + "; run again to retry)");
+                    return FAILED;
+                }
+                journal.finished(step, true, detail);
+                out.println(step + ": " + detail);
+            }
+            Files.writeString(state.resolve("firstboot.done"), "done\n");
+            out.println("first boot complete; journal: " + state.resolve("firstboot.json"));
+            return OK;
+        }
+    }
+
+    int status() throws IOException {
+        Journal j = Journal.load(state.resolve("firstboot.json"));
+        for (String step : STEPS) {
+            Map<String, String> s = j.step(step);
+            out.printf("%-8s %-8s %-25s %s%n", step, s.getOrDefault("status", "pending"), s.getOrDefault("finished", ""),
+                    s.getOrDefault("detail", ""));
+        }
+        return STEPS.stream().allMatch(j::done) ? OK : FAILED;
+    }
+
+    int verify() throws IOException {
+        try {
+            Path b = locate();
+            Bundle.Manifest m = Files.isDirectory(b) ? Bundle.verifyTree(b) : Bundle.verifyArchive(b);
+            out.println(b + ": " + m.name() + " verified");
+            return OK;
+        } catch (Bundle.Invalid | Extractor.Refused e) {
+            out.println("REFUSED: " + e.getMessage());
+            return INVALID;
+        }
+    }
+
+    private String run(String step, Path log) throws IOException {
+        return switch (step) {
+            case "locate" -> {
+                Path b = locate();
+                journal.put("bundle", b.toString());
+                yield "bundle " + b;
+            }
+            case "verify" -> {
+                Path b = bundle();
+                manifest = Files.isDirectory(b) ? Bundle.verifyTree(b) : Bundle.verifyArchive(b);
+                yield manifest.name() + " verified";
+            }
+            case "extract" -> extract();
+            case "wire" -> wire();
+            case "install" -> install(log);
+            case "place" -> place();
+            case "apply" -> applyInventory(log);
+            default -> throw new IllegalArgumentException(step);
+        };
+    }
+
+    private Path bundle() throws IOException {
+        String b = journal.value("bundle");
+        if (b == null) throw new IOException("no bundle located; run again");
+        return Path.of(b);
+    }
+
+    /** The manifest of the extracted repo, once verify or extract has run (this run or earlier). */
+    private Bundle.Manifest manifest() throws IOException {
+        if (manifest == null) manifest = Bundle.parse(Files.readAllBytes(repo().resolve("manifest.json")), repo().toString());
+        return manifest;
+    }
+
+    Path locate() throws IOException {
+        if (o.bundle() != null) {
+            Path p = Path.of(o.bundle());
+            if (!p.isAbsolute() || !Files.exists(p)) p = host.path(o.bundle());
+            if (!Files.exists(p)) throw new IOException("bundle " + o.bundle() + " not found");
+            if (Files.isDirectory(p) && !Files.exists(p.resolve("repo_complete")) && Files.exists(p.resolve(Bundle.TOP).resolve("repo_complete")))
+                p = p.resolve(Bundle.TOP); // a mounted repo ISO or a directory holding pigsty/
+            return p.toAbsolutePath().normalize();
+        }
+        Path tmp = host.path("/tmp/pkg.tgz");
+        if (Files.isRegularFile(tmp)) return tmp;
+        if (Files.isRegularFile(repo().resolve("repo_complete"))) return repo();
+        throw new IOException("no bundle found: pass --bundle FILE|DIR, put the tarball at /tmp/pkg.tgz, or extract it to " + o.repoDir());
+    }
+
+    private String extract() throws IOException {
+        Path b = bundle(), dest = repo();
+        if (b.equals(dest)) return "already in place at " + o.repoDir();
+        if (Files.exists(dest)) {
+            boolean valid;
+            String existing;
+            try {
+                existing = Bundle.verifyTree(dest).name();
+                valid = true;
+            } catch (IOException e) {
+                existing = null;
+                valid = false;
+            }
+            if (valid && existing.equals(manifest().name())) return o.repoDir() + " already holds " + existing;
+            if (valid && !o.force())
+                throw new IOException(o.repoDir() + " already holds another valid bundle (" + existing + "); pass --force to replace it");
+            Path aside = dest.resolveSibling(dest.getFileName() + ".replaced-" + System.currentTimeMillis());
+            Files.move(dest, aside, StandardCopyOption.ATOMIC_MOVE);
+            out.println("extract: moved the previous " + (valid ? "" : "incomplete ") + "repo to " + aside);
+        }
+        Path staging = dest.resolveSibling("." + dest.getFileName() + ".staging-" + ProcessHandle.current().pid());
+        delete(staging);
+        try {
+            int files;
+            if (Files.isDirectory(b)) {
+                files = copyTree(b, staging);
+            } else {
+                try (Tar tar = Tar.open(b)) {
+                    files = Extractor.extract(tar, staging, Bundle.TOP);
+                }
+            }
+            manifest = Bundle.verifyTree(staging); // what landed is what was verified
+            Files.move(staging, dest, StandardCopyOption.ATOMIC_MOVE);
+            return files + " files extracted to " + o.repoDir();
+        } finally {
+            delete(staging);
+        }
+    }
+
+    private static int copyTree(Path from, Path to) throws IOException {
+        int n = 0;
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isSymbolicLink(p)) throw new Extractor.Refused(p + " is a symbolic link");
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else {
+                    Files.copy(p, t);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private String wire() throws IOException {
+        boolean rpm = manifest().family().equals("rpm");
+        String repoUrl = o.repoDir().endsWith("/") ? o.repoDir() : o.repoDir() + "/";
+        List<String> moved = new ArrayList<>();
+        if (rpm) {
+            Path dir = host.path("/etc/yum.repos.d");
+            Files.createDirectories(dir);
+            moved.addAll(moveAside(dir, "*.repo", dir.resolve("backup"), "pigsty-local.repo"));
+            writeIfChanged(dir.resolve("pigsty-local.repo"), "[pigsty-local]\nname=Pigsty local repo\nbaseurl=file://" + repoUrl
+                    + "\nenabled=1\ngpgcheck=0\nmodule_hotfixes=1\n");
+        } else {
+            Path apt = host.path("/etc/apt"), dir = apt.resolve("sources.list.d"), backup = apt.resolve("backup");
+            Files.createDirectories(dir);
+            if (Files.isRegularFile(apt.resolve("sources.list")) && Files.size(apt.resolve("sources.list")) > 0) {
+                Files.createDirectories(backup);
+                Files.move(apt.resolve("sources.list"), backup.resolve("sources.list"), StandardCopyOption.REPLACE_EXISTING);
+                moved.add("sources.list");
+            }
+            moved.addAll(moveAside(dir, "*.{list,sources}", backup.resolve("sources.list.d"), "pigsty-local.list"));
+            writeIfChanged(dir.resolve("pigsty-local.list"), "deb [trusted=yes] file:" + repoUrl + " ./\n");
+        }
+        return "local repo wired" + (moved.isEmpty() ? "" : "; moved to backup/: " + String.join(", ", moved));
+    }
+
+    /** Moves repo definitions other than ours into a backup directory (reversible, as Pigsty's repo_remove). */
+    private static List<String> moveAside(Path dir, String glob, Path backup, String keep) throws IOException {
+        List<String> moved = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
+            for (Path p : ds) {
+                if (p.getFileName().toString().equals(keep) || !Files.isRegularFile(p)) continue;
+                Files.createDirectories(backup);
+                Files.move(p, backup.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                moved.add(p.getFileName().toString());
+            }
+        }
+        Collections.sort(moved);
+        return moved;
+    }
+
+    private String install(Path log) throws IOException {
+        List<String> pkgs = new ArrayList<>(firstboot("packages") instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                : firstboot("packages") != null ? List.of(String.valueOf(firstboot("packages")).split("[,\\s]+")) : manifest().bootstrap());
+        pkgs.removeIf(String::isBlank);
+        if (pkgs.isEmpty()) return "no bootstrap packages to install";
+        int rc;
+        if (manifest().family().equals("rpm")) {
+            List<String> cmd = new ArrayList<>(List.of("dnf", "install", "-y", "--disablerepo=*", "--enablerepo=pigsty-local"));
+            cmd.addAll(pkgs);
+            rc = host.run(cmd, log, null);
+        } else {
+            rc = host.run(List.of("apt-get", "update", "-q"), log, null);
+            if (rc == 0) {
+                List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
+                cmd.addAll(pkgs);
+                rc = host.run(cmd, log, null);
+            }
+        }
+        if (rc != 0) throw new IOException("installing " + String.join(" ", pkgs) + " exited with " + rc);
+        return "installed " + String.join(" ", pkgs) + " from the local repo";
+    }
+
+    private String place() throws IOException {
+        Path inventory = repo().resolve("inventory/pigsty.yml");
+        Path home = host.path(home());
+        List<String> did = new ArrayList<>();
+        Path src = null;
+        if (Files.isDirectory(repo().resolve("src")))
+            try (Stream<Path> s = Files.list(repo().resolve("src"))) {
+                src = s.filter(p -> p.toString().endsWith(".tgz") || p.toString().endsWith(".tar.gz")).sorted().findFirst().orElse(null);
+            }
+        if (src != null && !Files.exists(home)) {
+            Path staging = home.resolveSibling("." + home.getFileName() + ".staging-" + ProcessHandle.current().pid());
+            delete(staging);
+            try (Tar tar = Tar.open(src)) {
+                Extractor.extract(tar, staging, null);
+                Path top = staging.resolve("pigsty");
+                Files.move(Files.isDirectory(top) ? top : staging, home, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                delete(staging);
+            }
+            did.add("Pigsty source extracted to " + home());
+        }
+        if (!Files.exists(inventory)) return did.isEmpty() ? "the bundle holds no inventory to place" : String.join("; ", did);
+        String text = Files.readString(inventory);
+        if (o.replaceIp() || Boolean.TRUE.equals(firstboot("replace_ip"))) {
+            String placeholder = firstboot("placeholder_ip") == null ? "10.10.10.10" : String.valueOf(firstboot("placeholder_ip"));
+            String ip = primaryIp();
+            if (ip == null) did.add("no primary IPv4 found: " + placeholder + " left as it is");
+            else {
+                text = text.replace(placeholder, ip);
+                did.add("admin IP " + placeholder + " -> " + ip);
+            }
+        }
+        Files.createDirectories(home);
+        did.add(writeIfChanged(home.resolve("pigsty.yml"), text) ? "inventory placed at " + home() + "/pigsty.yml"
+                : "inventory already in place");
+        return String.join("; ", did);
+    }
+
+    private String applyInventory(Path log) throws IOException {
+        if (!Files.exists(repo().resolve("inventory/pigsty.yml"))) return "nothing to apply: the bundle holds no inventory";
+        String cmd = firstboot("apply") == null ? "./deploy.yml" : String.valueOf(firstboot("apply"));
+        int rc = host.run(List.of("sh", "-c", "cd '" + home() + "' && " + cmd), log, null);
+        if (rc != 0) throw new IOException("'" + cmd + "' exited with " + rc);
+        return "'" + cmd + "' succeeded";
+    }
+
+    /** A value under {@code all.vars.firstboot} of the bundle's inventory, or null. */
+    private Object firstboot(String key) throws IOException {
+        Path inv = repo().resolve("inventory/pigsty.yml");
+        if (!Files.exists(inv)) return null;
+        Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(inv));
+        Object vars = doc instanceof Map<?, ?> m && m.get("all") instanceof Map<?, ?> all ? all.get("vars") : doc;
+        if (vars instanceof Map<?, ?> v && v.get("firstboot") instanceof Map<?, ?> f) return f.get(key);
+        return null;
+    }
+
+    private String home() throws IOException {
+        Object h = firstboot("home");
+        return h == null ? "/root/pigsty" : String.valueOf(h);
+    }
+
+    /** The first IPv4 address of an interface that is up and not loopback. */
+    static String primaryIp() throws IOException {
+        List<NetworkInterface> nics = Collections.list(NetworkInterface.getNetworkInterfaces());
+        nics.sort(Comparator.comparingInt(NetworkInterface::getIndex));
+        for (NetworkInterface n : nics) {
+            if (!n.isUp() || n.isLoopback() || n.isVirtual()) continue;
+            for (InetAddress a : Collections.list(n.getInetAddresses()))
+                if (a instanceof Inet4Address && !a.isLinkLocalAddress()) return a.getHostAddress();
+        }
+        return null;
+    }
+
+    private static boolean writeIfChanged(Path file, String text) throws IOException {
+        if (Files.exists(file) && Files.readString(file).equals(text)) return false;
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    static void delete(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(x);
+        }
+    }
+}
