@@ -33,13 +33,17 @@ final class Extractor {
      * {@code top + "/"} unless {@code top} is null. Returns the number of files written.
      */
     static int extract(Tar tar, Path dest, String top) throws IOException {
+        return extract(tar, dest, top, MAX_ENTRIES);
+    }
+
+    static int extract(Tar tar, Path dest, String top, int maxEntries) throws IOException {
         Files.createDirectories(dest.getParent());
         Files.createDirectory(dest);
         Set<String> seen = new HashSet<>();
         int files = 0, entries = 0;
         byte[] buf = new byte[1 << 16];
         for (Tar.Entry e; (e = tar.next()) != null; ) {
-            if (++entries > MAX_ENTRIES) throw new Refused("more than " + MAX_ENTRIES + " entries: refusing the archive");
+            if (++entries > maxEntries) throw new Refused("more than " + maxEntries + " entries: refusing the archive");
             String name = check(e, top);
             if (name.isEmpty()) continue; // the top directory itself
             if (!seen.add(name)) throw new Refused("entry '" + e.name() + "' appears twice");
