@@ -6,6 +6,7 @@ import io.pigsty.offline.config.ConfigLoader;
 import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;
 import io.pigsty.offline.fetch.Progress;
+import io.pigsty.offline.pack.LauncherPackage;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.pkg.Checksum;
 import io.pigsty.offline.pkg.Format;
@@ -40,16 +41,30 @@ import java.util.Map;
  */
 public final class Pipeline {
 
-    /** Options shared by every command that resolves. */
+    /**
+     * Options shared by every command that resolves. {@code launcher} adds the pigsty-launcher
+     * package (and its Java runtime closure) and firstboot.sh; {@code pigstySrc} is a Pigsty source
+     * tarball to embed, as Pigsty's cache_src does.
+     */
     public record Options(ConfigLoader.Request request, Path cache, Fetcher.Settings fetch, boolean weakDeps,
-                          boolean skipMissing) {}
+                          boolean skipMissing, boolean launcher, Path pigstySrc) {
+        public Options(ConfigLoader.Request request, Path cache, Fetcher.Settings fetch, boolean weakDeps, boolean skipMissing) {
+            this(request, cache, fetch, weakDeps, skipMissing, false, null);
+        }
+    }
+
+    /** The builder's version, also the launcher package's. */
+    public static final String VERSION = "0.1.0";
 
     /** Where the tree and the tarball go, and how it is packed. */
     public record Output(Path repoDir, Path distDir, Tarball.Compression compression, int level, int threads) {}
 
-    /** A resolved build: the plan, the universe it was resolved in, and the result. */
-    public record Resolved(BuildPlan plan, Format format, Resolution resolution, List<Package> urlPackages,
-                           Map<Package, Path> urlFiles, List<String> warnings) {}
+    /**
+     * A resolved build: the plan, the format, the result, the packages that did not come from a repo
+     * (URL packages, the launcher) with their files, and the project home.
+     */
+    public record Resolved(BuildPlan plan, Format format, Resolution resolution, Map<Package, Path> localFiles,
+                           List<String> warnings, Path home) {}
 
     /** What {@link #offline} produced. */
     public record Built(Resolved resolved, Path repoDir, Tarball.Result tarball, long bytes) {}
@@ -80,24 +95,34 @@ public final class Pipeline {
         Universe universe = format.load(sources, plan.target().nativeArch(), fetcher, collecting);
         log.info("metadata: " + universe.packages().size() + " packages available");
 
-        // URL packages join the universe (best priority), so their own dependencies get resolved too.
-        Map<Package, Path> urlFiles = new LinkedHashMap<>();
+        // Packages from elsewhere (URL packages, the launcher) join the universe with the best priority,
+        // so their own dependencies get resolved too. Their files are already in the cache.
+        Map<Package, Path> localFiles = new LinkedHashMap<>();
         List<Spec> specs = new ArrayList<>(plan.specs());
-        if (!plan.urlPackages().isEmpty()) {
-            // URL packages are already in the cache; their pseudo-repo has the best priority and no mirror to fetch from.
-            Repo urlRepo = new Repo("url", 0, List.of("file:///"));
-            for (UrlPackage u : plan.urlPackages()) {
-                Path file = fetcher.fetchUnknown("url package " + u.name() + " (" + u.where() + ")", u.url());
-                String sha = Checksum.sha256Of(file);
-                if (u.sha256() != null && !u.sha256().equals(sha))
-                    throw new BuildException(BuildException.NETWORK, u.where() + ": " + u.url() + " has sha256 " + sha
-                            + ", but the inventory expects " + u.sha256());
-                Package p = format.inspect(file, u.name(), Checksum.sha256(sha), urlRepo);
-                urlFiles.put(p, file);
-                specs.add(new Spec(p.name(), u.where() + " (repo_url_packages)"));
-            }
-            universe = universe.with(new ArrayList<>(urlFiles.keySet()));
+        Repo localRepo = new Repo("local", 0, List.of("file:///"));
+        for (UrlPackage u : plan.urlPackages()) {
+            Path file = fetcher.fetchUnknown("url package " + u.name() + " (" + u.where() + ")", u.url());
+            String sha = Checksum.sha256Of(file);
+            if (u.sha256() != null && !u.sha256().equals(sha))
+                throw new BuildException(BuildException.NETWORK, u.where() + ": " + u.url() + " has sha256 " + sha
+                        + ", but the inventory expects " + u.sha256());
+            Package p = format.inspect(file, u.name(), Checksum.sha256(sha), localRepo);
+            localFiles.put(p, file);
+            specs.add(new Spec(p.name(), u.where() + " (repo_url_packages)"));
         }
+        Path home = config.recipe().home();
+        if (o.launcher()) {
+            Path built = LauncherPackage.build(plan.target().family(), VERSION, home.resolve("overlays/launcher"),
+                    fetcher.cache().root().resolve("launcher"), timestamp(format));
+            String sha = Checksum.sha256Of(built);
+            Path blob = fetcher.cache().blob(Checksum.sha256(sha));
+            Files.createDirectories(blob.getParent());
+            Files.move(built, blob, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Package p = format.inspect(blob, built.getFileName().toString(), Checksum.sha256(sha), localRepo);
+            localFiles.put(p, blob);
+            specs.add(new Spec(p.name(), "the first-boot launcher (--no-launcher leaves it out)"));
+        }
+        universe = universe.with(new ArrayList<>(localFiles.keySet()));
 
         Resolver.Options ro = new Resolver.Options(o.weakDeps());
         Resolution res = Resolver.resolve(universe, specs, ro);
@@ -121,7 +146,7 @@ public final class Pipeline {
             log.warn(b.toString().trim());
             for (Resolution.Problem p : hard) warnings.add("missing: " + p.describe());
         }
-        return new Resolved(plan, format, res, new ArrayList<>(urlFiles.keySet()), urlFiles, warnings);
+        return new Resolved(plan, format, res, localFiles, warnings, home);
     }
 
     public Built offline(Options o, Output out) throws IOException {
@@ -132,7 +157,7 @@ public final class Pipeline {
             List<Package> fromRepos = new ArrayList<>();
             long total = 0;
             for (Package p : pkgs) {
-                if (r.urlFiles().containsKey(p)) continue;
+                if (r.localFiles().containsKey(p)) continue;
                 fromRepos.add(p);
                 List<String> urls = new ArrayList<>();
                 for (String base : p.repo().baseUrls()) urls.add(Fetcher.join(base, p.location()));
@@ -151,7 +176,7 @@ public final class Pipeline {
                 sha.put(p, s);
                 items.add(new RepoTree.Item(new Format.Shipped(p, p.fileName(), s, Files.size(files.get(i))), files.get(i)));
             }
-            for (Map.Entry<Package, Path> e : r.urlFiles().entrySet()) {
+            for (Map.Entry<Package, Path> e : r.localFiles().entrySet()) {
                 if (!pkgs.contains(e.getKey())) continue;
                 Package p = e.getKey();
                 sha.put(p, p.checksum().hex());
@@ -159,8 +184,11 @@ public final class Pipeline {
                         e.getValue()));
             }
             long mtime = timestamp(r.format());
-            String manifest = Manifest.manifest(r.plan(), r.resolution(), sha, r.warnings());
-            RepoTree.publish(out.repoDir(), items, r.format(), mtime, manifest, fetcher, log);
+            Map<String, Path> extras = extras(o, r.home());
+            Map<String, String> extraSums = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> x : extras.entrySet()) extraSums.put(x.getKey(), Checksum.sha256Of(x.getValue()));
+            String manifest = Manifest.manifest(r.plan(), r.resolution(), sha, extraSums, r.warnings());
+            RepoTree.publish(out.repoDir(), items, extras, r.format(), mtime, manifest, fetcher, log);
             log.info("repo: " + items.size() + " packages in " + out.repoDir());
             long bytes = 0;
             for (RepoTree.Item it : items) bytes += it.shipped().size();
@@ -170,6 +198,27 @@ public final class Pipeline {
             log.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256() + ")");
             return new Built(r, out.repoDir(), tar, bytes);
         }
+    }
+
+    /**
+     * Files laid into the bundle besides packages: the firstboot.sh stub (with the launcher), the
+     * inventory given with -i as inventory/pigsty.yml, the Pigsty source tarball under src/.
+     */
+    private static Map<String, Path> extras(Options o, Path home) {
+        Map<String, Path> x = new LinkedHashMap<>();
+        if (o.launcher()) x.put("firstboot.sh", home.resolve("overlays/firstboot.sh"));
+        if (o.request().inventory() != null) x.put("inventory/pigsty.yml", o.request().inventory());
+        if (o.pigstySrc() != null) {
+            if (!Files.isRegularFile(o.pigstySrc()))
+                throw new ConfigException("--pigsty-src", o.pigstySrc() + " is not a file");
+            String name = o.pigstySrc().getFileName().toString();
+            if (!name.endsWith(".tgz") && !name.endsWith(".tar.gz"))
+                throw new ConfigException("--pigsty-src", name + ": expected Pigsty's source tarball (pigsty-<version>.tgz)");
+            x.put("src/" + name, o.pigstySrc());
+        }
+        for (Map.Entry<String, Path> e : x.entrySet())
+            if (!Files.isRegularFile(e.getValue())) throw new ConfigException(e.getKey(), e.getValue() + " is missing");
+        return x;
     }
 
     /** SOURCE_DATE_EPOCH when set (reproducible-builds convention), else the newest metadata time. */

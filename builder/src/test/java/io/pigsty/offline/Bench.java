@@ -123,7 +123,7 @@ class Bench {
                     + server.url("repo/") + "' } }\n");
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home", home.toString(), "--cache",
-                    tmp.resolve("plan-cache").toString(), "-q");
+                    tmp.resolve("plan-cache").toString(), "-q", "--no-launcher");
             Tools.Run[] first = new Tools.Run[1];
             double cold = seconds(() -> first[0] = Tools.run(tmp, cmd, 600).ok());
             String closure = first[0].out().lines().filter(l -> l.contains(" packages, ")).findFirst().orElse("?");
@@ -189,7 +189,7 @@ class Bench {
                     + server.url("") + " ./' }, trusted: true }\n");
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "d12", "--home",
-                    home.toString(), "--cache", tmp.resolve("deb-cache").toString(), "-q", "--skip-missing");
+                    home.toString(), "--cache", tmp.resolve("deb-cache").toString(), "-q", "--skip-missing", "--no-launcher");
             Tools.Run[] first = new Tools.Run[1];
             double cold = seconds(() -> first[0] = Tools.run(tmp, cmd, 600).ok());
             String closure = first[0].out().lines().filter(l -> l.contains(" packages, ")).findFirst().orElse("?").split(" ")[0];

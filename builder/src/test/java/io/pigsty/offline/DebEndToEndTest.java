@@ -81,10 +81,12 @@ class DebEndToEndTest {
         Tools.run(work, "tar", "-xzf", tgz.toString(), "-C", extracted.toString()).ok();
         AptSandbox apt = new AptSandbox(work.resolve("apt"), extracted.resolve("pigsty"), "amd64");
         apt.apt("update").ok();
-        List<String> install = new ArrayList<>(List.of("install", "-s"));
+        List<String> install = new ArrayList<>(List.of("install", "-s", "pigsty-launcher"));
         install.addAll(AptFixture.REQUEST);
         String sim = apt.apt(install.toArray(String[]::new)).ok().out();
-        for (String expect : List.of("Inst libapp1 (1.5-1", "Inst tool (1:1.0-1", "Inst tilde (1.0-1", "Inst postfix (",
+        String info = Tools.run(tree, "dpkg-deb", "-I", "pigsty-launcher_0.1.0-1_all.deb").ok().out();
+        assertTrue(info.contains("Depends: openjdk-17-jre-headless | java17-runtime-headless"), info);
+        for (String expect : List.of("Inst pigsty-launcher (0.1.0-1", "Inst openjdk-17-jre-headless (", "Inst libapp1 (1.5-1", "Inst tool (1:1.0-1", "Inst tilde (1.0-1", "Inst postfix (",
                 "Inst httpd-b (", "Inst newclient (", "Inst python3 (3.11.2-1", "Inst init-helpers (", "Inst libc6 (2.36-9"))
             assertTrue(sim.contains(expect), expect + " not in apt's plan:\n" + sim);
         // --download-only makes apt fetch every file and check it against Size and SHA256 in Packages.

@@ -110,6 +110,7 @@ class ElEndToEndTest {
                 "--repofrompath=local,file://" + extracted.resolve("pigsty"), "--nogpgcheck", "--forcearch=x86_64",
                 "--releasever=9", "--setopt=install_weak_deps=False", "--setopt=local.module_hotfixes=1", "install"));
         dnf.addAll(YumFixture.REQUEST);
+        dnf.add("pigsty-launcher");
         Tools.run(work, dnf, 600).ok();
         String installed = Tools.run(work, "rpm", "--root", root.toString(), "-qa", "--qf", "%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n").ok().out();
         for (String expect : List.of("tool-1:1.0-1.x86_64", "tilde-0:1.0-1.x86_64", "caret-0:1.0^git1-1.x86_64",
@@ -120,6 +121,15 @@ class ElEndToEndTest {
                 "want-old-0:1.0-1.noarch"))
             assertTrue(installed.contains(expect), expect + " not installed by dnf:\n" + installed);
         assertFalse(installed.contains("aaa-mta"), installed);
+        // The launcher package: its requirements as rpm reads them, its files where dnf put them.
+        String requires = Tools.run(work, "rpm", "-qpR", tree.resolve("pigsty-launcher-0.1.0-1.noarch.rpm").toString()).ok().out();
+        assertTrue(requires.contains("(java-17-openjdk-headless or java-21-openjdk-headless or java-25-openjdk-headless)"), requires);
+        Tools.run(work, "rpm", "-qpi", tree.resolve("pigsty-launcher-0.1.0-1.noarch.rpm").toString()).ok();
+        assertTrue(installed.contains("pigsty-launcher-0:0.1.0-1.noarch") && installed.contains("java-17-openjdk-headless"), installed);
+        assertTrue(Files.isRegularFile(root.resolve("usr/lib/pigsty-launcher/pigsty-launcher.jar")));
+        assertTrue(Files.isExecutable(root.resolve("usr/bin/pigsty-launcher")));
+        assertTrue(Files.isRegularFile(root.resolve("usr/lib/systemd/system/pigsty-firstboot.service")));
+        assertTrue(entries.contains("pigsty/firstboot.sh"), entries.toString());
         assertTrue(Files.isRegularFile(root.resolve("usr/share/app-data/data.txt")));
 
         // The bundle holds no more than the closure: nothing dnf did not need, no weak deps.

@@ -87,7 +87,7 @@ class FaultTest {
     static String[] args(Path home, Path work, String... extra) {
         List<String> a = new ArrayList<>(List.of("offline", "--os", "el9", "--home", home.toString(),
                 "--cache", work.resolve("cache").toString(), "--repo-dir", work.resolve("www/pigsty").toString(),
-                "--dist", work.resolve("dist").toString(), "--timeout", "2", "-q"));
+                "--dist", work.resolve("dist").toString(), "--timeout", "2", "-q", "--no-launcher"));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }

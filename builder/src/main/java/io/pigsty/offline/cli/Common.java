@@ -53,6 +53,12 @@ final class Common {
     @Option(names = "--skip-missing", description = "Build without what cannot be resolved; it is listed in the manifest.")
     boolean skipMissing;
 
+    @Option(names = "--no-launcher", description = "Leave out the pigsty-launcher package (and its Java runtime) and firstboot.sh.")
+    boolean noLauncher;
+
+    /** Set by commands that embed a Pigsty source tarball. */
+    Path pigstySrc;
+
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
     boolean quiet;
 
@@ -76,7 +82,8 @@ final class Common {
         ConfigLoader.Request req = new ConfigLoader.Request(home(), os, arch, inventory, extra, mirrors);
         Fetcher.Settings fs = new Fetcher.Settings(jobs, Math.max(1, retries), Duration.ofSeconds(Math.min(timeout, 15)),
                 Duration.ofSeconds(timeout), Duration.ofMillis(500));
-        return new Pipeline.Options(req, cache != null ? cache : output().resolve("cache"), fs, weakDeps, skipMissing);
+        return new Pipeline.Options(req, cache != null ? cache : output().resolve("cache"), fs, weakDeps, skipMissing,
+                !noLauncher, pigstySrc);
     }
 
     Log log(PrintWriter err) {

@@ -34,6 +34,9 @@ final class OfflineCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Compression threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--pigsty-src", description = "Embed this Pigsty source tarball (pigsty-<version>.tgz) under src/ for the launcher to extract.")
+    Path pigstySrc;
+
     @Spec
     CommandSpec spec;
 
@@ -52,6 +55,7 @@ final class OfflineCommand implements Callable<Integer> {
         Pipeline.Output out = new Pipeline.Output(
                 repoDir != null ? repoDir : common.output().resolve("www").resolve("pigsty"),
                 dist != null ? dist : common.output().resolve("dist"), c, lvl, Math.max(1, th));
+        common.pigstySrc = pigstySrc;
         Pipeline pipeline = new Pipeline(common.log(spec.commandLine().getErr()), spec.commandLine().getErr(),
                 System.console() != null);
         Pipeline.Built b = pipeline.offline(common.options(), out);

@@ -7,12 +7,14 @@ import java.util.Set;
 
 /**
  * Everything a build needs to know, resolved from config and free of YAML: the target, the repos to
- * read, the package specs (aliases expanded, each with its origin), URL packages, and names used to
- * tell a mistyped alias from a missing package.
+ * read, the package specs (aliases expanded, each with its origin), URL packages, names used to
+ * tell a mistyped alias from a missing package, and the bootstrap packages the launcher installs
+ * first on the target (Pigsty's node-bootstrap alias).
  */
 public record BuildPlan(Target target, String version, List<PlannedRepo> repos, List<Spec> specs,
-                        List<UrlPackage> urlPackages, Set<String> aliases, Set<String> topLevelWords) {
+                        List<UrlPackage> urlPackages, Set<String> aliases, Set<String> topLevelWords, List<String> bootstrap) {
     public BuildPlan {
+        bootstrap = List.copyOf(bootstrap);
         repos = List.copyOf(repos);
         specs = List.copyOf(specs);
         urlPackages = List.copyOf(urlPackages);

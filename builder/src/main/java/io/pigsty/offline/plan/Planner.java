@@ -42,7 +42,10 @@ public final class Planner {
         Map<String, String> pkgVars = Map.of("v", c.text("pg_version", ""), "pg_version", c.text("pg_version", ""));
         Set<String> topLevel = new LinkedHashSet<>();
         List<Spec> specs = specs(c, pkgVars, topLevel);
-        return new BuildPlan(target, version, repos, specs, urlPackages(c), c.packageMap().keySet(), topLevel);
+        List<String> bootstrap = new ArrayList<>();
+        Node boot = c.packageMap().get("node-bootstrap");
+        if (boot != null) for (String w : boot.words()) bootstrap.add(expand(w, pkgVars, boot.where()));
+        return new BuildPlan(target, version, repos, specs, urlPackages(c), c.packageMap().keySet(), topLevel, bootstrap);
     }
 
     /** Values usable in baseurls: the family's own ($releasever, $basearch / codename) and Pigsty vars. */

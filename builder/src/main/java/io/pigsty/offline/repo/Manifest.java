@@ -23,7 +23,7 @@ public final class Manifest {
 
     /** The lock: enough to reproduce the same selection, or to audit it. */
     public static String lock(BuildPlan plan, Resolution res, List<String> warnings) {
-        return Json.write(body(plan, res, null, warnings));
+        return Json.write(body(plan, res, null, Map.of(), warnings));
     }
 
     /**
@@ -31,11 +31,12 @@ public final class Manifest {
      * sha256 (also for packages whose upstream checksum is of another kind).
      */
     public static String manifest(BuildPlan plan, Resolution res, Map<Package, String> sha256ByPackage,
-                                  List<String> warnings) {
-        return Json.write(body(plan, res, sha256ByPackage, warnings));
+                                  Map<String, String> files, List<String> warnings) {
+        return Json.write(body(plan, res, sha256ByPackage, files, warnings));
     }
 
-    private static Map<String, Object> body(BuildPlan plan, Resolution res, Map<Package, String> sha256, List<String> warnings) {
+    private static Map<String, Object> body(BuildPlan plan, Resolution res, Map<Package, String> sha256,
+                                            Map<String, String> files, List<String> warnings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", 1);
         m.put("name", plan.bundleName());
@@ -99,6 +100,15 @@ public final class Manifest {
             missing.add(e);
         }
         m.put("missing", missing);
+        List<Object> extra = new ArrayList<>();
+        for (String path : new java.util.TreeSet<>(files.keySet())) {
+            Map<String, Object> e = new LinkedHashMap<>(); // not Map.of: its order changes from JVM to JVM
+            e.put("path", path);
+            e.put("sha256", files.get(path));
+            extra.add(e);
+        }
+        m.put("files", extra);
+        m.put("bootstrap", plan.bootstrap());
         m.put("warnings", warnings);
         return m;
     }

@@ -33,8 +33,12 @@ public final class RepoTree {
 
     private RepoTree() {}
 
-    public static void publish(Path dest, List<Item> items, Format format, long timestamp, String manifestJson,
-                               MetaSource meta, Log log) throws IOException {
+    /**
+     * @param extras files laid into the tree besides the packages (firstboot.sh, inventory/pigsty.yml,
+     *               src/...), by relative path; copied, never linked, and listed in the manifest
+     */
+    public static void publish(Path dest, List<Item> items, Map<String, Path> extras, Format format, long timestamp,
+                               String manifestJson, MetaSource meta, Log log) throws IOException {
         Path parent = dest.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         String base = dest.getFileName().toString();
@@ -56,6 +60,13 @@ public final class RepoTree {
                             + " and " + it.shipped().pkg().nevra() + " from " + it.shipped().pkg().repo().name());
                 }
                 place(it.source(), staging.resolve(name));
+            }
+            for (Map.Entry<String, Path> x : extras.entrySet()) {
+                if (!Paths.safeRelative(x.getKey()) || byName.containsKey(x.getKey()))
+                    throw new BuildException(BuildException.FAILED, "refusing extra file name '" + x.getKey() + "'");
+                Path target = staging.resolve(x.getKey());
+                Files.createDirectories(target.getParent());
+                Files.copy(x.getValue(), target, StandardCopyOption.COPY_ATTRIBUTES);
             }
             List<Format.Shipped> shipped = byName.values().stream().map(Item::shipped)
                     .sorted(Comparator.comparing(Format.Shipped::fileName)).toList();
