@@ -86,7 +86,8 @@ final class Launcher {
                 journal.finished(step, true, detail);
                 out.println(step + ": " + detail);
             }
-            Files.writeString(state.resolve("firstboot.done"), "done\n");
+            Path done = state.resolve("firstboot.done"); // the unit's ConditionPathExists: written once
+            if (!Files.exists(done)) Files.writeString(done, "done\n");
             out.println("first boot complete; journal: " + state.resolve("firstboot.json"));
             return OK;
         }

@@ -1,0 +1,178 @@
+package io.pigsty.offline;
+
+import io.pigsty.offline.config.HostApt;
+import io.pigsty.offline.fixtures.DebianRoot;
+import io.pigsty.offline.fixtures.Tools;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.pigsty.offline.ElEndToEndTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole loop on a real Debian 12 root: a d12 bundle built from the host's mirror with the
+ * launcher, its Java runtime and ansible; then, inside the root with no network at all (unshare
+ * --net + chroot), {@code sh /www/pigsty/firstboot.sh} installs the launcher, which verifies, wires
+ * the local repo, installs ansible, places the inventory and the Pigsty source, and runs
+ * ansible-playbook. A second run changes nothing; a tampered bundle changes nothing either.
+ */
+class LauncherAirGapTest {
+    @TempDir
+    static Path tmp;
+    static Path tgz;
+
+    @BeforeAll
+    static void bundle() throws Exception {
+        Tools.require("unshare", "chroot", "tar", "sha256sum");
+        StringBuilder why = new StringBuilder();
+        Map<String, String[]> m = HostApt.mirrors(Path.of("/"), "debian");
+        DebLiveTest.skipLoudlyUnless(m.containsKey("debian_mirror"), "the build host has no Debian apt sources");
+        DebLiveTest.skipLoudlyUnless(DebLiveTest.reachable(m.get("debian_mirror")[0] + "dists/bookworm/InRelease"),
+                "the host's Debian mirror cannot be reached");
+        DebLiveTest.skipLoudlyUnless(DebianRoot.cached(why) != null, why.toString());
+
+        Path src = tmp.resolve("src/pigsty");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("site.yml"), """
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: prove the inventory was applied
+                      copy:
+                        dest: /root/pigsty-applied.txt
+                        content: "applied to {{ inventory_hostname }} with admin_ip {{ admin_ip }}\\n"
+                """);
+        Path pigstySrc = tmp.resolve("pigsty-v9.9.9.tgz");
+        Tools.run(tmp, "tar", "-czf", pigstySrc.toString(), "-C", tmp.resolve("src").toString(), "pigsty").ok();
+        Path inv = tmp.resolve("pigsty.yml");
+        Files.writeString(inv, """
+                all:
+                  children:
+                    infra: { hosts: { 10.10.10.10: { infra_seq: 1 } } }
+                  vars:
+                    version: v9.9.9
+                    admin_ip: 10.10.10.10
+                    repo_modules: node
+                    repo_packages: [ ansible ]
+                    repo_extra_packages: []
+                    package_map:
+                      node-bootstrap: "ansible"
+                    repo_upstream:
+                      - { name: base,     module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename} main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
+                      - { name: updates,  module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename}-updates main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
+                      - { name: security, module: node, releases: [12], baseurl: { default: '${debian_security_mirror} ${distro_codename}-security main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
+                    firstboot:
+                      home: /root/pigsty
+                      apply: "ansible-playbook -i pigsty.yml -c local site.yml"
+                """);
+        Path home = Path.of("..").toAbsolutePath().normalize();
+        ElEndToEndTest.Cli c = cli(new String[] {"offline", "--os", "d12", "--home", home.toString(), "-i", inv.toString(),
+                "--pigsty-src", pigstySrc.toString(), "--cache", tmp.resolve("cache").toString(),
+                "--repo-dir", tmp.resolve("www/pigsty").toString(), "--dist", tmp.resolve("dist").toString(), "-q"});
+        assertEquals(0, c.code(), c.err());
+        tgz = tmp.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.d12.x86_64.tgz");
+    }
+
+    /** A fresh copy of the Debian root with the bundle extracted at /www, as a user would do it. */
+    static Path rootWithBundle(String name) {
+        Path root = DebianRoot.copy(tmp.resolve(name));
+        Tools.run(null, "mkdir", "-p", root.resolve("www").toString()).ok();
+        Tools.run(null, "tar", "-xzf", tgz.toString(), "-C", root.resolve("www").toString()).ok();
+        return root;
+    }
+
+    @Test
+    void firstBootAppliesTheInventoryWithNoNetworkAndIsIdempotent() throws Exception {
+        Path root = rootWithBundle("root");
+        Tools.Run first = DebianRoot.offline(root, "sh /www/pigsty/firstboot.sh");
+        assertEquals(0, first.code(), first.out());
+
+        // The playbook ran against the inventory that was placed in the Pigsty home.
+        assertEquals("applied to 10.10.10.10 with admin_ip 10.10.10.10\n", Files.readString(root.resolve("root/pigsty-applied.txt")));
+        assertEquals(Files.readString(tmp.resolve("pigsty.yml")), Files.readString(root.resolve("root/pigsty/pigsty.yml")));
+        assertTrue(Files.isRegularFile(root.resolve("root/pigsty/site.yml")), "the Pigsty source was not extracted");
+
+        // Every step is done in the journal.
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, String>> steps = (Map<String, Map<String, String>>) ((Map<String, Object>) new Yaml()
+                .load(Files.readString(root.resolve("var/lib/pigsty/firstboot.json")))).get("steps");
+        assertEquals(List.of("locate", "verify", "extract", "wire", "install", "place", "apply"), List.copyOf(steps.keySet()));
+        steps.forEach((k, v) -> assertEquals("done", v.get("status"), k + ": " + v));
+        assertTrue(Files.exists(root.resolve("var/lib/pigsty/firstboot.done")));
+
+        // Packages came from /www/pigsty: it is the only apt source, the others were moved to backup/.
+        try (Stream<Path> s = Files.list(root.resolve("etc/apt/sources.list.d"))) {
+            assertEquals(List.of("pigsty-local.list"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals("deb [trusted=yes] file:/www/pigsty/ ./\n", Files.readString(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
+        assertTrue(Files.exists(root.resolve("etc/apt/backup/sources.list")));
+        try (Stream<Path> s = Files.list(root.resolve("var/lib/apt/lists"))) {
+            List<String> lists = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Packages")).toList();
+            assertTrue(!lists.isEmpty() && lists.stream().allMatch(n -> n.startsWith("_www_pigsty_")), lists.toString());
+        }
+        String status = Files.readString(root.resolve("var/lib/dpkg/status"));
+        for (String pkg : List.of("Package: ansible\n", "Package: pigsty-launcher\n", "Package: openjdk-17-jre-headless\n"))
+            assertTrue(status.contains(pkg + "Status: install ok installed"), pkg);
+
+        // A second run changes nothing at all.
+        String before = DebianRoot.snapshot(root, "proc");
+        Tools.Run second = DebianRoot.offline(root, "sh /www/pigsty/firstboot.sh");
+        assertEquals(0, second.code(), second.out());
+        assertTrue(second.out().contains("apply: done earlier"), second.out());
+        assertEquals(before, DebianRoot.snapshot(root, "proc"));
+
+        // The launcher's own verify refuses a package changed after the fact, and changes nothing.
+        Path deb;
+        try (Stream<Path> s = Files.list(root.resolve("www/pigsty"))) {
+            deb = s.filter(p -> p.getFileName().toString().startsWith("ansible_")).findFirst().orElseThrow();
+        }
+        try (FileChannel ch = FileChannel.open(deb, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 4096);
+        }
+        before = DebianRoot.snapshot(root, "proc");
+        Tools.Run verify = DebianRoot.offline(root, "pigsty-launcher verify --bundle /www/pigsty");
+        assertEquals(4, verify.code(), verify.out());
+        assertTrue(verify.out().contains("does not match its repo_complete sha256"), verify.out());
+        assertEquals(before, DebianRoot.snapshot(root, "proc"));
+
+        // systemd accepts the first-boot unit (its ExecStart must exist, as installed in the root).
+        Path unit = root.resolve("usr/lib/systemd/system/pigsty-firstboot.service");
+        Path bin = Path.of("/usr/bin/pigsty-launcher");
+        boolean placed = !Files.exists(bin);
+        try {
+            if (placed) Files.createSymbolicLink(bin, root.resolve("usr/bin/pigsty-launcher"));
+            Tools.Run sa = Tools.run(null, "systemd-analyze", "verify", unit.toString());
+            assertEquals(0, sa.code(), sa.out());
+        } finally {
+            if (placed) Files.deleteIfExists(bin);
+        }
+    }
+
+    @Test
+    void aTamperedBundleIsRefusedAndTheRootIsUntouched() throws Exception {
+        Path root = rootWithBundle("tampered");
+        Path deb;
+        try (Stream<Path> s = Files.list(root.resolve("www/pigsty"))) {
+            deb = s.filter(p -> p.getFileName().toString().endsWith(".deb")).sorted().findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(deb);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(deb, bytes);
+        String before = DebianRoot.snapshot(root, "proc", "www");
+        Tools.Run r = DebianRoot.offline(root, "sh /www/pigsty/firstboot.sh");
+        assertEquals(4, r.code(), r.out());
+        assertTrue(r.out().contains("refusing this bundle"), r.out());
+        assertEquals(before, DebianRoot.snapshot(root, "proc", "www"));
+    }
+}
