@@ -320,6 +320,7 @@ final class Launcher {
     private String applyInventory(Path log) throws IOException {
         if (!Files.exists(repo().resolve("inventory/pigsty.yml"))) return "nothing to apply: the bundle holds no inventory";
         String cmd = firstboot("apply") == null ? "./deploy.yml" : String.valueOf(firstboot("apply"));
+        if (cmd.isBlank()) return "skipped: firstboot.apply is empty";
         int rc = host.run(List.of("sh", "-c", "cd '" + home() + "' && " + cmd), log, null);
         if (rc != 0) throw new IOException("'" + cmd + "' exited with " + rc);
         return "'" + cmd + "' succeeded";

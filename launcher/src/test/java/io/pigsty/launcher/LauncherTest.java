@@ -1,0 +1,168 @@
+package io.pigsty.launcher;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher on a scratch root, with bundles packed by the real tar. */
+class LauncherTest {
+    @TempDir
+    Path tmp;
+    Path root, tree;
+    ByteArrayOutputStream out;
+
+    static String sha(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    /** A minimal deb bundle tree: two "packages", repo_complete, a manifest naming an inventory. */
+    @BeforeEach
+    void bundle() throws Exception {
+        root = tmp.resolve("root");
+        Files.createDirectories(root.resolve("etc/apt/sources.list.d"));
+        Files.writeString(root.resolve("etc/apt/sources.list"), "deb http://mirror.invalid/debian bookworm main\n");
+        Files.writeString(root.resolve("etc/apt/sources.list.d/other.sources"), "Types: deb\n");
+        tree = tmp.resolve("build/pigsty");
+        Files.createDirectories(tree.resolve("inventory"));
+        byte[] a = "package a".getBytes(), b = "package b".getBytes();
+        Files.write(tree.resolve("a_1.0_amd64.deb"), a);
+        Files.write(tree.resolve("b_1.0_all.deb"), b);
+        Files.writeString(tree.resolve("repo_complete"), sha(a) + "  a_1.0_amd64.deb\n" + sha(b) + "  b_1.0_all.deb\n");
+        // no apply command: this scratch root has no shell to run one in (the air-gapped test runs a real one)
+        String inv = "all:\n  vars:\n    firstboot: { home: /opt/pigsty, packages: [], apply: '' }\n";
+        Files.writeString(tree.resolve("inventory/pigsty.yml"), inv);
+        Files.writeString(tree.resolve("manifest.json"), """
+                {"name": "pigsty-pkg-v1.d12.x86_64", "target": {"os": "d12", "family": "deb"},
+                 "files": [{"path": "inventory/pigsty.yml", "sha256": "%s"}], "bootstrap": []}
+                """.formatted(sha(inv.getBytes())));
+        out = new ByteArrayOutputStream();
+    }
+
+    int launcher(String... args) {
+        out.reset();
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--root";
+        all[args.length + 1] = root.toString();
+        return Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    String said() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    Path tgz(String name) throws Exception {
+        Path t = tmp.resolve(name);
+        run("tar", "-czf", t.toString(), "-C", tree.getParent().toString(), "pigsty");
+        return t;
+    }
+
+    static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + s);
+        return s;
+    }
+
+    @Test
+    void appliesATarballFromGnuTarAndIsIdempotent() throws Exception {
+        Path tgz = tgz("pkg.tgz");
+        assertEquals(0, launcher("apply", "--bundle", tgz.toString()), said());
+        assertTrue(said().contains("extract: 5 files extracted to /www/pigsty"), said());
+        assertEquals("package a", Files.readString(root.resolve("www/pigsty/a_1.0_amd64.deb")));
+        assertEquals("deb [trusted=yes] file:/www/pigsty/ ./\n", Files.readString(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
+        assertTrue(Files.exists(root.resolve("etc/apt/backup/sources.list")) && Files.exists(root.resolve("etc/apt/backup/sources.list.d/other.sources")));
+        assertFalse(Files.exists(root.resolve("etc/apt/sources.list.d/other.sources")));
+        assertTrue(Files.isRegularFile(root.resolve("opt/pigsty/pigsty.yml")));
+        assertTrue(said().contains("install: no bootstrap packages to install"), said());
+        String journal = Files.readString(root.resolve("var/lib/pigsty/firstboot.json"));
+        // The journal is JSON: python's json module accepts it.
+        Path j = tmp.resolve("journal.json");
+        Files.writeString(j, journal);
+        assertTrue(run("python3", "-c", "import json,sys; d=json.load(open(sys.argv[1])); "
+                + "assert all(s['status']=='done' for s in d['steps'].values()), d; print(len(d['steps']))", j.toString()).trim().equals("7"));
+        assertEquals(0, launcher("apply", "--bundle", tgz.toString()));
+        assertTrue(said().lines().filter(l -> l.contains("done earlier")).count() == 7, said());
+        assertEquals(0, launcher("status"), said());
+    }
+
+    @Test
+    void zstdBundlesAndSha256FilesAreChecked() throws Exception {
+        Path zst = tmp.resolve("pkg.tar.zst");
+        run("tar", "--zstd", "-cf", zst.toString(), "-C", tree.getParent().toString(), "pigsty");
+        assertEquals(0, launcher("verify", "--bundle", zst.toString()), said());
+        Path tgz = tgz("pkg2.tgz");
+        Files.writeString(tmp.resolve("pkg2.tgz.sha256"), "0".repeat(64) + "  pkg2.tgz\n");
+        assertEquals(Launcher.INVALID, launcher("verify", "--bundle", tgz.toString()), said());
+        assertTrue(said().contains("does not match"), said());
+    }
+
+    @Test
+    void tamperedOrIncompleteBundlesAreRefusedBeforeAnythingChanges() throws Exception {
+        Files.writeString(tree.resolve("b_1.0_all.deb"), "package B");
+        Path tgz = tgz("bad.tgz");
+        assertEquals(Launcher.INVALID, launcher("apply", "--bundle", tgz.toString()), said());
+        assertTrue(said().contains("verify: REFUSED") && said().contains("b_1.0_all.deb does not match"), said());
+        assertFalse(Files.exists(root.resolve("www")));
+        assertFalse(Files.exists(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
+        Files.writeString(tree.resolve("b_1.0_all.deb"), "package b");
+        Files.writeString(tree.resolve("extra_1.0_all.deb"), "unlisted");
+        assertEquals(Launcher.INVALID, launcher("verify", "--bundle", tgz("unlisted.tgz").toString()), said());
+        assertTrue(said().contains("extra_1.0_all.deb is not listed in repo_complete"), said());
+    }
+
+    @Test
+    void anExistingValidRepoIsOnlyReplacedWithForce() throws Exception {
+        assertEquals(0, launcher("apply", "--bundle", tgz("one.tgz").toString()), said());
+        Files.writeString(tree.resolve("manifest.json"), Files.readString(tree.resolve("manifest.json"))
+                .replace("pigsty-pkg-v1", "pigsty-pkg-v2"));
+        Path two = tgz("two.tgz");
+        Files.delete(root.resolve("var/lib/pigsty/firstboot.json")); // a new first boot
+        assertEquals(Launcher.FAILED, launcher("apply", "--bundle", two.toString()), said());
+        assertTrue(said().contains("already holds another valid bundle (pigsty-pkg-v1.d12.x86_64); pass --force"), said());
+        assertEquals(0, launcher("apply", "--bundle", two.toString(), "--force"), said());
+        assertTrue(Files.readString(root.resolve("www/pigsty/manifest.json")).contains("pigsty-pkg-v2"));
+    }
+
+    @Test
+    void twoRunsNeverOverlap() throws Exception {
+        Path state = root.resolve("var/lib/pigsty");
+        Files.createDirectories(state);
+        try (FileChannel ch = FileChannel.open(state.resolve("firstboot.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = ch.lock()) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "io.pigsty.launcher.Main", "apply", "--root", root.toString(),
+                    "--bundle", tgz("locked.tgz").toString()).redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(Launcher.LOCKED, p.exitValue(), s);
+            assertTrue(s.contains("another pigsty-launcher is working on this host"), s);
+        }
+    }
+
+    @Test
+    void usageErrors() {
+        assertEquals(Launcher.USAGE, Main.run(new String[] {"frobnicate"}, new PrintStream(out)));
+        assertEquals(Launcher.USAGE, Main.run(new String[] {"apply", "--bundle"}, new PrintStream(out)));
+        assertEquals(Launcher.USAGE, Main.run(new String[] {}, new PrintStream(out)));
+        assertTrue(List.of(said().split("\n")).stream().anyMatch(l -> l.startsWith("usage: pigsty-launcher")));
+    }
+}
