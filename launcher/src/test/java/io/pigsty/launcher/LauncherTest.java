@@ -143,6 +143,24 @@ class LauncherTest {
     }
 
     @Test
+    void replaceIpPutsThisHostsAddressInPlaceOfThePlaceholder() throws Exception {
+        String inv = "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    admin_ip: 10.10.10.10\n"
+                + "    firstboot: { home: /opt/pigsty, packages: [], apply: '' }\n";
+        Files.writeString(tree.resolve("inventory/pigsty.yml"), inv);
+        Files.writeString(tree.resolve("manifest.json"), Files.readString(tree.resolve("manifest.json"))
+                .replaceAll("\"sha256\": \"[0-9a-f]{64}\"", "\"sha256\": \"" + sha(inv.getBytes()) + "\""));
+        assertEquals(0, launcher("apply", "--bundle", tgz("ip.tgz").toString(), "--replace-ip"), said());
+        String ip = Launcher.primaryIp();
+        String placed = Files.readString(root.resolve("opt/pigsty/pigsty.yml"));
+        if (ip == null) {
+            assertTrue(said().contains("no primary IPv4 found") && placed.equals(inv), said());
+        } else {
+            assertEquals(inv.replace("10.10.10.10", ip), placed);
+            assertTrue(said().contains("admin IP 10.10.10.10 -> " + ip), said());
+        }
+    }
+
+    @Test
     void twoRunsNeverOverlap() throws Exception {
         Path state = root.resolve("var/lib/pigsty");
         Files.createDirectories(state);
