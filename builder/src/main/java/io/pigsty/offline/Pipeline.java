@@ -223,15 +223,18 @@ public final class Pipeline {
 
     /** SOURCE_DATE_EPOCH when set (reproducible-builds convention), else the newest metadata time. */
     static long timestamp(Format format) {
+        return sourceDate(format.metadataTime());
+    }
+
+    /** SOURCE_DATE_EPOCH (the reproducible-builds convention) when set, else {@code fallback}. */
+    public static long sourceDate(long fallback) {
         String env = System.getenv("SOURCE_DATE_EPOCH");
-        if (env != null && !env.isBlank()) {
-            try {
-                return Long.parseLong(env.trim());
-            } catch (NumberFormatException e) {
-                throw new ConfigException("SOURCE_DATE_EPOCH", "must be seconds since 1970, not '" + env + "'");
-            }
+        if (env == null || env.isBlank()) return fallback;
+        try {
+            return Long.parseLong(env.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("SOURCE_DATE_EPOCH", "must be seconds since 1970, not '" + env + "'");
         }
-        return format.metadataTime();
     }
 
     private static Format formatFor(BuildPlan plan) {

@@ -300,7 +300,10 @@ final class Launcher {
             }
             did.add("Pigsty source extracted to " + home());
         }
-        if (!Files.exists(inventory)) return did.isEmpty() ? "the bundle holds no inventory to place" : String.join("; ", did);
+        if (!Files.exists(inventory)) {
+            if (inventory() != null) did.add("using the inventory already at " + inventory());
+            return did.isEmpty() ? "the bundle holds no inventory to place" : String.join("; ", did);
+        }
         String text = Files.readString(inventory);
         if (o.replaceIp() || Boolean.TRUE.equals(firstboot("replace_ip"))) {
             String placeholder = firstboot("placeholder_ip") == null ? "10.10.10.10" : String.valueOf(firstboot("placeholder_ip"));
@@ -318,7 +321,7 @@ final class Launcher {
     }
 
     private String applyInventory(Path log) throws IOException {
-        if (!Files.exists(repo().resolve("inventory/pigsty.yml"))) return "nothing to apply: the bundle holds no inventory";
+        if (inventory() == null) return "nothing to apply: no inventory in the bundle or in the Pigsty home";
         String cmd = firstboot("apply") == null ? "./deploy.yml" : String.valueOf(firstboot("apply"));
         if (cmd.isBlank()) return "skipped: firstboot.apply is empty";
         int rc = host.run(List.of("sh", "-c", "cd '" + home() + "' && " + cmd), log, null);
@@ -326,10 +329,21 @@ final class Launcher {
         return "'" + cmd + "' succeeded";
     }
 
-    /** A value under {@code all.vars.firstboot} of the bundle's inventory, or null. */
+    /**
+     * The inventory to apply: the bundle's own, else one already in the Pigsty home (a cloud-init
+     * seed writes it there before the launcher runs).
+     */
+    private Path inventory() {
+        Path bundled = repo().resolve("inventory/pigsty.yml");
+        if (Files.exists(bundled)) return bundled;
+        Path placed = host.path("/root/pigsty/pigsty.yml");
+        return Files.exists(placed) ? placed : null;
+    }
+
+    /** A value under {@code all.vars.firstboot} of the inventory, or null. */
     private Object firstboot(String key) throws IOException {
-        Path inv = repo().resolve("inventory/pigsty.yml");
-        if (!Files.exists(inv)) return null;
+        Path inv = inventory();
+        if (inv == null) return null;
         Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(inv));
         Object vars = doc instanceof Map<?, ?> m && m.get("all") instanceof Map<?, ?> all ? all.get("vars") : doc;
         if (vars instanceof Map<?, ?> v && v.get("firstboot") instanceof Map<?, ?> f) return f.get(key);

@@ -66,9 +66,35 @@ final class Common {
     boolean debug;
 
     Path home() {
-        if (home != null) return home.toAbsolutePath().normalize();
+        return home(home);
+    }
+
+    static Path home(Path given) {
+        if (given != null) return given.toAbsolutePath().normalize();
         String env = System.getenv("PIGSTY_BUILDER_HOME");
         return Path.of(env == null || env.isBlank() ? "." : env).toAbsolutePath().normalize();
+    }
+
+    /**
+     * The Pigsty version output goes under when no recipe is involved (seeds): the inventory's
+     * {@code version} var, else the one the shipped recipes build.
+     */
+    static String defaultVersion(Path home, io.pigsty.offline.config.Node inventory) {
+        io.pigsty.offline.config.Node all = inventory.get("all"), vars = all == null ? null : all.get("vars");
+        io.pigsty.offline.config.Node v = vars == null ? null : vars.get("version");
+        if (v != null && !v.isNull() && v.text().matches("[A-Za-z0-9._+~-]+")) return v.text();
+        Path recipe = home.resolve("recipes/el9.yml");
+        if (java.nio.file.Files.isRegularFile(recipe)) {
+            io.pigsty.offline.config.Node r = io.pigsty.offline.config.YamlFile.load(recipe, "recipes/el9.yml", Log.QUIET);
+            io.pigsty.offline.config.Node rv = r.get("vars") == null ? null : r.get("vars").get("version");
+            if (rv != null) return rv.text();
+        }
+        return "latest";
+    }
+
+    /** SOURCE_DATE_EPOCH, else a fixed date: artifacts that depend on no metadata must still be reproducible. */
+    static long sourceDate() {
+        return Pipeline.sourceDate(1577836800L); // 2020-01-01T00:00:00Z
     }
 
     Path output() {

@@ -32,6 +32,11 @@ public final class YamlFile {
     private YamlFile() {}
 
     public static Node load(Path file, String shownAs, Log log) {
+        return load(file, shownAs, log, false);
+    }
+
+    /** As {@link #load(Path, String, Log)}; with {@code strict}, a repeated key is an error, not a warning. */
+    public static Node load(Path file, String shownAs, Log log, boolean strict) {
         LoaderOptions opts = new LoaderOptions();
         opts.setAllowDuplicateKeys(true);
         opts.setMaxAliasesForCollections(100);
@@ -41,7 +46,7 @@ public final class YamlFile {
             org.yaml.snakeyaml.nodes.Node root = new Yaml(typer, new org.yaml.snakeyaml.representer.Representer(
                     new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), opts).compose(r);
             if (root == null) return new Node(new LinkedHashMap<String, Node>(), shownAs, 1);
-            return convert(root, shownAs, typer, log);
+            return convert(root, shownAs, typer, log, strict);
         } catch (NoSuchFileException e) {
             throw new ConfigException(shownAs, "file not found");
         } catch (MarkedYAMLException e) {
@@ -57,12 +62,12 @@ public final class YamlFile {
         }
     }
 
-    private static Node convert(org.yaml.snakeyaml.nodes.Node n, String file, Typer typer, Log log) {
+    private static Node convert(org.yaml.snakeyaml.nodes.Node n, String file, Typer typer, Log log, boolean strict) {
         int line = n.getStartMark().getLine() + 1;
         if (n instanceof ScalarNode s) return new Node(typer.scalar(s), file, line);
         if (n instanceof SequenceNode s) {
             List<Node> items = new ArrayList<>();
-            for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) items.add(convert(item, file, typer, log));
+            for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) items.add(convert(item, file, typer, log, strict));
             return new Node(items, file, line);
         }
         MappingNode m = (MappingNode) n;
@@ -75,6 +80,8 @@ public final class YamlFile {
             if (k.getValue().equals("<<")) continue;
             int keyLine = k.getStartMark().getLine() + 1;
             Integer prev = seen.put(k.getValue(), keyLine);
+            if (prev != null && strict)
+                throw new ConfigException(file + ":" + keyLine, "key '" + k.getValue() + "' repeats the one at line " + prev);
             if (prev != null)
                 log.warn(file + ":" + keyLine + ": key '" + k.getValue() + "' repeats the one at line " + prev
                         + "; the last one wins");
@@ -83,7 +90,7 @@ public final class YamlFile {
         Map<String, Node> map = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
             String key = String.valueOf(typer.scalar((ScalarNode) t.getKeyNode()));
-            map.put(key, convert(t.getValueNode(), file, typer, log));
+            map.put(key, convert(t.getValueNode(), file, typer, log, strict));
         }
         return new Node(map, file, line);
     }
