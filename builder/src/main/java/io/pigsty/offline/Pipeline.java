@@ -6,7 +6,11 @@ import io.pigsty.offline.config.ConfigLoader;
 import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;
 import io.pigsty.offline.fetch.Progress;
+import io.pigsty.offline.config.YamlFile;
+import io.pigsty.offline.pack.Image;
+import io.pigsty.offline.pack.Iso9660;
 import io.pigsty.offline.pack.LauncherPackage;
+import io.pigsty.offline.seed.Seeds;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.pkg.Checksum;
 import io.pigsty.offline.pkg.Format;
@@ -33,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The build, stage by stage: config → plan → metadata → resolve → fetch → repo tree → tarball.
@@ -56,8 +61,19 @@ public final class Pipeline {
     /** The builder's version, also the launcher package's. */
     public static final String VERSION = "0.1.0";
 
-    /** Where the tree and the tarball go, and how it is packed. */
-    public record Output(Path repoDir, Path distDir, Tarball.Compression compression, int level, int threads) {}
+    /**
+     * Where the tree and the artifacts go and which artifacts to make ({@code tarball}, {@code iso},
+     * {@code image}, {@code seed}), how the tarball is packed and where the image goes.
+     */
+    public record Output(Path repoDir, Path distDir, Tarball.Compression compression, int level, int threads,
+                         Set<String> artifacts, Image.Target image) {
+        public Output(Path repoDir, Path distDir, Tarball.Compression compression, int level, int threads) {
+            this(repoDir, distDir, compression, level, threads, Set.of("tarball"), null);
+        }
+    }
+
+    /** One artifact made: what, where (a file or an image reference), its size and sha256 (or digest). */
+    public record Artifact(String kind, String location, long size, String sha256) {}
 
     /**
      * A resolved build: the plan, the format, the result, the packages that did not come from a repo
@@ -67,7 +83,12 @@ public final class Pipeline {
                            List<String> warnings, Path home) {}
 
     /** What {@link #offline} produced. */
-    public record Built(Resolved resolved, Path repoDir, Tarball.Result tarball, long bytes) {}
+    public record Built(Resolved resolved, Path repoDir, List<Artifact> artifacts, long bytes) {
+        /** The tarball's file, when one was made. */
+        public Path tarball() {
+            return artifacts.stream().filter(a -> a.kind().equals("tarball")).map(a -> Path.of(a.location())).findFirst().orElse(null);
+        }
+    }
 
     private final Log log;
     private final PrintWriter progressOut;
@@ -150,6 +171,10 @@ public final class Pipeline {
     }
 
     public Built offline(Options o, Output out) throws IOException {
+        Path inv = o.request().inventory();
+        if (out.artifacts().contains("seed") && inv != null) // a bad inventory fails now, not after the downloads
+            Seeds.check(Seeds.hosts(YamlFile.load(inv, inv.toString(), Log.QUIET, true)), Files.readAllBytes(inv),
+                    o.request().home().resolve("overlays/seed"));
         try (Fetcher fetcher = new Fetcher(new Cache(o.cache()), o.fetch(), log)) {
             Resolved r = resolve(o, fetcher);
             List<Package> pkgs = r.resolution().packages();
@@ -192,12 +217,66 @@ public final class Pipeline {
             log.info("repo: " + items.size() + " packages in " + out.repoDir());
             long bytes = 0;
             for (RepoTree.Item it : items) bytes += it.shipped().size();
-            Path dist = out.distDir().resolve(r.plan().version());
-            Path tgz = dist.resolve(r.plan().bundleName() + out.compression().suffix);
+            List<Artifact> made = artifacts(o, out, r, manifest, mtime, fetcher.cache().root());
+            return new Built(r, out.repoDir(), made, bytes);
+        }
+    }
+
+    /** Makes the artifacts asked for from the one published tree. */
+    private List<Artifact> artifacts(Options o, Output out, Resolved r, String manifest, long mtime, Path cache) throws IOException {
+        List<Artifact> made = new ArrayList<>();
+        BuildPlan plan = r.plan();
+        Path dist = out.distDir().resolve(plan.version());
+        if (out.artifacts().contains("tarball")) {
+            Path tgz = dist.resolve(plan.bundleName() + out.compression().suffix);
             Tarball.Result tar = Tarball.write(out.repoDir(), "pigsty", tgz, out.compression(), out.level(), mtime, out.threads());
             log.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256() + ")");
-            return new Built(r, out.repoDir(), tar, bytes);
+            made.add(new Artifact("tarball", tar.file().toString(), tar.size(), tar.sha256()));
         }
+        if (out.artifacts().contains("iso")) {
+            Path iso = dist.resolve(plan.bundleName().replace("pigsty-pkg-", "pigsty-repo-") + ".iso");
+            Iso9660.write(Iso9660.tree(out.repoDir(), "pigsty/"), "pigsty-" + plan.target().os(), mtime, iso);
+            made.add(new Artifact("iso", iso.toString(), Files.size(iso), Checksum.sha256Of(iso)));
+            log.info("iso: " + iso);
+        }
+        if (out.artifacts().contains("image")) {
+            Image.Target t = out.image();
+            Path tar = t.tar() != null ? t.tar() : dist.resolve(plan.bundleName().replace("pigsty-pkg-", "pigsty-repo-")
+                    + "." + t.format() + ".tar");
+            Image.Target target = new Image.Target(t.format(), tar, t.push(), t.tag() != null ? t.tag()
+                    : "pigsty/repo:" + plan.version() + "-" + plan.target().label().replace('.', '-'), t.base());
+            Path jar = r.localFiles().isEmpty() || !o.launcher() ? null
+                    : LauncherPackage.jar(cache.resolve("launcher/pigsty-launcher.jar"), mtime);
+            Image.Result img = Image.build(out.repoDir(), jar, target, plan.target().arch(), labels(plan, manifest), mtime, cache, log);
+            boolean pushed = t.push() != null;
+            made.add(new Artifact("image", pushed ? img.reference() + "@" + img.digest() : tar.toString(),
+                    pushed ? 0 : Files.size(tar), img.digest()));
+            log.info("image: " + img.layers() + " layers, " + img.digest() + (pushed ? " pushed to " + img.reference() : " in " + tar));
+        }
+        if (out.artifacts().contains("seed")) {
+            Path inv = o.request().inventory();
+            if (inv == null) {
+                log.warn("no inventory (-i): no seeds made");
+            } else {
+                List<Seeds.Host> hosts = Seeds.hosts(YamlFile.load(inv, inv.toString(), log, true));
+                List<Path> isos = Seeds.write(hosts, Files.readAllBytes(inv), r.home().resolve("overlays/seed"), dist.resolve("seed"), mtime);
+                for (Path p : isos) made.add(new Artifact("seed", p.toString(), Files.size(p), Checksum.sha256Of(p)));
+            }
+        }
+        return made;
+    }
+
+    /** Image labels: what the image is and where its packages came from. */
+    private static Map<String, String> labels(BuildPlan plan, String manifest) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("org.opencontainers.image.title", plan.bundleName());
+        l.put("org.opencontainers.image.version", plan.version());
+        l.put("io.pigsty.os", plan.target().os());
+        l.put("io.pigsty.arch", plan.target().arch());
+        l.put("io.pigsty.manifest.sha256", java.util.HexFormat.of().formatHex(Checksum.digest("SHA-256")
+                .digest(manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        for (PlannedRepo repo : plan.repos()) l.put("io.pigsty.repo." + repo.name(), String.join(" ", repo.urls()));
+        return l;
     }
 
     /**

@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** {@code pigsty-builder}: builds Pigsty offline bundles. Exit codes are those of {@link BuildException}. */
 @Command(name = "build", mixinStandardHelpOptions = true, version = "pigsty-builder " + io.pigsty.offline.Pipeline.VERSION,
         description = "Builds offline install bundles for Pigsty from upstream yum/apt repos.",
-        subcommands = {OfflineCommand.class, PlanCommand.class, SeedCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {OfflineCommand.class, PlanCommand.class, SeedCommand.class, ImageCommand.class, IsoCommand.class,
+                AllCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -61,6 +61,16 @@ public final class LauncherPackage {
         }
     }
 
+    /** Writes the embedded launcher jar to {@code file} with a fixed mtime (for the image's launcher layer). */
+    public static Path jar(Path file, long mtime) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (InputStream in = launcherJar()) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.setLastModifiedTime(file, FileTime.fromMillis(mtime * 1000));
+        return file;
+    }
+
     /** The launcher jar embedded in the builder at build time. */
     private static InputStream launcherJar() {
         InputStream in = LauncherPackage.class.getResourceAsStream("/launcher/pigsty-launcher.jar");

@@ -104,6 +104,11 @@ public final class Seeds {
         return out;
     }
 
+    /** Renders every host's seed without writing it: a bad inventory fails before any long work. */
+    public static void check(List<Host> hosts, byte[] inventoryBytes, Path templates) throws IOException {
+        for (Host h : hosts) render(h, inventoryBytes, templates);
+    }
+
     /**
      * Writes one seed ISO per host into {@code outDir} ({@code <ip>.iso}); returns them in host
      * order. {@code inventoryBytes} is the inventory as written, embedded verbatim in user-data.
