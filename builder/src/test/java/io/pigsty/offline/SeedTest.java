@@ -1,6 +1,5 @@
-package io.pigsty.offline.seed;
+package io.pigsty.offline;
 
-import io.pigsty.offline.ElEndToEndTest;
 import io.pigsty.offline.fixtures.Tools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,7 +116,7 @@ class SeedTest {
         c = seed(INVENTORY.replace("10.10.10.11: { pg_seq: 2, pg_role: replica, nodename: meta-2, seed_interface: eth0 }",
                 "10.10.10.11: { pg_seq: 2 }\n        10.10.10.11: { pg_seq: 3 }"), tmp.resolve("dup"));
         assertEquals(2, c.code(), c.err());
-        assertTrue(c.err().contains("dup.yml:7: key '10.10.10.11' repeats the one at line 6"), c.err());
+        assertTrue(c.err().contains("dup.yml:8: key '10.10.10.11' repeats the one at line 7"), c.err());
         c = seed(INVENTORY.replace("    seed_gateway: 10.10.10.1\n", ""), tmp.resolve("nogw"));
         assertEquals(2, c.code(), c.err());
         assertTrue(c.err().contains("nogw.yml:3: host 10.10.10.10 gets a static address but no gateway: set seed_gateway"), c.err());
