@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -85,12 +86,13 @@ class Bench {
         row("benchmark", "ours", "peer", "peer/ours", "target");
         row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
         // -Dbench.only=parse,debian runs only those rows
-        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack");
+        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image");
         if (only.contains("parse")) parse();
         if (only.contains("plan")) plan();
         if (only.contains("debian")) debian();
         if (only.contains("repodata")) repodata();
         if (only.contains("pack")) pack();
+        if (only.contains("image")) image();
         Files.writeString(Path.of("target/bench.txt"), table);
     }
 
@@ -272,6 +274,29 @@ class Bench {
             row("  (the same without any checksum)", "-", String.format(Locale.ROOT, "tar|%s %.1fs (%s)",
                     compressor.split(" ")[0], bare, mib(Files.size(peer))), ratio(bare, t1), "-");
         }
+    }
+
+    /** A 500 MiB repo tree as a container image: first build, rebuild from Jib's layer cache, vs tar | pigz. */
+    void image() throws Exception {
+        Path tree = tmp.resolve("imgtree/pigsty");
+        Files.createDirectories(tree.resolve("repodata"));
+        Random rnd = new Random(5);
+        byte[] buf = new byte[4 << 20];
+        for (int i = 0; i < 125; i++) {
+            rnd.nextBytes(buf);
+            Files.write(tree.resolve(String.format("%c%s-%03d-1.0-1.el9.x86_64.rpm", (char) ('a' + i % 26), "pkg", i)), buf);
+        }
+        Files.writeString(tree.resolve("repodata/repomd.xml"), "<repomd/>");
+        Files.writeString(tree.resolve("repo_complete"), "");
+        Path cache = tmp.resolve("img-cache");
+        io.pigsty.offline.pack.Image.Target t = new io.pigsty.offline.pack.Image.Target("docker", tmp.resolve("img.tar"), null, "bench:1", null);
+        double first = seconds(() -> io.pigsty.offline.pack.Image.build(tree, null, t, "x86_64", Map.of(), 1700000000L, cache, Log.QUIET));
+        double cached = best(2, () -> io.pigsty.offline.pack.Image.build(tree, null, t, "x86_64", Map.of(), 1700000000L, cache, Log.QUIET));
+        int threads = Runtime.getRuntime().availableProcessors();
+        double peer = best(2, () -> Tools.run(tmp, List.of("sh", "-c", "tar -cf - -C " + tree.getParent() + " pigsty | pigz -6 -p " + threads
+                + " > " + tmp.resolve("img-peer.tgz")), 600).ok());
+        row("image of a 500 MiB repo (docker tar)", String.format(Locale.ROOT, "%.1fs first, %.1fs cached", first, cached),
+                String.format(Locale.ROOT, "tar|pigz %.1fs", peer), ratio(peer, cached) + " cached", "-");
     }
 
     static String mib(long b) {
