@@ -207,10 +207,7 @@ public final class DebFormat implements Format {
 
     @Override
     public void writeIndex(Path dir, List<Shipped> shipped, long timestamp, MetaSource meta) throws IOException {
-        Map<Repo, Map<String, Shipped>> fromRepo = new LinkedHashMap<>();
-        for (Shipped s : shipped)
-            if (!inspected.containsKey(s.pkg()))
-                fromRepo.computeIfAbsent(s.pkg().repo(), k -> new HashMap<>()).put(s.pkg().checksum().hex(), s);
+        Map<Repo, Map<String, Shipped>> fromRepo = Format.byRepo(shipped, inspected::containsKey);
         Map<String, byte[]> stanzas = new HashMap<>();
         Stanzas reader = new Stanzas(true, "SHA256");
         for (Map.Entry<Repo, Map<String, Shipped>> e : fromRepo.entrySet()) {

@@ -5,7 +5,11 @@ import io.pigsty.offline.Log;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One packaging family's metadata, both ways: reading upstream repos into the neutral model and
@@ -45,6 +49,18 @@ public interface Format {
 
     /** A package file placed in the bundle, with its verified sha256. */
     record Shipped(Package pkg, String fileName, String sha256, long size) {}
+
+    /**
+     * The shipped packages that came from upstream repos, by repo and upstream checksum: what a
+     * writer looks up while it streams each repo's index once to carry the records over.
+     */
+    static Map<Repo, Map<String, Shipped>> byRepo(List<Shipped> shipped, Predicate<Package> fromElsewhere) {
+        Map<Repo, Map<String, Shipped>> out = new LinkedHashMap<>();
+        for (Shipped s : shipped)
+            if (!fromElsewhere.test(s.pkg()))
+                out.computeIfAbsent(s.pkg().repo(), k -> new HashMap<>()).put(s.pkg().checksum().hex(), s);
+        return out;
+    }
 
     Rules rules();
 

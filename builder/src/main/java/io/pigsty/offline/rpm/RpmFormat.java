@@ -153,10 +153,7 @@ public final class RpmFormat implements Format {
     @Override
     public void writeIndex(Path dir, List<Shipped> shipped, long timestamp, MetaSource meta) throws IOException {
         // Records of mirrored packages are copied from upstream, one pass over each repo's files.
-        Map<Repo, Map<String, Shipped>> fromRepo = new LinkedHashMap<>();
-        for (Shipped s : shipped)
-            if (!inspected.containsKey(s.pkg()))
-                fromRepo.computeIfAbsent(s.pkg().repo(), k -> new HashMap<>()).put(s.pkg().checksum().hex(), s);
+        Map<Repo, Map<String, Shipped>> fromRepo = Format.byRepo(shipped, inspected::containsKey);
         Map<String, String> primary = new HashMap<>(), filelists = new HashMap<>();
         for (Map.Entry<Repo, Map<String, Shipped>> e : fromRepo.entrySet()) {
             Repo repo = e.getKey();
