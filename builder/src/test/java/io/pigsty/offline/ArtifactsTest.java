@@ -102,6 +102,19 @@ class ArtifactsTest {
     }
 
     @Test
+    void aDockerSaveTarServesAsBase() {
+        Path base = tmp.resolve("base");
+        ElEndToEndTest.Cli c = build("image", base, "--format", "docker", "--tag", "pigsty/base:1");
+        assertEquals(0, c.code(), c.err());
+        int baseLayers = ((List<?>) inspect("docker-archive:" + c.out().trim()).get("Layers")).size();
+        Path work = tmp.resolve("onbase");
+        ElEndToEndTest.Cli on = build("image", work, "--format", "oci", "--base", c.out().trim());
+        assertEquals(0, on.code(), on.err());
+        Map<String, Object> info = inspect("oci-archive:" + on.out().trim());
+        assertTrue(((List<?>) info.get("Layers")).size() > baseLayers, info.toString());
+    }
+
+    @Test
     void pushToARegistryThenRepushOnlyTheChangedLayers() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
