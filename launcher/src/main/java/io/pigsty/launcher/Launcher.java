@@ -34,7 +34,7 @@ final class Launcher {
     static final int OK = 0, FAILED = 1, USAGE = 2, LOCKED = 3, INVALID = 4;
 
     /** What the command line asked for. */
-    record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp) {}
+    record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp, String inventory) {}
 
     private final Options o;
     private final Host host;
@@ -280,7 +280,7 @@ final class Launcher {
     }
 
     private String place() throws IOException {
-        Path inventory = repo().resolve("inventory/pigsty.yml");
+        Path inventory = o.inventory() != null ? host.path(o.inventory()) : repo().resolve("inventory/pigsty.yml");
         Path home = host.path(home());
         List<String> did = new ArrayList<>();
         Path src = null;
@@ -304,6 +304,9 @@ final class Launcher {
             if (inventory() != null) did.add("using the inventory already at " + inventory());
             return did.isEmpty() ? "the bundle holds no inventory to place" : String.join("; ", did);
         }
+        if (o.inventory() != null && inventory.equals(home.resolve("pigsty.yml")) && !o.replaceIp()
+                && !Boolean.TRUE.equals(firstboot("replace_ip")))
+            return String.join("; ", did) + (did.isEmpty() ? "" : "; ") + "inventory already in place at " + inventory;
         String text = Files.readString(inventory);
         if (o.replaceIp() || Boolean.TRUE.equals(firstboot("replace_ip"))) {
             String placeholder = firstboot("placeholder_ip") == null ? "10.10.10.10" : String.valueOf(firstboot("placeholder_ip"));
@@ -330,10 +333,11 @@ final class Launcher {
     }
 
     /**
-     * The inventory to apply: the bundle's own, else one already in the Pigsty home (a cloud-init
-     * seed writes it there before the launcher runs).
+     * The inventory to apply: the one named with --inventory (a cloud-init seed writes it to the
+     * Pigsty home and passes its path), else the bundle's own, else one already in the default home.
      */
     private Path inventory() {
+        if (o.inventory() != null) return host.path(o.inventory());
         Path bundled = repo().resolve("inventory/pigsty.yml");
         if (Files.exists(bundled)) return bundled;
         Path placed = host.path("/root/pigsty/pigsty.yml");

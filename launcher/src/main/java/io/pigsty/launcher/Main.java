@@ -23,6 +23,7 @@ public final class Main {
               --root DIR         work on another root (image builds, tests); commands run in it by chroot
               --force            redo every step, and replace an existing valid repo
               --replace-ip       put this host's primary IPv4 in place of the inventory's placeholder admin IP
+              --inventory FILE   apply this inventory (a cloud-init seed's) instead of the bundle's
             """;
 
     private Main() {}
@@ -36,17 +37,18 @@ public final class Main {
             out.print(USAGE);
             return args.length == 0 ? Launcher.USAGE : Launcher.OK;
         }
-        String cmd = args[0], bundle = null, repoDir = "/www/pigsty";
+        String cmd = args[0], bundle = null, repoDir = "/www/pigsty", inventory = null;
         Path root = Path.of("/");
         boolean force = false, replaceIp = false;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--bundle", "--root", "--repo-dir" -> {
+                case "--bundle", "--root", "--repo-dir", "--inventory" -> {
                     if (i + 1 >= args.length) return usage(out, a + " needs a value");
                     String v = args[++i];
                     if (a.equals("--bundle")) bundle = v;
                     else if (a.equals("--root")) root = Path.of(v).toAbsolutePath().normalize();
+                    else if (a.equals("--inventory")) inventory = v;
                     else repoDir = v;
                 }
                 case "--force" -> force = true;
@@ -56,7 +58,7 @@ public final class Main {
                 }
             }
         }
-        Launcher l = new Launcher(new Launcher.Options(root, bundle, repoDir, force, replaceIp), out);
+        Launcher l = new Launcher(new Launcher.Options(root, bundle, repoDir, force, replaceIp, inventory), out);
         try {
             return switch (cmd) {
                 case "apply" -> l.apply();

@@ -161,6 +161,19 @@ class LauncherTest {
     }
 
     @Test
+    void aSeedsInventoryInTheHomeIsAppliedWhenNamed() throws Exception {
+        Files.delete(tree.resolve("inventory/pigsty.yml")); // a bundle without inventory, as on a golden image
+        Files.writeString(tree.resolve("manifest.json"), Files.readString(tree.resolve("manifest.json"))
+                .replaceAll("\"files\": \\[[^\\]]*\\]", "\"files\": []"));
+        Path seeded = root.resolve("srv/pg/pigsty.yml");
+        Files.createDirectories(seeded.getParent());
+        Files.writeString(seeded, "all:\n  vars:\n    firstboot: { home: /srv/pg, packages: [], apply: '' }\n");
+        assertEquals(0, launcher("apply", "--bundle", tgz("seeded.tgz").toString(), "--inventory", "/srv/pg/pigsty.yml"), said());
+        assertTrue(said().contains("place: inventory already in place at"), said());
+        assertTrue(said().contains("apply: skipped: firstboot.apply is empty"), said());
+    }
+
+    @Test
     void twoRunsNeverOverlap() throws Exception {
         Path state = root.resolve("var/lib/pigsty");
         Files.createDirectories(state);
