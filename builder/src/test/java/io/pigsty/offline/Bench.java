@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
 
 /**
  * Benchmarks, not timed tests: each row runs our code and the peer tool on the same input in the
- * same run, prints both and their ratio. Run with {@code mvn -pl builder test -Pbench} (add
+ * same run, prints both and their ratio. Run with {@code mvn -Pbench verify -pl builder -am} (add
  * {@code -Dbench.only=debian,pack} for some rows); the table is also written to {@code builder/target/bench.txt}.
  */
 @Tag("bench")
