@@ -153,7 +153,7 @@ public final class Pipeline {
             universe = format.addFiles(universe, paths, fetcher);
             res = Resolver.resolve(universe, specs, ro);
         }
-        checkAliases(plan, res, universe);
+        checkAliases(plan, res);
         res.notes().forEach(log::info);
         List<Resolution.Problem> hard = res.hardProblems();
         for (Resolution.Problem p : res.problems())
@@ -333,7 +333,7 @@ public final class Pipeline {
      * package_map alias (same family prefix, or a small typo away) is a config error, not a missing
      * package: report it with the alias it probably meant.
      */
-    private static void checkAliases(BuildPlan plan, Resolution res, Universe u) {
+    private static void checkAliases(BuildPlan plan, Resolution res) {
         List<String> errors = new ArrayList<>();
         for (Resolution.Problem p : res.problems()) {
             if (p.spec() == null || p.chain().size() != 1 || !plan.topLevelWords().contains(p.spec().text())) continue;

@@ -179,6 +179,20 @@ class FaultTest {
     }
 
     @Test
+    void aMirrorSendingMoreThanTheStatedSizeIsCutOff() throws Exception {
+        Path work = tmp.resolve("oversize");
+        primary.failAlways(BIG, Fault.OVERSIZE);
+        ElEndToEndTest.Cli c = cli(args(home("h-oversize", primary.url("repo/")), work, "--retries", "1"));
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains(BIG) && c.err().contains("larger than the"), c.err());
+        assertNothingPublished(work);
+        try (Stream<Path> s = Files.walk(work.resolve("cache/blobs"))) {
+            assertTrue(s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).max().orElse(0) < 4 << 20,
+                    "the oversized body reached the disk");
+        }
+    }
+
+    @Test
     void deadMirrorFailsOverToTheNext() throws Exception {
         Path work = tmp.resolve("failover");
         primary.failAlways("", Fault.STATUS_500);

@@ -50,7 +50,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         }
     }
 
-    /** One file to fetch into the cache: where it may be found and what it must hash to. */
+    /** One file to fetch into the cache: where it may be found, what it must hash to, its size (-1 if unknown). */
     public record Job(String what, List<String> urls, Checksum checksum, long size) {}
 
     private final Cache cache;
@@ -262,7 +262,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             boolean anyRetryable = false;
             for (String url : job.urls()) {
                 try {
-                    transfer(url, part, job.checksum(), progress);
+                    transfer(url, part, job.checksum(), job.size(), progress);
                     Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     return;
                 } catch (HttpStatus e) {
@@ -286,7 +286,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
      * Brings {@code part} to completion from {@code url} (resuming what it holds) and verifies it.
      * A mismatch deletes the partial file so the next attempt starts clean.
      */
-    private void transfer(String url, Path part, Checksum sum, Progress progress) throws IOException {
+    private void transfer(String url, Path part, Checksum sum, long size, Progress progress) throws IOException {
         long have = Files.exists(part) ? Files.size(part) : 0;
         Request.Builder rb = new Request.Builder().url(url);
         if (have > 0) rb.header("Range", "bytes=" + have + "-");
@@ -312,8 +312,15 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                      OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                              append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                     byte[] buf = new byte[1 << 16];
+                    long total = append ? have : 0;
                     int n;
                     while ((n = in.read(buf)) > 0) {
+                        // A mirror sending more than the metadata's size is wrong (or hostile): stop before it fills the disk.
+                        if (size > 0 && (total += n) > size) {
+                            out.close();
+                            Files.deleteIfExists(part);
+                            throw new Corrupt("larger than the " + size + " bytes the metadata states");
+                        }
                         out.write(buf, 0, n);
                         md.update(buf, 0, n);
                         progress.addBytes(n);
