@@ -88,7 +88,7 @@ class ArtifactsTest {
     }
 
     static String Checksum(Path p) throws IOException {
-        return io.pigsty.offline.pkg.Checksum.sha256Of(p);
+        return io.pigsty.offline.model.Checksum.sha256Of(p);
     }
 
     @Test

@@ -1,18 +1,20 @@
 package io.pigsty.offline;
 
+import io.pigsty.offline.model.Log;
+
 import io.pigsty.offline.fixtures.FileServer;
 import io.pigsty.offline.fixtures.Rpms;
 import io.pigsty.offline.fixtures.SyntheticRepo;
 import io.pigsty.offline.fixtures.LocalMeta;
 import io.pigsty.offline.fixtures.Tools;
 import io.pigsty.offline.pack.Tarball;
-import io.pigsty.offline.pkg.Checksum;
-import io.pigsty.offline.pkg.Format;
-import io.pigsty.offline.pkg.MetaSource;
-import io.pigsty.offline.pkg.Package;
-import io.pigsty.offline.pkg.Repo;
-import io.pigsty.offline.pkg.Universe;
-import io.pigsty.offline.rpm.RpmFormat;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Universe;
+import io.pigsty.offline.format.rpm.RpmFormat;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,8 +174,8 @@ class Bench {
         for (String name : List.of("Packages.xz", "Packages.gz")) {
             // Parse only: the same reader the build uses, without its parsed cache.
             Path file = repo.resolve(name);
-            for (int i = 0; i < 2; i++) io.pigsty.offline.deb.DebBench.parse(file, r);
-            double ours = best(3, () -> io.pigsty.offline.deb.DebBench.parse(file, r));
+            for (int i = 0; i < 2; i++) io.pigsty.offline.format.deb.DebBench.parse(file, r);
+            double ours = best(3, () -> io.pigsty.offline.format.deb.DebBench.parse(file, r));
             double peer = name.endsWith("xz") ? aptUpdate(repo) : 0;
             row("parse Debian main " + name + " (" + stanzas + ")", String.format(Locale.ROOT, "%.2fs (%,d/s)", ours, (long) (stanzas / ours)),
                     peer == 0 ? "-" : String.format(Locale.ROOT, "apt-get update %.2fs", peer), peer == 0 ? "-" : ratio(peer, ours),

@@ -1,7 +1,7 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.Log;
-import io.pigsty.offline.Pipeline;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.build.Pipeline;
 import io.pigsty.offline.config.ConfigLoader;
 import io.pigsty.offline.fetch.Fetcher;
 import picocli.CommandLine.Option;

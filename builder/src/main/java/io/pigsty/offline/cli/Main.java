@@ -1,13 +1,13 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.BuildException;
+import io.pigsty.offline.model.BuildException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
 /** {@code pigsty-builder}: builds Pigsty offline bundles. Exit codes are those of {@link BuildException}. */
-@Command(name = "build", mixinStandardHelpOptions = true, version = "pigsty-builder " + io.pigsty.offline.Pipeline.VERSION,
+@Command(name = "build", mixinStandardHelpOptions = true, version = "pigsty-builder " + io.pigsty.offline.build.Pipeline.VERSION,
         description = "Builds offline install bundles for Pigsty from upstream yum/apt repos.",
         subcommands = {OfflineCommand.class, PlanCommand.class, SeedCommand.class, ImageCommand.class, IsoCommand.class,
                 AllCommand.class, CommandLine.HelpCommand.class})

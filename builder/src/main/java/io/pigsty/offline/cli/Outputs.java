@@ -1,6 +1,6 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.Pipeline;
+import io.pigsty.offline.build.Pipeline;
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.fetch.Progress;
 import io.pigsty.offline.pack.Image;

@@ -1,11 +1,11 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.Pipeline;
+import io.pigsty.offline.build.Pipeline;
 import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;
 import io.pigsty.offline.fetch.Progress;
-import io.pigsty.offline.pkg.Package;
-import io.pigsty.offline.pkg.Resolution;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.solve.Resolution;
 import io.pigsty.offline.repo.Manifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,9 +1,9 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.Log;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.config.Node;
 import io.pigsty.offline.config.YamlFile;
-import io.pigsty.offline.seed.Seeds;
+import io.pigsty.offline.pack.Seeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

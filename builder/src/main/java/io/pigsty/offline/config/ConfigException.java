@@ -1,6 +1,6 @@
 package io.pigsty.offline.config;
 
-import io.pigsty.offline.BuildException;
+import io.pigsty.offline.model.BuildException;
 
 /** Bad input: names where ({@code file:line}) and says what to do. Exit code 2. */
 public class ConfigException extends BuildException {

@@ -1,6 +1,6 @@
 package io.pigsty.offline.config;
 
-import io.pigsty.offline.Log;
+import io.pigsty.offline.model.Log;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.pigsty.offline.config;
 
-import io.pigsty.offline.Log;
+import io.pigsty.offline.model.Log;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

@@ -1,6 +1,6 @@
 package io.pigsty.offline.fetch;
 
-import io.pigsty.offline.pkg.Checksum;
+import io.pigsty.offline.model.Checksum;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.pigsty.offline.fetch;
 
-import io.pigsty.offline.BuildException;
-import io.pigsty.offline.Log;
-import io.pigsty.offline.pkg.Checksum;
-import io.pigsty.offline.pkg.MetaSource;
-import io.pigsty.offline.pkg.Repo;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.model.Repo;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;

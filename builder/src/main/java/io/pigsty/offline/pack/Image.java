@@ -16,8 +16,8 @@ import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
-import io.pigsty.offline.BuildException;
-import io.pigsty.offline.Log;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Log;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.pigsty.offline.pack;
 
-import io.pigsty.offline.BuildException;
+import io.pigsty.offline.model.BuildException;
 import org.redline_rpm.Builder;
 import org.redline_rpm.header.Architecture;
 import org.redline_rpm.header.Flags;

@@ -1,7 +1,7 @@
 package io.pigsty.offline.pack;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import io.pigsty.offline.pkg.Checksum;
+import io.pigsty.offline.model.Checksum;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 

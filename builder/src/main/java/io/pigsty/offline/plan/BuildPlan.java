@@ -1,6 +1,6 @@
 package io.pigsty.offline.plan;
 
-import io.pigsty.offline.pkg.Spec;
+import io.pigsty.offline.model.Spec;
 
 import java.util.List;
 import java.util.Set;

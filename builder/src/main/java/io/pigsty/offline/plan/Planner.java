@@ -1,10 +1,12 @@
 package io.pigsty.offline.plan;
 
+import io.pigsty.offline.model.SafePaths;
+
 import io.pigsty.offline.config.Config;
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.config.Node;
-import io.pigsty.offline.pkg.Repo;
-import io.pigsty.offline.pkg.Spec;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,7 +205,7 @@ public final class Planner {
             }
             if (!url.startsWith("http://") && !url.startsWith("https://"))
                 throw new ConfigException(n.where(), "'" + url + "' is not an http(s) URL");
-            if (!io.pigsty.offline.pkg.Paths.safeFileName(name))
+            if (!io.pigsty.offline.model.SafePaths.safeFileName(name))
                 throw new ConfigException(n.where(), "'" + name + "' is not a plain file name");
             if (sha != null && !sha.matches("[0-9a-f]{64}"))
                 throw new ConfigException(n.where(), "sha256 must be 64 hex digits");

@@ -1,10 +1,10 @@
 package io.pigsty.offline.repo;
 
-import io.pigsty.offline.BuildException;
-import io.pigsty.offline.Log;
-import io.pigsty.offline.pkg.Format;
-import io.pigsty.offline.pkg.MetaSource;
-import io.pigsty.offline.pkg.Paths;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.model.SafePaths;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -50,7 +50,7 @@ public final class RepoTree {
             Map<String, Item> byName = new HashMap<>();
             for (Item it : items) {
                 String name = it.shipped().fileName();
-                if (!Paths.safeFileName(name) || name.equals(COMPLETE) || name.equals(MANIFEST) || name.equals("repodata"))
+                if (!SafePaths.safeFileName(name) || name.equals(COMPLETE) || name.equals(MANIFEST) || name.equals("repodata"))
                     throw new BuildException(BuildException.FAILED, "refusing package file name '" + name + "'");
                 Item prev = byName.putIfAbsent(name, it);
                 if (prev != null) {
@@ -62,7 +62,7 @@ public final class RepoTree {
                 place(it.source(), staging.resolve(name));
             }
             for (Map.Entry<String, Path> x : extras.entrySet()) {
-                if (!Paths.safeRelative(x.getKey()) || byName.containsKey(x.getKey()))
+                if (!SafePaths.safeRelative(x.getKey()) || byName.containsKey(x.getKey()))
                     throw new BuildException(BuildException.FAILED, "refusing extra file name '" + x.getKey() + "'");
                 Path target = staging.resolve(x.getKey());
                 Files.createDirectories(target.getParent());

@@ -1,11 +1,11 @@
 package io.pigsty.offline.config;
 
-import io.pigsty.offline.BuildException;
-import io.pigsty.offline.Log;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.Planner;
 import io.pigsty.offline.plan.PlannedRepo;
-import io.pigsty.offline.pkg.Spec;
+import io.pigsty.offline.model.Spec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

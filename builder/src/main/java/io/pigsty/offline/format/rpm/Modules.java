@@ -1,0 +1,84 @@
+package io.pigsty.offline.format.rpm;
+
+import io.pigsty.offline.model.MetadataException;
+import io.pigsty.offline.model.Package;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Module streams from modules.yaml and the modular filtering dnf applies: packages of a module
+ * stream are visible only when the stream is the default one; a default stream's packages hide
+ * non-modular packages of the same name. Repos with {@code module_hotfixes} are exempt.
+ */
+final class Modules {
+    /** NEVRA ({@code name-epoch:version-release.arch}) of every modular artifact, stream-qualified. */
+    private final Map<String, String> streamOfArtifact = new HashMap<>();
+    private final Map<String, String> defaults = new HashMap<>();
+
+    void read(InputStream in, String where) throws MetadataException {
+        LoaderOptions opts = new LoaderOptions();
+        opts.setMaxAliasesForCollections(50);
+        Yaml yaml = new Yaml(new SafeConstructor(opts));
+        try {
+            for (Object doc : yaml.loadAll(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                if (!(doc instanceof Map<?, ?> m) || !(m.get("data") instanceof Map<?, ?> data)) continue;
+                Object kind = m.get("document");
+                if ("modulemd".equals(kind)) {
+                    String stream = data.get("name") + ":" + data.get("stream");
+                    if (data.get("artifacts") instanceof Map<?, ?> art && art.get("rpms") instanceof List<?> rpms)
+                        for (Object nevra : rpms) streamOfArtifact.put(String.valueOf(nevra), stream);
+                } else if ("modulemd-defaults".equals(kind) && data.get("stream") != null) {
+                    defaults.put(String.valueOf(data.get("module")), String.valueOf(data.get("stream")));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new MetadataException(where + ": malformed modules.yaml: " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes in another repo's streams and defaults. */
+    void add(Modules other) {
+        streamOfArtifact.putAll(other.streamOfArtifact);
+        defaults.putAll(other.defaults);
+    }
+
+    boolean isEmpty() {
+        return streamOfArtifact.isEmpty();
+    }
+
+    static String nevra(Package p) {
+        return p.name() + "-" + p.evr().epoch() + ":" + p.evr().version() + "-" + p.evr().release() + "." + p.arch();
+    }
+
+    private boolean enabled(String stream) {
+        int colon = stream.indexOf(':');
+        return stream.substring(colon + 1).equals(defaults.get(stream.substring(0, colon)));
+    }
+
+    /** Names that default streams ship: non-modular packages of these names are masked. */
+    Set<String> namesOfEnabledStreams(Iterable<Package> all) {
+        Set<String> names = new HashSet<>();
+        for (Package p : all) {
+            String stream = streamOfArtifact.get(nevra(p));
+            if (stream != null && enabled(stream)) names.add(p.name());
+        }
+        return names;
+    }
+
+    /** Whether dnf would show {@code p} from a repo without module_hotfixes. */
+    boolean visible(Package p, Set<String> enabledNames) {
+        String stream = streamOfArtifact.get(nevra(p));
+        if (stream != null) return enabled(stream);
+        return !enabledNames.contains(p.name());
+    }
+}

@@ -1,0 +1,262 @@
+package io.pigsty.offline.metadata;
+
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Dep;
+import io.pigsty.offline.model.Evr;
+import io.pigsty.offline.model.Op;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Req;
+
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A compact binary form of parsed packages, so a warm cache skips XML and Packages parsing the way
+ * dnf's solv files do. Strings are written once and referred to by number afterwards, which also
+ * shares every repeated string on reading. The format is private to this build of the tool:
+ * {@link #VERSION} changes whenever the model does, and a mismatch simply means "parse again".
+ */
+public final class PackageCodec {
+    private static final int MAGIC = 0x50474331; // "PGC1"
+    public static final int VERSION = 2;
+
+    private PackageCodec() {}
+
+    public static void write(DataOutputStream out, List<Package> pkgs) throws IOException {
+        Writer w = new Writer(out);
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        w.varint(pkgs.size());
+        for (Package p : pkgs) {
+            w.str(p.name());
+            w.evr(p.evr());
+            w.str(p.arch());
+            w.deps(p.provides());
+            w.reqs(p.requires());
+            w.deps(p.conflicts());
+            w.deps(p.obsoletes());
+            w.reqs(p.weak());
+            w.varint(p.files().size());
+            for (String f : p.files()) w.str(f);
+            w.str(p.location());
+            w.varlong(p.size());
+            w.str(p.checksum().algo());
+            w.str(p.checksum().hex());
+            w.str(p.multiArch());
+        }
+    }
+
+    /** Reads packages written by {@link #write}, attached to {@code repo}; null if the data is of another version. */
+    public static List<Package> read(byte[] data, Repo repo) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap(data);
+        if (data.length < 8 || head.getInt() != MAGIC || head.getInt() != VERSION) return null;
+        Reader r = new Reader(data, 8);
+        int n = r.varint();
+        List<Package> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = r.str();
+            Evr evr = r.evr();
+            String arch = r.str();
+            List<Dep> provides = r.deps();
+            List<Req> requires = r.reqs();
+            List<Dep> conflicts = r.deps(), obsoletes = r.deps();
+            List<Req> weak = r.reqs();
+            int nf = r.varint();
+            String[] files = new String[nf];
+            for (int k = 0; k < nf; k++) files[k] = r.str();
+            String location = r.str();
+            long size = r.varlong();
+            Checksum sum = new Checksum(r.str(), r.str());
+            out.add(new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, List.of(files),
+                    location, size, sum, repo, r.str()));
+        }
+        return out;
+    }
+
+    private static final class Writer {
+        private final DataOutputStream out;
+        private final Map<String, Integer> ids = new HashMap<>();
+
+        Writer(DataOutputStream out) {
+            this.out = out;
+        }
+
+        void varint(int v) throws IOException {
+            varlong(v & 0xffffffffL);
+        }
+
+        void varlong(long v) throws IOException {
+            while ((v & ~0x7fL) != 0) {
+                out.writeByte((int) (v & 0x7f) | 0x80);
+                v >>>= 7;
+            }
+            out.writeByte((int) v);
+        }
+
+        /** 0 is null; a known string is its id + 1; a new one is written inline after the next id. */
+        void str(String s) throws IOException {
+            if (s == null) {
+                varint(0);
+                return;
+            }
+            Integer id = ids.get(s);
+            if (id != null) {
+                varint(id + 1);
+                return;
+            }
+            int next = ids.size();
+            ids.put(s, next);
+            varint(next + 1);
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varint(b.length);
+            out.write(b);
+        }
+
+        void evr(Evr e) throws IOException {
+            varint(e.epoch());
+            str(e.version());
+            str(e.release());
+        }
+
+        void dep(Dep d) throws IOException {
+            str(d.name());
+            out.writeByte(d.op().ordinal());
+            if (d.versioned()) evr(d.evr());
+            str(d.archQualifier());
+        }
+
+        void deps(List<Dep> ds) throws IOException {
+            varint(ds.size());
+            for (Dep d : ds) dep(d);
+        }
+
+        void reqs(List<Req> rs) throws IOException {
+            varint(rs.size());
+            for (Req r : rs) req(r);
+        }
+
+        void req(Req r) throws IOException {
+            if (r instanceof Req.Atom a) {
+                out.writeByte(0);
+                dep(a.dep());
+            } else if (r instanceof Req.All a) {
+                out.writeByte(1);
+                reqs(a.parts());
+            } else if (r instanceof Req.Any a) {
+                out.writeByte(2);
+                reqs(a.parts());
+            } else if (r instanceof Req.Cond c) {
+                out.writeByte(c.negate() ? 4 : 3);
+                req(c.then());
+                req(c.cond());
+                out.writeBoolean(c.otherwise() != null);
+                if (c.otherwise() != null) req(c.otherwise());
+            } else if (r instanceof Req.With w) {
+                out.writeByte(5);
+                deps(w.parts());
+            } else if (r instanceof Req.Without w) {
+                out.writeByte(6);
+                dep(w.what());
+                dep(w.not());
+            }
+        }
+    }
+
+    /** Decodes from one byte array: a warm plan spends its time here, on a cold JVM, so keep it plain. */
+    private static final class Reader {
+        private final byte[] b;
+        private int pos;
+        private final List<String> strings = new ArrayList<>();
+        private static final Op[] OPS = Op.values();
+
+        Reader(byte[] b, int pos) {
+            this.b = b;
+            this.pos = pos;
+        }
+
+        int varint() throws IOException {
+            return (int) varlong();
+        }
+
+        long varlong() throws IOException {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos >= b.length) throw new EOFException("truncated");
+                int x = b[pos++];
+                v |= (long) (x & 0x7f) << shift;
+                if ((x & 0x80) == 0) return v;
+            }
+            throw new EOFException("bad varint");
+        }
+
+        int u8() throws IOException {
+            if (pos >= b.length) throw new EOFException("truncated");
+            return b[pos++];
+        }
+
+        String str() throws IOException {
+            int id = varint();
+            if (id == 0) return null;
+            if (id - 1 < strings.size()) return strings.get(id - 1);
+            if (id - 1 != strings.size()) throw new IOException("corrupt string table");
+            int len = varint();
+            if (len < 0 || pos + len > b.length) throw new EOFException("truncated");
+            String s = new String(b, pos, len, StandardCharsets.UTF_8);
+            pos += len;
+            strings.add(s);
+            return s;
+        }
+
+        Evr evr() throws IOException {
+            return new Evr(varint(), str(), str());
+        }
+
+        Dep dep() throws IOException {
+            String name = str();
+            Op op = OPS[u8()];
+            Evr evr = op == Op.ANY ? Evr.NONE : evr();
+            return new Dep(name, op, evr, str());
+        }
+
+        List<Dep> deps() throws IOException {
+            int n = varint();
+            if (n == 0) return List.of();
+            Dep[] d = new Dep[n];
+            for (int i = 0; i < n; i++) d[i] = dep();
+            return List.of(d);
+        }
+
+        List<Req> reqs() throws IOException {
+            int n = varint();
+            if (n == 0) return List.of();
+            Req[] r = new Req[n];
+            for (int i = 0; i < n; i++) r[i] = req();
+            return List.of(r);
+        }
+
+        Req req() throws IOException {
+            int tag = u8();
+            return switch (tag) {
+                case 0 -> new Req.Atom(dep());
+                case 1 -> new Req.All(reqs());
+                case 2 -> new Req.Any(reqs());
+                case 3, 4 -> {
+                    Req then = req(), cond = req();
+                    Req otherwise = u8() != 0 ? req() : null;
+                    yield new Req.Cond(then, cond, otherwise, tag == 4);
+                }
+                case 5 -> new Req.With(deps());
+                case 6 -> new Req.Without(dep(), dep());
+                default -> throw new IOException("corrupt requirement tag " + tag);
+            };
+        }
+    }
+}

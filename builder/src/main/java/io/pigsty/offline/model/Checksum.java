@@ -1,0 +1,86 @@
+package io.pigsty.offline.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** A content checksum as upstream metadata states it; {@code algo} is a JDK MessageDigest name. */
+public record Checksum(String algo, String hex) {
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+
+    public Checksum {
+        algo = normalize(algo);
+        hex = hex.trim().toLowerCase(Locale.ROOT);
+        if (!HEX.matcher(hex).matches() || hex.length() != expectedLength(algo))
+            throw new IllegalArgumentException("malformed " + algo + " checksum '" + hex + "'");
+    }
+
+    public static Checksum sha256(String hex) {
+        return new Checksum("SHA-256", hex);
+    }
+
+    /** Maps metadata spellings ({@code sha256}, {@code sha}, {@code SHA512}...) to JDK digest names. */
+    public static String normalize(String algo) {
+        String a = algo.toLowerCase(Locale.ROOT).replace("-", "");
+        return switch (a) {
+            case "sha", "sha1" -> "SHA-1";
+            case "sha224" -> "SHA-224";
+            case "sha256" -> "SHA-256";
+            case "sha384" -> "SHA-384";
+            case "sha512" -> "SHA-512";
+            case "md5", "md5sum" -> "MD5";
+            default -> throw new IllegalArgumentException("unsupported checksum type '" + algo + "'");
+        };
+    }
+
+    private static int expectedLength(String algo) {
+        return switch (algo) {
+            case "SHA-1" -> 40;
+            case "SHA-224" -> 56;
+            case "SHA-256" -> 64;
+            case "SHA-384" -> 96;
+            case "SHA-512" -> 128;
+            default -> 32;
+        };
+    }
+
+    /** A fresh digest for {@code algo} (a JDK name, as {@link #algo()} holds). */
+    public static MessageDigest digest(String algo) {
+        try {
+            return MessageDigest.getInstance(algo);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + algo, e);
+        }
+    }
+
+    /** The sha256 of a file, as lower-case hex. */
+    public static String sha256Of(Path file) throws IOException {
+        MessageDigest md = digest("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    public boolean isSha256() {
+        return algo.equals("SHA-256");
+    }
+
+    /** Short lower-case spelling used in metadata files ({@code sha256}). */
+    public String metadataName() {
+        return algo.toLowerCase(Locale.ROOT).replace("-", "");
+    }
+
+    @Override
+    public String toString() {
+        return metadataName() + ":" + hex;
+    }
+}

@@ -1,0 +1,43 @@
+package io.pigsty.offline.model;
+
+import java.util.List;
+
+/**
+ * A package as both families describe it. {@code files} holds only the paths the metadata lists up
+ * front (RPM primary's file subset, plus paths merged in from filelists when file requirements need
+ * them). {@code location} is the path below one of {@code repo}'s base URLs, already checked to be a
+ * safe relative path. {@code multiArch} is Debian's Multi-Arch field, null for RPM.
+ */
+public record Package(String name, Evr evr, String arch, List<Dep> provides, List<Req> requires,
+                      List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak, List<String> files,
+                      String location, long size, Checksum checksum, Repo repo, String multiArch) {
+
+    public Package {
+        provides = List.copyOf(provides);
+        requires = List.copyOf(requires);
+        conflicts = List.copyOf(conflicts);
+        obsoletes = List.copyOf(obsoletes);
+        weak = List.copyOf(weak);
+        files = List.copyOf(files);
+    }
+
+    /** name-[epoch:]version-release.arch, the identity of an RPM; Debian packages read the same way. */
+    public String nevra() {
+        return name + "-" + evr + "." + arch;
+    }
+
+    /** The file name this package gets in the flat repo tree: the last segment of its location. */
+    public String fileName() {
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    public Package withFiles(List<String> more) {
+        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, more,
+                location, size, checksum, repo, multiArch);
+    }
+
+    @Override
+    public String toString() {
+        return nevra();
+    }
+}

@@ -1,0 +1,16 @@
+package io.pigsty.offline.model;
+
+import java.util.List;
+
+/**
+ * An upstream repository as the resolver and fetcher see it: its name, its priority (lower is better,
+ * as in yum; Debian pins are mapped onto the same scale) and its mirror base URLs, tried in order.
+ */
+public record Repo(String name, int priority, List<String> baseUrls) {
+    public static final int DEFAULT_PRIORITY = 99;
+
+    public Repo {
+        baseUrls = List.copyOf(baseUrls);
+        if (baseUrls.isEmpty()) throw new IllegalArgumentException("repo " + name + " has no base URL");
+    }
+}

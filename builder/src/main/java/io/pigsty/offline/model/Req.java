@@ -1,0 +1,70 @@
+package io.pigsty.offline.model;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A requirement: a single capability or a boolean combination. RPM rich dependencies and Debian
+ * alternatives ({@code a | b}) both map onto this tree, so the resolver knows neither syntax.
+ */
+public sealed interface Req {
+    /** Needs one package providing {@code dep}. */
+    record Atom(Dep dep) implements Req {
+        @Override
+        public String toString() {
+            return dep.toString();
+        }
+    }
+
+    /** Needs every part. */
+    record All(List<Req> parts) implements Req {
+        @Override
+        public String toString() {
+            return join(parts, " and ");
+        }
+    }
+
+    /** Needs at least one part; earlier parts are preferred. */
+    record Any(List<Req> parts) implements Req {
+        @Override
+        public String toString() {
+            return join(parts, " or ");
+        }
+    }
+
+    /**
+     * {@code then if cond else otherwise} ({@code negate=false}) or {@code then unless cond else otherwise}
+     * ({@code negate=true}); {@code otherwise} may be null.
+     */
+    record Cond(Req then, Req cond, Req otherwise, boolean negate) implements Req {
+        @Override
+        public String toString() {
+            String s = "(" + then + (negate ? " unless " : " if ") + cond;
+            return otherwise == null ? s + ")" : s + " else " + otherwise + ")";
+        }
+    }
+
+    /** One single package must satisfy every part. */
+    record With(List<Dep> parts) implements Req {
+        @Override
+        public String toString() {
+            return "(" + parts.stream().map(Dep::toString).collect(Collectors.joining(" with ")) + ")";
+        }
+    }
+
+    /** One single package must provide {@code what} but not {@code not}. */
+    record Without(Dep what, Dep not) implements Req {
+        @Override
+        public String toString() {
+            return "(" + what + " without " + not + ")";
+        }
+    }
+
+    static Req atom(Dep dep) {
+        return new Atom(dep);
+    }
+
+    private static String join(List<Req> parts, String sep) {
+        return "(" + parts.stream().map(Req::toString).collect(Collectors.joining(sep)) + ")";
+    }
+}

@@ -1,0 +1,55 @@
+package io.pigsty.offline.solve;
+
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Spec;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What the resolver decided: the packages to ship, each with why it is there; the problems (a spec
+ * that matches nothing or a requirement nothing provides, each with the chain that led there); the
+ * explained choices among alternative providers; and notes on decisions worth telling the user,
+ * such as shipping two versions of one name.
+ */
+public record Resolution(List<Pick> picks, List<Problem> problems, List<Choice> choices, List<String> notes) {
+
+    /** A package in the closure; {@code reason} says which spec or package pulled it in. */
+    public record Pick(Package pkg, String reason) {}
+
+    /**
+     * An unsatisfied spec or requirement. {@code chain} starts with the spec, lists the package names
+     * that led on, and ends with the requirement that failed; {@code what} says how it failed;
+     * {@code weak} marks problems below a weak dependency only.
+     */
+    public record Problem(Spec spec, List<String> chain, String what, boolean weak) {
+        public String describe() {
+            return String.join(" → ", chain) + ": " + what;
+        }
+    }
+
+    /** A requirement that several packages could satisfy, the one taken and the rule that decided. */
+    public record Choice(String requirement, String requiredBy, String chosen, List<String> alternatives, String why) {
+        @Override
+        public String toString() {
+            return requiredBy + " needs " + requirement + ": chose " + chosen + " over "
+                    + String.join(", ", alternatives) + " (" + why + ")";
+        }
+    }
+
+    public Resolution {
+        picks = List.copyOf(picks);
+        problems = List.copyOf(problems);
+        choices = List.copyOf(choices);
+        notes = List.copyOf(notes);
+    }
+
+    public List<Package> packages() {
+        return picks.stream().map(Pick::pkg).collect(Collectors.toList());
+    }
+
+    /** Problems that fail the build (those below weak dependencies are only warnings). */
+    public List<Problem> hardProblems() {
+        return problems.stream().filter(p -> !p.weak()).collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,45 @@
+package io.pigsty.offline.metadata;
+
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Dep;
+import io.pigsty.offline.model.Evr;
+import io.pigsty.offline.model.Op;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Req;
+
+import io.pigsty.offline.format.rpm.RpmDeps;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class PackageCodecTest {
+    @Test
+    void roundTripsEveryField() throws Exception {
+        Repo repo = new Repo("r", 5, List.of("http://127.0.0.1/"));
+        Package a = new Package("a", new Evr(2, "1.0~rc1", "3.el9"), "x86_64",
+                List.of(Dep.of("a", Op.EQ, new Evr(2, "1.0~rc1", "3.el9")), Dep.of("liba.so.1()(64bit)")),
+                List.of(Req.atom(Dep.of("b", Op.GE, new Evr(0, "2", ""))), RpmDeps.rich("(c or (d if e else f))"),
+                        RpmDeps.rich("(g with h)"), RpmDeps.rich("(i without j)"), RpmDeps.rich("(k unless l)")),
+                List.of(Dep.of("x", Op.LT, new Evr(0, "1", "1"))), List.of(Dep.of("old")), List.of(Req.atom(Dep.of("docs"))),
+                List.of("/usr/bin/a", "/etc/a.conf"), "Packages/a.rpm", 12345678901L,
+                Checksum.sha256("ab".repeat(32)), repo, null);
+        Package b = new Package("b", new Evr(0, "2", "1"), "all", List.of(Dep.of("b")),
+                List.of(Req.atom(new Dep("python3", Op.ANY, Evr.NONE, "any"))), List.of(), List.of(), List.of(), List.of(),
+                "pool/b.deb", 1, new Checksum("sha1", "cd".repeat(20)), repo, "foreign");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PackageCodec.write(new DataOutputStream(bytes), List.of(a, b));
+        List<Package> back = PackageCodec.read(bytes.toByteArray(), repo);
+        assertEquals(List.of(a, b), back);
+        byte[] other = bytes.toByteArray();
+        other[7] = 99; // another codec version: not an error, just "parse again"
+        assertNull(PackageCodec.read(other, repo));
+        byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2);
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(cut, repo));
+    }
+}

@@ -1,0 +1,184 @@
+package io.pigsty.offline.solve;
+
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Dep;
+import io.pigsty.offline.model.Evr;
+import io.pigsty.offline.model.Op;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Req;
+import io.pigsty.offline.model.Spec;
+import io.pigsty.offline.model.Universe;
+
+import io.pigsty.offline.format.rpm.RpmDeps;
+import io.pigsty.offline.format.rpm.RpmRules;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The resolver on tables of facts, no I/O. */
+class ResolverTest {
+    static final Repo BASE = new Repo("base", 99, List.of("http://127.0.0.1/base"));
+    static final Repo BETTER = new Repo("better", 10, List.of("http://127.0.0.1/better"));
+
+    /** A package: "name-version.arch", then "P:cap", "R:req", "C:conflict", "O:obsolete", "W:weak", "F:/file". */
+    static Package p(String nva, String... facts) {
+        return p(BASE, nva, facts);
+    }
+
+    static Package p(Repo repo, String nva, String... facts) {
+        int dot = nva.lastIndexOf('.');
+        String arch = nva.substring(dot + 1), nv = nva.substring(0, dot);
+        int dash = nv.lastIndexOf('-');
+        String name = nv.substring(0, dash);
+        Evr evr = Evr.parse(nv.substring(dash + 1) + "-1");
+        List<Dep> prov = new ArrayList<>(List.of(Dep.of(name, Op.EQ, evr))), con = new ArrayList<>(), obs = new ArrayList<>();
+        List<Req> req = new ArrayList<>(), weak = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        for (String f : facts) {
+            String v = f.substring(2);
+            switch (f.charAt(0)) {
+                case 'P' -> prov.add(dep(v));
+                case 'R' -> req.add(v.startsWith("(") ? RpmDeps.rich(v) : Req.atom(dep(v)));
+                case 'C' -> con.add(dep(v));
+                case 'O' -> obs.add(dep(v));
+                case 'W' -> weak.add(Req.atom(dep(v)));
+                case 'F' -> files.add(v);
+                default -> throw new IllegalArgumentException(f);
+            }
+        }
+        String sum = String.format("%064x", (long) nva.hashCode() & 0xffffffffL);
+        return new Package(name, evr, arch, prov, req, con, obs, weak, files, "Packages/" + nva + ".rpm", 100,
+                Checksum.sha256(sum), repo, null);
+    }
+
+    static Dep dep(String s) {
+        String[] t = s.split(" ");
+        if (t.length == 1) return Dep.of(t[0]);
+        Op op = switch (t[1]) {
+            case "=" -> Op.EQ;
+            case ">=" -> Op.GE;
+            case "<" -> Op.LT;
+            default -> throw new IllegalArgumentException(t[1]);
+        };
+        return Dep.of(t[0], op, Evr.parse(t[2]));
+    }
+
+    static Resolution resolve(List<Package> pkgs, boolean weak, String... specs) {
+        Universe u = Universe.of(RpmRules.INSTANCE, "x86_64", pkgs);
+        return Resolver.resolve(u, Arrays.stream(specs).map(s -> new Spec(s, "test")).toList(), new Resolver.Options(weak));
+    }
+
+    static List<String> nevras(Resolution r) {
+        return r.packages().stream().map(x -> x.name() + "-" + x.evr().version() + "." + x.arch()).sorted().collect(Collectors.toList());
+    }
+
+    @Test
+    void newestWinsAndClosureIsTransitive() {
+        Resolution r = resolve(List.of(p("a-1.0.x86_64", "R:b"), p("a-2.0.x86_64", "R:b"), p("b-1.0.noarch", "R:libc.so.6()(64bit)"),
+                p("glibc-2.34.x86_64", "P:libc.so.6()(64bit)"), p("glibc-2.34.i686", "P:libc.so.6")), false, "a");
+        assertEquals(List.of("a-2.0.x86_64", "b-1.0.noarch", "glibc-2.34.x86_64"), nevras(r));
+        assertTrue(r.problems().isEmpty());
+    }
+
+    @Test
+    void priorityHidesTheSameNameInWorseRepos() {
+        Resolution r = resolve(List.of(p("a-9.0.x86_64"), p(BETTER, "a-1.0.x86_64")), false, "a");
+        assertEquals(List.of("a-1.0.x86_64"), nevras(r));
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsChain() {
+        Resolution r = resolve(List.of(p("nginx-1.0.x86_64", "R:nginx-core"), p("nginx-core-1.0.x86_64", "R:libssl.so.3()(64bit)"),
+                p("ok-1.0.x86_64")), false, "nginx", "nothere", "ok", "zz*");
+        List<String> got = r.problems().stream().map(Resolution.Problem::describe).toList();
+        assertEquals(List.of("nginx → nginx-core → libssl.so.3()(64bit): nothing provides it",
+                "nothere: no package matches it", "zz*: no package matches it"), got);
+        assertTrue(nevras(r).contains("ok-1.0.x86_64"));
+    }
+
+    @Test
+    void alternativeProviderAvoidsConflictsAndIsExplained() {
+        Resolution r = resolve(List.of(p("want-1.0.noarch", "R:mta"), p("aaa-1.0.x86_64", "P:mta", "C:logger"),
+                p("postfix-1.0.x86_64", "P:mta"), p("logger-1.0.x86_64")), false, "logger", "want");
+        assertTrue(nevras(r).contains("postfix-1.0.x86_64"));
+        assertFalse(nevras(r).contains("aaa-1.0.x86_64"));
+        Resolution.Choice c = r.choices().get(0);
+        assertEquals("postfix", c.chosen());
+        assertEquals("the others conflict with packages already chosen", c.why());
+    }
+
+    @Test
+    void obsoletedCandidatesAreAvoided() {
+        Resolution r = resolve(List.of(p("want-1.0.noarch", "R:feature"), p("aold-1.0.x86_64", "P:feature"),
+                p("newer-1.0.x86_64", "P:feature", "O:aold < 2.0")), false, "newer", "want");
+        assertEquals(List.of("newer-1.0.x86_64", "want-1.0.noarch"), nevras(r));
+    }
+
+    @Test
+    void withoutConflictsTheRequirementsOwnNameWinsThenShorterName() {
+        Resolution r = resolve(List.of(p("want-1.0.noarch", "R:python3"), p("python3-3.9.x86_64"),
+                p("a-python-3.11.x86_64", "P:python3")), false, "want");
+        assertTrue(nevras(r).contains("python3-3.9.x86_64"));
+    }
+
+    @Test
+    void versionedRequirementShipsTheVersionItNeeds() {
+        Resolution r = resolve(List.of(p("lib-1.0.x86_64"), p("lib-2.0.x86_64"), p("old-1.0.x86_64", "R:lib = 1.0-1")),
+                false, "lib", "old");
+        assertEquals(List.of("lib-1.0.x86_64", "lib-2.0.x86_64", "old-1.0.x86_64"), nevras(r));
+    }
+
+    @Test
+    void richDependencies() {
+        List<Package> u = List.of(p("app-1.0.x86_64", "R:(b or a)", "R:(plug if app)", "R:(never if absent)",
+                        "R:(x unless app)", "R:(impl with feature)"),
+                p("a-1.0.noarch"), p("b-1.0.noarch"), p("plug-1.0.noarch"), p("x-1.0.noarch"),
+                p("impl-1.0.noarch"), p("impl-full-1.0.noarch", "P:impl", "P:feature"));
+        Resolution r = resolve(u, false, "app");
+        assertEquals(List.of("app-1.0.x86_64", "b-1.0.noarch", "impl-full-1.0.noarch", "plug-1.0.noarch"), nevras(r));
+        assertTrue(r.problems().isEmpty(), r.problems().toString());
+    }
+
+    @Test
+    void conditionalSeesPackagesChosenLater() {
+        // (z if y): y only arrives through another spec's closure, processed after app.
+        Resolution r = resolve(List.of(p("app-1.0.noarch", "R:(z if y)"), p("other-1.0.noarch", "R:y"), p("y-1.0.noarch"),
+                p("z-1.0.noarch")), false, "app", "other");
+        assertTrue(nevras(r).contains("z-1.0.noarch"), nevras(r).toString());
+    }
+
+    @Test
+    void specsByGlobArchCapabilityFileAndNevr() {
+        List<Package> u = List.of(p("pg18-1.0.x86_64"), p("pg18-server-1.0.x86_64"), p("pg17-1.0.x86_64"),
+                p("lib-1.0.x86_64"), p("lib-1.0.i686", "R:libc.so.6"), p("glibc-2.0.i686", "P:libc.so.6"),
+                p("perl-Foo-1.0.noarch", "P:perl(Foo)"), p("py-3.0.x86_64", "F:/usr/bin/python3"),
+                p("tool-1.0.x86_64"), p("tool-2.0.x86_64"));
+        Resolution r = resolve(u, false, "pg18*", "lib.i686", "perl(Foo)", "/usr/bin/python3", "tool-1.0");
+        assertEquals(List.of("glibc-2.0.i686", "lib-1.0.i686", "perl-Foo-1.0.noarch", "pg18-1.0.x86_64",
+                "pg18-server-1.0.x86_64", "py-3.0.x86_64", "tool-1.0.x86_64"), nevras(r));
+    }
+
+    @Test
+    void i686IsNotPulledInUnlessAsked() {
+        Resolution r = resolve(List.of(p("a-1.0.x86_64", "R:libx"), p("libx-1.0.i686"), p("libx-1.0.x86_64")), false, "a");
+        assertEquals(List.of("a-1.0.x86_64", "libx-1.0.x86_64"), nevras(r));
+    }
+
+    @Test
+    void weakDependenciesOnlyWhenAskedAndNeverFatal() {
+        List<Package> u = List.of(p("a-1.0.x86_64", "W:docs", "W:absent"), p("docs-1.0.noarch", "R:gone"));
+        assertEquals(List.of("a-1.0.x86_64"), nevras(resolve(u, false, "a")));
+        Resolution r = resolve(u, true, "a");
+        assertEquals(List.of("a-1.0.x86_64", "docs-1.0.noarch"), nevras(r));
+        assertTrue(r.hardProblems().isEmpty(), r.problems().toString());
+        assertFalse(r.problems().isEmpty());
+    }
+}
