@@ -1,20 +1,21 @@
 package io.pigsty.offline;
 
-import io.pigsty.offline.model.Log;
-
 import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.LocalMeta;
 import io.pigsty.offline.fixtures.Rpms;
 import io.pigsty.offline.fixtures.SyntheticRepo;
-import io.pigsty.offline.fixtures.LocalMeta;
 import io.pigsty.offline.fixtures.Tools;
-import io.pigsty.offline.pack.Tarball;
-import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.format.rpm.RpmFormat;
 import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.MetadataLoader;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Universe;
-import io.pigsty.offline.format.rpm.RpmFormat;
+import io.pigsty.offline.pack.Tarball;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -70,9 +72,11 @@ class Bench {
         return new LocalMeta(dir);
     }
 
-    static Universe load(RpmFormat f, Path dir) throws Exception {
-        Repo repo = new Repo("bench", 99, List.of("http://127.0.0.1/"));
-        return f.load(List.of(new Format.Source(repo, List.of(), false, false)), "x86_64", local(dir), Log.QUIET);
+    static final Repo BENCH = new Repo("bench", 99, List.of("http://127.0.0.1/"));
+
+    static Metadata load(Path dir) throws Exception {
+        return MetadataLoader.load(List.of(new Format.Source(BENCH, List.of(), false, false, null)), RpmFormat.INSTANCE,
+                "x86_64", local(dir), Log.QUIET);
     }
 
     static List<String> dnf(Path root, Path repo, String... args) {
@@ -102,8 +106,8 @@ class Bench {
     void parse() throws Exception {
         Path repo = tmp.resolve("syn20k");
         SyntheticRepo.write(repo, 20_000, 1);
-        for (int i = 0; i < 3; i++) load(new RpmFormat(), repo); // warm the JIT as a long build would be
-        double ours = best(5, () -> load(new RpmFormat(), repo));
+        for (int i = 0; i < 3; i++) load(repo); // warm the JIT as a long build would be
+        double ours = best(5, () -> load(repo));
         double dnf = best(3, () -> {
             Path root = Files.createTempDirectory(tmp, "dnfroot");
             Tools.run(tmp, dnf(root, repo, "makecache"), 600).ok();
@@ -144,10 +148,9 @@ class Bench {
                     String.format(Locale.ROOT, "dnf install --assumeno %.2fs", dnf), ratio(dnf, ours), "< 2s incl. JVM start");
         }
         // Live heap of a resolved el9-sized universe, measured in-process after a full GC.
-        RpmFormat f = new RpmFormat();
         System.gc();
         long before = usedHeap();
-        Universe u = load(f, up.resolve("repo"));
+        Universe u = load(up.resolve("repo")).universe();
         System.gc();
         long after = usedHeap();
         row("heap held by a 40,000-package universe", (after - before) / (1 << 20) + " MiB (" + u.packages().size() + " pkgs)",
@@ -232,13 +235,14 @@ class Bench {
                     .file("/usr/share/bench" + i + "/data", "x".repeat(i)).build(repo);
         }
         double peer = best(3, () -> Tools.run(repo, "createrepo_c", "--no-database", "--workers", "2", ".").ok());
-        RpmFormat f = new RpmFormat();
-        Universe u = load(f, repo);
+        RpmFormat f = RpmFormat.INSTANCE;
+        Metadata md = load(repo);
+        IndexSet index = MetadataLoader.complete(md.index(), f.carriedTypes(), Set.of(BENCH), local(repo));
         List<Format.Shipped> shipped = new ArrayList<>();
-        for (Package p : u.packages()) shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), p.size()));
+        for (Package p : md.universe().packages()) shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), p.size(), null));
         double ours = best(3, () -> {
             Path out = Files.createTempDirectory(tmp, "repodata");
-            f.writeIndex(out, shipped, 1700000000L, local(repo));
+            f.writeIndex(out, shipped, index, 1700000000L);
         });
         row("repodata for 2,000 packages", String.format(Locale.ROOT, "%.2fs", ours),
                 String.format(Locale.ROOT, "createrepo_c %.2fs", peer), ratio(peer, ours), "no slower than peer");
@@ -291,7 +295,7 @@ class Bench {
         Files.writeString(tree.resolve("repodata/repomd.xml"), "<repomd/>");
         Files.writeString(tree.resolve("repo_complete"), "");
         Path cache = tmp.resolve("img-cache");
-        io.pigsty.offline.pack.Image.Target t = new io.pigsty.offline.pack.Image.Target("docker", tmp.resolve("img.tar"), null, "bench:1", null);
+        io.pigsty.offline.pack.Image.Target t = new io.pigsty.offline.pack.Image.Target(io.pigsty.offline.pack.Image.Archive.DOCKER, tmp.resolve("img.tar"), null, "bench:1", null);
         double first = seconds(() -> io.pigsty.offline.pack.Image.build(tree, null, t, "x86_64", Map.of(), 1700000000L, cache, Log.QUIET));
         double cached = best(2, () -> io.pigsty.offline.pack.Image.build(tree, null, t, "x86_64", Map.of(), 1700000000L, cache, Log.QUIET));
         int threads = Runtime.getRuntime().availableProcessors();

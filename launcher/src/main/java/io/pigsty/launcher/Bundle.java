@@ -1,5 +1,8 @@
 package io.pigsty.launcher;
 
+import io.pigsty.bundle.BundleLayout;
+import io.pigsty.bundle.BundleLayout.Keys;
+import io.pigsty.bundle.Family;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -25,10 +28,8 @@ import java.util.stream.Stream;
  * package file being listed, and the manifest with the extra files it names.
  */
 final class Bundle {
-    static final String TOP = "pigsty";
-
     /** What the manifest says the launcher needs. */
-    record Manifest(String name, String family, List<String> bootstrap, Map<String, String> extras, Map<String, Object> raw) {}
+    record Manifest(String name, Family family, List<String> bootstrap, Map<String, String> extras, Map<String, Object> raw) {}
 
     private Bundle() {}
 
@@ -51,10 +52,10 @@ final class Bundle {
         byte[] complete = null, manifest = null;
         try (Tar tar = Tar.open(tarball)) {
             for (Tar.Entry e; (e = tar.next()) != null; ) {
-                String rel = Extractor.check(e, TOP);
+                String rel = Extractor.check(e, BundleLayout.TOP);
                 if (e.type() != Tar.Type.FILE) continue;
-                if (rel.equals("repo_complete")) complete = tar.content().readAllBytes();
-                else if (rel.equals("manifest.json")) manifest = tar.content().readAllBytes();
+                if (rel.equals(BundleLayout.COMPLETE)) complete = tar.content().readAllBytes();
+                else if (rel.equals(BundleLayout.MANIFEST)) manifest = tar.content().readAllBytes();
                 else hashes.put(rel, sha256(tar.content()));
             }
         }
@@ -64,40 +65,40 @@ final class Bundle {
     /** Verifies an extracted tree in place and returns its manifest. */
     static Manifest verifyTree(Path dir) throws IOException {
         Map<String, String> hashes = new HashMap<>();
-        if (!Files.isRegularFile(dir.resolve("repo_complete"))) throw new Invalid(dir + " has no repo_complete: not a finished bundle");
+        if (!Files.isRegularFile(dir.resolve(BundleLayout.COMPLETE)))
+            throw new Invalid(dir + " has no " + BundleLayout.COMPLETE + ": not a finished bundle");
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (Files.isSymbolicLink(p)) throw new Invalid(p + " is a symbolic link: a bundle holds none");
                 if (!Files.isRegularFile(p)) continue;
                 String rel = dir.relativize(p).toString();
-                if (rel.equals("repo_complete") || rel.equals("manifest.json")) continue;
-                if (isPackage(rel) || rel.startsWith("inventory/") || rel.startsWith("src/") || rel.equals("firstboot.sh"))
+                if (rel.equals(BundleLayout.COMPLETE) || rel.equals(BundleLayout.MANIFEST)) continue;
+                if (BundleLayout.isPackage(rel) || BundleLayout.isExtra(rel))
                     hashes.put(rel, sha256(p));
             }
         }
-        return check(hashes, Files.readAllBytes(dir.resolve("repo_complete")),
-                Files.exists(dir.resolve("manifest.json")) ? Files.readAllBytes(dir.resolve("manifest.json")) : null, dir.toString());
-    }
-
-    private static boolean isPackage(String rel) {
-        return rel.indexOf('/') < 0 && (rel.endsWith(".rpm") || rel.endsWith(".deb"));
+        Path manifest = dir.resolve(BundleLayout.MANIFEST);
+        return check(hashes, Files.readAllBytes(dir.resolve(BundleLayout.COMPLETE)),
+                Files.exists(manifest) ? Files.readAllBytes(manifest) : null, dir.toString());
     }
 
     private static Manifest check(Map<String, String> hashes, byte[] complete, byte[] manifest, String where) throws IOException {
-        if (complete == null) throw new Invalid(where + " has no " + TOP + "/repo_complete: not a finished bundle");
-        if (manifest == null) throw new Invalid(where + " has no " + TOP + "/manifest.json");
+        if (complete == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.COMPLETE + ": not a finished bundle");
+        if (manifest == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.MANIFEST);
         TreeSet<String> listed = new TreeSet<>();
         for (String line : new String(complete, StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank()) continue;
             String[] t = line.split(" {2}", 2);
-            if (t.length != 2 || !t[0].matches("[0-9a-f]{64}")) throw new Invalid(where + ": malformed repo_complete line '" + line + "'");
+            if (t.length != 2 || !t[0].matches("[0-9a-f]{64}"))
+                throw new Invalid(where + ": malformed " + BundleLayout.COMPLETE + " line '" + line + "'");
             String got = hashes.get(t[1]);
             if (got == null) throw new Invalid(where + ": " + t[1] + " is listed in repo_complete but missing");
             if (!got.equals(t[0])) throw new Invalid(where + ": " + t[1] + " does not match its repo_complete sha256 (tampered or damaged)");
             listed.add(t[1]);
         }
         for (String f : hashes.keySet())
-            if (isPackage(f) && !listed.contains(f)) throw new Invalid(where + ": package " + f + " is not listed in repo_complete");
+            if (BundleLayout.isPackage(f) && !listed.contains(f))
+                throw new Invalid(where + ": package " + f + " is not listed in " + BundleLayout.COMPLETE);
         Manifest m = parse(manifest, where);
         for (Map.Entry<String, String> x : m.extras().entrySet()) {
             String got = hashes.get(x.getKey());
@@ -113,17 +114,18 @@ final class Bundle {
         try {
             o = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(json, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new Invalid(where + ": unreadable manifest.json (" + e.getMessage() + ")");
+            throw new Invalid(where + ": unreadable " + BundleLayout.MANIFEST + " (" + e.getMessage() + ")");
         }
-        if (!(o instanceof Map<?, ?> m) || !(m.get("target") instanceof Map<?, ?> target))
-            throw new Invalid(where + ": manifest.json has no target");
+        if (!(o instanceof Map<?, ?> m) || !(m.get(Keys.TARGET) instanceof Map<?, ?> target))
+            throw new Invalid(where + ": " + BundleLayout.MANIFEST + " has no " + Keys.TARGET);
+        Family family = Family.byId(String.valueOf(target.get(Keys.FAMILY)));
+        if (family == null) throw new Invalid(where + ": " + BundleLayout.MANIFEST + " names no known package family");
         Map<String, String> extras = new LinkedHashMap<>();
-        if (m.get("files") instanceof List<?> files)
+        if (m.get(Keys.FILES) instanceof List<?> files)
             for (Object f : files)
-                if (f instanceof Map<?, ?> fm) extras.put(String.valueOf(fm.get("path")), String.valueOf(fm.get("sha256")));
-        List<String> bootstrap = m.get("bootstrap") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
-        return new Manifest(String.valueOf(m.get("name")), String.valueOf(target.get("family")), bootstrap, extras,
-                (Map<String, Object>) m);
+                if (f instanceof Map<?, ?> fm) extras.put(String.valueOf(fm.get(Keys.PATH)), String.valueOf(fm.get(Keys.SHA256)));
+        List<String> bootstrap = m.get(Keys.BOOTSTRAP) instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        return new Manifest(String.valueOf(m.get(Keys.NAME)), family, bootstrap, extras, (Map<String, Object>) m);
     }
 
     static String sha256(Path file) throws IOException {

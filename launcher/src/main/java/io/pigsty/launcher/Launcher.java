@@ -1,5 +1,7 @@
 package io.pigsty.launcher;
 
+import io.pigsty.bundle.BundleLayout;
+import io.pigsty.bundle.Family;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -30,8 +33,25 @@ import java.util.stream.Stream;
  * lock keeps two runs apart.
  */
 final class Launcher {
-    static final List<String> STEPS = List.of("locate", "verify", "extract", "wire", "install", "place", "apply");
-    static final int OK = 0, FAILED = 1, USAGE = 2, LOCKED = 3, INVALID = 4;
+    /** The steps of a first boot, in order; the journal names them in lower case. */
+    enum Step {
+        LOCATE, VERIFY, EXTRACT, WIRE, INSTALL, PLACE, APPLY;
+
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The launcher's exit codes. */
+    enum Exit {
+        OK(0), FAILED(1), USAGE(2), LOCKED(3), INVALID(4);
+
+        final int code;
+
+        Exit(int code) {
+            this.code = code;
+        }
+    }
 
     /** What the command line asked for. */
     record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp, String inventory) {}
@@ -54,17 +74,18 @@ final class Launcher {
         return host.path(o.repoDir());
     }
 
-    int apply() throws IOException {
+    Exit apply() throws IOException {
         Files.createDirectories(state);
         try (FileChannel ch = FileChannel.open(state.resolve("firstboot.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = ch.tryLock()) {
             if (lock == null) {
                 out.println("another pigsty-launcher is working on this host (" + state.resolve("firstboot.lock") + "); try again later");
-                return LOCKED;
+                return Exit.LOCKED;
             }
             journal = Journal.load(state.resolve("firstboot.json"));
             if (o.force()) journal.reset();
-            for (String step : STEPS) {
+            for (Step s : Step.values()) {
+                String step = s.id();
                 if (journal.done(step)) {
                     out.println(step + ": done earlier (" + journal.step(step).getOrDefault("detail", "") + ")");
                     continue;
@@ -73,15 +94,15 @@ final class Launcher {
                 journal.started(step, log);
                 String detail;
                 try {
-                    detail = run(step, log);
+                    detail = run(s, log);
                 } catch (Bundle.Invalid | Extractor.Refused e) {
                     journal.finished(step, false, e.getMessage());
                     out.println(step + ": REFUSED: " + e.getMessage());
-                    return INVALID;
+                    return Exit.INVALID;
                 } catch (IOException | RuntimeException e) {
                     journal.finished(step, false, String.valueOf(e.getMessage()));
                     out.println(step + ": FAILED: " + e.getMessage() + " (log: " + log + "; run again to retry)");
-                    return FAILED;
+                    return Exit.FAILED;
                 }
                 journal.finished(step, true, detail);
                 out.println(step + ": " + detail);
@@ -89,50 +110,51 @@ final class Launcher {
             Path done = state.resolve("firstboot.done"); // the unit's ConditionPathExists: written once
             if (!Files.exists(done)) Files.writeString(done, "done\n");
             out.println("first boot complete; journal: " + state.resolve("firstboot.json"));
-            return OK;
+            return Exit.OK;
         }
     }
 
-    int status() throws IOException {
+    Exit status() throws IOException {
         Journal j = Journal.load(state.resolve("firstboot.json"));
-        for (String step : STEPS) {
-            Map<String, String> s = j.step(step);
-            out.printf("%-8s %-8s %-25s %s%n", step, s.getOrDefault("status", "pending"), s.getOrDefault("finished", ""),
+        boolean all = true;
+        for (Step step : Step.values()) {
+            Map<String, String> s = j.step(step.id());
+            out.printf("%-8s %-8s %-25s %s%n", step.id(), s.getOrDefault("status", "pending"), s.getOrDefault("finished", ""),
                     s.getOrDefault("detail", ""));
+            all &= j.done(step.id());
         }
-        return STEPS.stream().allMatch(j::done) ? OK : FAILED;
+        return all ? Exit.OK : Exit.FAILED;
     }
 
-    int verify() throws IOException {
+    Exit verify() throws IOException {
         try {
             Path b = locate();
             Bundle.Manifest m = Files.isDirectory(b) ? Bundle.verifyTree(b) : Bundle.verifyArchive(b);
             out.println(b + ": " + m.name() + " verified");
-            return OK;
+            return Exit.OK;
         } catch (Bundle.Invalid | Extractor.Refused e) {
             out.println("REFUSED: " + e.getMessage());
-            return INVALID;
+            return Exit.INVALID;
         }
     }
 
-    private String run(String step, Path log) throws IOException {
+    private String run(Step step, Path log) throws IOException {
         return switch (step) {
-            case "locate" -> {
+            case LOCATE -> {
                 Path b = locate();
                 journal.put("bundle", b.toString());
                 yield "bundle " + b;
             }
-            case "verify" -> {
+            case VERIFY -> {
                 Path b = bundle();
                 manifest = Files.isDirectory(b) ? Bundle.verifyTree(b) : Bundle.verifyArchive(b);
                 yield manifest.name() + " verified";
             }
-            case "extract" -> extract();
-            case "wire" -> wire();
-            case "install" -> install(log);
-            case "place" -> place();
-            case "apply" -> applyInventory(log);
-            default -> throw new IllegalArgumentException(step);
+            case EXTRACT -> extract();
+            case WIRE -> wire();
+            case INSTALL -> install(log);
+            case PLACE -> place();
+            case APPLY -> applyInventory(log);
         };
     }
 
@@ -144,7 +166,7 @@ final class Launcher {
 
     /** The manifest of the extracted repo, once verify or extract has run (this run or earlier). */
     private Bundle.Manifest manifest() throws IOException {
-        if (manifest == null) manifest = Bundle.parse(Files.readAllBytes(repo().resolve("manifest.json")), repo().toString());
+        if (manifest == null) manifest = Bundle.parse(Files.readAllBytes(repo().resolve(BundleLayout.MANIFEST)), repo().toString());
         return manifest;
     }
 
@@ -153,14 +175,15 @@ final class Launcher {
             Path p = Path.of(o.bundle());
             if (!p.isAbsolute() || !Files.exists(p)) p = host.path(o.bundle());
             if (!Files.exists(p)) throw new IOException("bundle " + o.bundle() + " not found");
-            if (Files.isDirectory(p) && !Files.exists(p.resolve("repo_complete")) && Files.exists(p.resolve(Bundle.TOP).resolve("repo_complete")))
-                p = p.resolve(Bundle.TOP); // a mounted repo ISO or a directory holding pigsty/
+            if (Files.isDirectory(p) && !Files.exists(p.resolve(BundleLayout.COMPLETE))
+                    && Files.exists(p.resolve(BundleLayout.TOP).resolve(BundleLayout.COMPLETE)))
+                p = p.resolve(BundleLayout.TOP); // a mounted repo ISO or a directory holding pigsty/
             return p.toAbsolutePath().normalize();
         }
-        Path tmp = host.path("/tmp/pkg.tgz");
+        Path tmp = host.path(BundleLayout.PIGSTY_PKG);
         if (Files.isRegularFile(tmp)) return tmp;
-        if (Files.isRegularFile(repo().resolve("repo_complete"))) return repo();
-        throw new IOException("no bundle found: pass --bundle FILE|DIR, put the tarball at /tmp/pkg.tgz, or extract it to " + o.repoDir());
+        if (Files.isRegularFile(repo().resolve(BundleLayout.COMPLETE))) return repo();
+        throw new IOException("no bundle found: pass --bundle FILE|DIR, put the tarball at " + BundleLayout.PIGSTY_PKG + ", or extract it to " + o.repoDir());
     }
 
     private String extract() throws IOException {
@@ -191,7 +214,7 @@ final class Launcher {
                 files = copyTree(b, staging);
             } else {
                 try (Tar tar = Tar.open(b)) {
-                    files = Extractor.extract(tar, staging, Bundle.TOP);
+                    files = Extractor.extract(tar, staging, BundleLayout.TOP);
                 }
             }
             manifest = Bundle.verifyTree(staging); // what landed is what was verified
@@ -219,7 +242,7 @@ final class Launcher {
     }
 
     private String wire() throws IOException {
-        boolean rpm = manifest().family().equals("rpm");
+        boolean rpm = manifest().family() == Family.RPM;
         String repoUrl = o.repoDir().endsWith("/") ? o.repoDir() : o.repoDir() + "/";
         List<String> moved = new ArrayList<>();
         if (rpm) {
@@ -263,7 +286,7 @@ final class Launcher {
         pkgs.removeIf(String::isBlank);
         if (pkgs.isEmpty()) return "no bootstrap packages to install";
         int rc;
-        if (manifest().family().equals("rpm")) {
+        if (manifest().family() == Family.RPM) {
             List<String> cmd = new ArrayList<>(List.of("dnf", "install", "-y", "--disablerepo=*", "--enablerepo=pigsty-local"));
             cmd.addAll(pkgs);
             rc = host.run(cmd, log, null);
@@ -280,12 +303,12 @@ final class Launcher {
     }
 
     private String place() throws IOException {
-        Path inventory = o.inventory() != null ? host.path(o.inventory()) : repo().resolve("inventory/pigsty.yml");
+        Path inventory = o.inventory() != null ? host.path(o.inventory()) : repo().resolve(BundleLayout.INVENTORY);
         Path home = host.path(home());
         List<String> did = new ArrayList<>();
         Path src = null;
-        if (Files.isDirectory(repo().resolve("src")))
-            try (Stream<Path> s = Files.list(repo().resolve("src"))) {
+        if (Files.isDirectory(repo().resolve(BundleLayout.SRC_DIR)))
+            try (Stream<Path> s = Files.list(repo().resolve(BundleLayout.SRC_DIR))) {
                 src = s.filter(p -> p.toString().endsWith(".tgz") || p.toString().endsWith(".tar.gz")).sorted().findFirst().orElse(null);
             }
         if (src != null && !Files.exists(home)) {
@@ -293,7 +316,7 @@ final class Launcher {
             delete(staging);
             try (Tar tar = Tar.open(src)) {
                 Extractor.extract(tar, staging, null);
-                Path top = staging.resolve("pigsty");
+                Path top = staging.resolve(BundleLayout.TOP);
                 Files.move(Files.isDirectory(top) ? top : staging, home, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 delete(staging);
@@ -338,7 +361,7 @@ final class Launcher {
      */
     private Path inventory() {
         if (o.inventory() != null) return host.path(o.inventory());
-        Path bundled = repo().resolve("inventory/pigsty.yml");
+        Path bundled = repo().resolve(BundleLayout.INVENTORY);
         if (Files.exists(bundled)) return bundled;
         Path placed = host.path("/root/pigsty/pigsty.yml");
         return Files.exists(placed) ? placed : null;

@@ -1,5 +1,7 @@
 package io.pigsty.launcher;
 
+import io.pigsty.bundle.BundleLayout;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,9 +37,9 @@ public final class Main {
     static int run(String[] args, PrintStream out) {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
             out.print(USAGE);
-            return args.length == 0 ? Launcher.USAGE : Launcher.OK;
+            return (args.length == 0 ? Launcher.Exit.USAGE : Launcher.Exit.OK).code;
         }
-        String cmd = args[0], bundle = null, repoDir = "/www/pigsty", inventory = null;
+        String cmd = args[0], bundle = null, repoDir = BundleLayout.REPO_DIR, inventory = null;
         Path root = Path.of("/");
         boolean force = false, replaceIp = false;
         for (int i = 1; i < args.length; i++) {
@@ -61,20 +63,20 @@ public final class Main {
         Launcher l = new Launcher(new Launcher.Options(root, bundle, repoDir, force, replaceIp, inventory), out);
         try {
             return switch (cmd) {
-                case "apply" -> l.apply();
-                case "status" -> l.status();
-                case "verify" -> l.verify();
+                case "apply" -> l.apply().code;
+                case "status" -> l.status().code;
+                case "verify" -> l.verify().code;
                 default -> usage(out, "unknown command " + cmd);
             };
         } catch (IOException e) {
             out.println("error: " + e.getMessage());
-            return Launcher.FAILED;
+            return Launcher.Exit.FAILED.code;
         }
     }
 
     private static int usage(PrintStream out, String why) {
         out.println("error: " + why);
         out.print(USAGE);
-        return Launcher.USAGE;
+        return Launcher.Exit.USAGE.code;
     }
 }

@@ -111,7 +111,7 @@ class LauncherTest {
         assertEquals(0, launcher("verify", "--bundle", zst.toString()), said());
         Path tgz = tgz("pkg2.tgz");
         Files.writeString(tmp.resolve("pkg2.tgz.sha256"), "0".repeat(64) + "  pkg2.tgz\n");
-        assertEquals(Launcher.INVALID, launcher("verify", "--bundle", tgz.toString()), said());
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz.toString()), said());
         assertTrue(said().contains("does not match"), said());
     }
 
@@ -119,13 +119,13 @@ class LauncherTest {
     void tamperedOrIncompleteBundlesAreRefusedBeforeAnythingChanges() throws Exception {
         Files.writeString(tree.resolve("b_1.0_all.deb"), "package B");
         Path tgz = tgz("bad.tgz");
-        assertEquals(Launcher.INVALID, launcher("apply", "--bundle", tgz.toString()), said());
+        assertEquals(Launcher.Exit.INVALID.code, launcher("apply", "--bundle", tgz.toString()), said());
         assertTrue(said().contains("verify: REFUSED") && said().contains("b_1.0_all.deb does not match"), said());
         assertFalse(Files.exists(root.resolve("www")));
         assertFalse(Files.exists(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
         Files.writeString(tree.resolve("b_1.0_all.deb"), "package b");
         Files.writeString(tree.resolve("extra_1.0_all.deb"), "unlisted");
-        assertEquals(Launcher.INVALID, launcher("verify", "--bundle", tgz("unlisted.tgz").toString()), said());
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz("unlisted.tgz").toString()), said());
         assertTrue(said().contains("extra_1.0_all.deb is not listed in repo_complete"), said());
     }
 
@@ -136,7 +136,7 @@ class LauncherTest {
                 .replace("pigsty-pkg-v1", "pigsty-pkg-v2"));
         Path two = tgz("two.tgz");
         Files.delete(root.resolve("var/lib/pigsty/firstboot.json")); // a new first boot
-        assertEquals(Launcher.FAILED, launcher("apply", "--bundle", two.toString()), said());
+        assertEquals(Launcher.Exit.FAILED.code, launcher("apply", "--bundle", two.toString()), said());
         assertTrue(said().contains("already holds another valid bundle (pigsty-pkg-v1.d12.x86_64); pass --force"), said());
         assertEquals(0, launcher("apply", "--bundle", two.toString(), "--force"), said());
         assertTrue(Files.readString(root.resolve("www/pigsty/manifest.json")).contains("pigsty-pkg-v2"));
@@ -184,16 +184,16 @@ class LauncherTest {
                     "--bundle", tgz("locked.tgz").toString()).redirectErrorStream(true).start();
             String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(Launcher.LOCKED, p.exitValue(), s);
+            assertEquals(Launcher.Exit.LOCKED.code, p.exitValue(), s);
             assertTrue(s.contains("another pigsty-launcher is working on this host"), s);
         }
     }
 
     @Test
     void usageErrors() {
-        assertEquals(Launcher.USAGE, Main.run(new String[] {"frobnicate"}, new PrintStream(out)));
-        assertEquals(Launcher.USAGE, Main.run(new String[] {"apply", "--bundle"}, new PrintStream(out)));
-        assertEquals(Launcher.USAGE, Main.run(new String[] {}, new PrintStream(out)));
+        assertEquals(Launcher.Exit.USAGE.code, Main.run(new String[] {"frobnicate"}, new PrintStream(out)));
+        assertEquals(Launcher.Exit.USAGE.code, Main.run(new String[] {"apply", "--bundle"}, new PrintStream(out)));
+        assertEquals(Launcher.Exit.USAGE.code, Main.run(new String[] {}, new PrintStream(out)));
         assertTrue(List.of(said().split("\n")).stream().anyMatch(l -> l.startsWith("usage: pigsty-launcher")));
     }
 }

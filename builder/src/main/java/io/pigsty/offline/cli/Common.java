@@ -1,23 +1,20 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.model.Log;
-import io.pigsty.offline.build.Pipeline;
-import io.pigsty.offline.config.ConfigLoader;
-import io.pigsty.offline.fetch.Fetcher;
+import io.pigsty.offline.build.Build;
+import io.pigsty.offline.build.Request;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Options every resolving command takes. */
 final class Common {
-    @Option(names = "--os", required = true, description = "Target: el8 el9 el10 (a recipe under recipes/).")
+    @Option(names = "--os", required = true, description = "Target: el8 el9 el10 d12 d13 u22 u24 (a recipe under recipes/).")
     String os;
 
-    @Option(names = "--arch", defaultValue = "x86_64", description = "x86_64 or aarch64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "x86_64", description = "x86_64 or aarch64 (amd64/arm64 also accepted; default: ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(names = {"-i", "--inventory"}, description = "Pigsty inventory (pigsty.yml) or a vars file; overrides the recipe.")
@@ -56,18 +53,11 @@ final class Common {
     @Option(names = "--no-launcher", description = "Leave out the pigsty-launcher package (and its Java runtime) and firstboot.sh.")
     boolean noLauncher;
 
-    /** Set by commands that embed a Pigsty source tarball. */
-    Path pigstySrc;
-
     @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
     boolean quiet;
 
     @Option(names = "--debug", description = "Show stack traces on errors.")
     boolean debug;
-
-    Path home() {
-        return home(home);
-    }
 
     static Path home(Path given) {
         if (given != null) return given.toAbsolutePath().normalize();
@@ -75,55 +65,14 @@ final class Common {
         return Path.of(env == null || env.isBlank() ? "." : env).toAbsolutePath().normalize();
     }
 
-    /**
-     * The Pigsty version output goes under when no recipe is involved (seeds): the inventory's
-     * {@code version} var, else the one the shipped recipes build.
-     */
-    static String defaultVersion(Path home, io.pigsty.offline.config.Node inventory) {
-        io.pigsty.offline.config.Node all = inventory.get("all"), vars = all == null ? null : all.get("vars");
-        io.pigsty.offline.config.Node v = vars == null ? null : vars.get("version");
-        if (v != null && !v.isNull() && v.text().matches("[A-Za-z0-9._+~-]+")) return v.text();
-        Path recipe = home.resolve("recipes/el9.yml");
-        if (java.nio.file.Files.isRegularFile(recipe)) {
-            io.pigsty.offline.config.Node r = io.pigsty.offline.config.YamlFile.load(recipe, "recipes/el9.yml", Log.QUIET);
-            io.pigsty.offline.config.Node rv = r.get("vars") == null ? null : r.get("vars").get("version");
-            if (rv != null) return rv.text();
-        }
-        return "latest";
-    }
-
-    /** SOURCE_DATE_EPOCH, else a fixed date: artifacts that depend on no metadata must still be reproducible. */
-    static long sourceDate() {
-        return Pipeline.sourceDate(1577836800L); // 2020-01-01T00:00:00Z
-    }
-
-    Path output() {
-        return home().resolve("output");
-    }
-
-    Pipeline.Options options() {
+    Request request(Path pigstySrc) {
         Map<String, String> extra = new LinkedHashMap<>(vars);
         if (region != null) extra.put("region", region);
-        if (jobs < 1 || jobs > 64) throw new io.pigsty.offline.config.ConfigException("--jobs", "must be 1..64");
-        ConfigLoader.Request req = new ConfigLoader.Request(home(), os, arch, inventory, extra, mirrors);
-        Fetcher.Settings fs = new Fetcher.Settings(jobs, Math.max(1, retries), Duration.ofSeconds(Math.min(timeout, 15)),
-                Duration.ofSeconds(timeout), Duration.ofMillis(500));
-        return new Pipeline.Options(req, cache != null ? cache : output().resolve("cache"), fs, weakDeps, skipMissing,
+        return new Request(home(home), os, arch, inventory, extra, mirrors, cache, jobs, retries, timeout, weakDeps, skipMissing,
                 !noLauncher, pigstySrc);
     }
 
-    Log log(PrintWriter err) {
-        boolean q = quiet;
-        return new Log() {
-            @Override
-            public void info(String line) {
-                if (!q) err.println(line);
-            }
-
-            @Override
-            public void warn(String line) {
-                err.println("warning: " + line);
-            }
-        };
+    Build build(PrintWriter err) {
+        return new Build(err, quiet, System.console() != null);
     }
 }

@@ -1,16 +1,18 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.build.ArtifactKind;
+import io.pigsty.offline.build.Build;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.Set;
 
-/** {@code pigsty-builder}: builds Pigsty offline bundles. Exit codes are those of {@link BuildException}. */
-@Command(name = "build", mixinStandardHelpOptions = true, version = "pigsty-builder " + io.pigsty.offline.build.Pipeline.VERSION,
+/** {@code pigsty-builder}: builds Pigsty offline bundles. Exit codes are those of {@link Build#exitCode}. */
+@Command(name = "build", mixinStandardHelpOptions = true, version = "pigsty-builder " + Build.VERSION,
         description = "Builds offline install bundles for Pigsty from upstream yum/apt repos.",
-        subcommands = {OfflineCommand.class, PlanCommand.class, SeedCommand.class, ImageCommand.class, IsoCommand.class,
-                AllCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, SeedCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -18,7 +20,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: offline or plan");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required: " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
     }
 
     public static void main(String[] args) {
@@ -28,26 +31,37 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        build(cl, "offline", EnumSet.of(ArtifactKind.TARBALL),
+                "Resolve, download and verify every package, build the local repo and pack the offline tarball.");
+        build(cl, "iso", EnumSet.of(ArtifactKind.ISO),
+                "Build the repo and write it as an ISO9660 disk (Rock Ridge, label pigsty-<os>) for DVDs and VM disks.");
+        build(cl, "image", EnumSet.of(ArtifactKind.IMAGE),
+                "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it.");
+        build(cl, "all", EnumSet.allOf(ArtifactKind.class),
+                "Build the repo once and make every artifact from it: tarball, seeds (with -i), image, ISO.");
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExitCodeExceptionMapper(e -> e instanceof BuildException b ? b.exitCode() : BuildException.FAILED);
+        cl.setExitCodeExceptionMapper(Build::exitCode);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("error: " + ex.getMessage());
             err.println("try: build " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName() + " ") + "--help");
-            return BuildException.CONFIG;
+            return Build.usageError();
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean debug = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--debug");
-            if (ex instanceof BuildException b) {
-                err.println("error: " + b.getMessage());
-                if (debug) ex.printStackTrace(err);
-                return b.exitCode();
-            }
             err.println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
             if (debug) ex.printStackTrace(err);
-            else err.println("(run with --debug for details)");
-            return ex instanceof java.io.IOException ? BuildException.NETWORK : BuildException.FAILED;
+            else if (!Build.explained(ex)) err.println("(run with --debug for details)");
+            return Build.exitCode(ex);
         });
         return cl.execute(args);
+    }
+
+    /** Registers the build command under {@code name}, making {@code artifacts} unless --artifacts says otherwise. */
+    private static void build(CommandLine cl, String name, Set<ArtifactKind> artifacts, String description) {
+        CommandLine sub = new CommandLine(new BuildCommand(artifacts));
+        sub.getCommandSpec().usageMessage().description(description);
+        cl.addSubcommand(name, sub);
     }
 }

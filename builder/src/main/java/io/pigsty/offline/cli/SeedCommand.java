@@ -1,17 +1,13 @@
 package io.pigsty.offline.cli;
 
-import io.pigsty.offline.model.Log;
-import io.pigsty.offline.config.Node;
-import io.pigsty.offline.config.YamlFile;
-import io.pigsty.offline.pack.Seeds;
+import io.pigsty.offline.build.Build;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code build seed -i pigsty.yml}: one NoCloud seed ISO per inventory host. */
@@ -32,14 +28,9 @@ final class SeedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path h = Common.home(home);
-        // Repeated host keys are errors here: two hosts must not share an IP.
-        Node inv = YamlFile.load(inventory, inventory.toString(), Log.QUIET, true);
-        List<Seeds.Host> hosts = Seeds.hosts(inv);
-        Path dir = out != null ? out : h.resolve("output/dist").resolve(Common.defaultVersion(h, inv)).resolve("seed");
-        List<Path> isos = Seeds.write(hosts, Files.readAllBytes(inventory), h.resolve("overlays/seed"), dir, Common.sourceDate());
-        for (int i = 0; i < hosts.size(); i++)
-            spec.commandLine().getOut().println(isos.get(i) + "  " + hosts.get(i).hostname());
+        PrintWriter o = spec.commandLine().getOut();
+        for (String line : new Build(spec.commandLine().getErr(), false, false).seeds(Common.home(home), inventory, out)) o.println(line);
+        o.flush();
         return 0;
     }
 }

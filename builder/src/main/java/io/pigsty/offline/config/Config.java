@@ -1,5 +1,7 @@
 package io.pigsty.offline.config;
 
+import io.pigsty.bundle.Family;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,7 @@ public record Config(Recipe recipe, String arch, Map<String, Node> vars, Map<Str
                      List<Upstream> upstream, Map<String, String> mirrors, Path inventory) {
 
     /** A target OS recipe ({@code recipes/el9.yml}). */
-    public record Recipe(String os, String family, int major, String codename, String distroName,
+    public record Recipe(String os, Family family, int major, String codename, String distroName,
                          List<String> arches, Path file) {
         /** The project home the recipe belongs to ({@code <home>/recipes/<os>.yml}). */
         public Path home() {

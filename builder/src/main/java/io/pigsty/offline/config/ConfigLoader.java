@@ -1,5 +1,6 @@
 package io.pigsty.offline.config;
 
+import io.pigsty.bundle.Family;
 import io.pigsty.offline.model.Log;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class ConfigLoader {
         }
         vars.remove("package_map");
         vars.remove("repo_upstream");
-        if (recipe.family().equals("deb")) {
+        if (recipe.family() == Family.DEB) {
             // A host of the same distro lends its own apt mirrors to variables the user left unset.
             for (Map.Entry<String, String[]> m : HostApt.mirrors(req.hostRoot(), recipe.distroName()).entrySet()) {
                 Node cur = vars.get(m.getKey());
@@ -112,16 +113,17 @@ public final class ConfigLoader {
         Node osNode = required(n, "os");
         if (!osNode.text().equals(os))
             throw new ConfigException(osNode.where(), "recipe says os '" + osNode.text() + "' but the file is " + os + ".yml");
-        Node family = required(n, "family");
-        if (!family.text().equals("rpm") && !family.text().equals("deb"))
-            throw new ConfigException(family.where(), "family must be rpm or deb, not '" + family.text() + "'");
+        Node familyNode = required(n, "family");
+        Family family = Family.byId(familyNode.text());
+        if (family == null)
+            throw new ConfigException(familyNode.where(), "family must be rpm or deb, not '" + familyNode.text() + "'");
         int major = required(n, "major").integer();
         List<String> arches = required(n, "arches").words();
         if (arches.isEmpty()) throw new ConfigException(n.get("arches").where(), "arches lists no arch");
         Node codename = n.get("codename");
         Node distro = n.get("distro_name");
         required(n, "vars").map();
-        return new Config.Recipe(os, family.text(), major, codename == null ? "" : codename.text(),
+        return new Config.Recipe(os, family, major, codename == null ? "" : codename.text(),
                 distro == null ? "" : distro.text(), List.copyOf(arches), file);
     }
 

@@ -1,9 +1,10 @@
 package io.pigsty.offline.fetch;
 
-import io.pigsty.offline.model.BuildException;
-import io.pigsty.offline.model.Log;
-import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.ExitCode;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Repo;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
@@ -57,6 +58,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
     private final Settings settings;
     private final Log log;
     private final OkHttpClient http;
+    private final Retry retry;
     private final Map<Path, ReentrantLock> inFlight = new ConcurrentHashMap<>();
     /** The mirror that served a repo's root, tried first for the files that root names. */
     private final Map<Repo, String> rootMirror = new ConcurrentHashMap<>();
@@ -72,6 +74,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                 .retryOnConnectionFailure(true)
                 .followRedirects(true)
                 .build();
+        this.retry = new Retry(settings.rounds(), settings.backoff());
     }
 
     public Cache cache() {
@@ -83,7 +86,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
     @Override
     public Path root(Repo repo, String path) throws IOException {
         Path p = fetchRoot(repo, path, false);
-        if (p == null) throw new BuildException(BuildException.NETWORK, "repo " + repo.name() + ": " + path
+        if (p == null) throw new BuildException(ExitCode.NETWORK, "repo " + repo.name() + ": " + path
                 + " not found on any mirror (" + String.join(", ", urls(repo, path, null)) + ")");
         return p;
     }
@@ -94,50 +97,31 @@ public final class Fetcher implements MetaSource, AutoCloseable {
     }
 
     private Path fetchRoot(Repo repo, String path, boolean optional) throws IOException {
-        List<String> errors = new ArrayList<>();
-        int notFound = 0;
         List<String> urls = urls(repo, path, null);
-        for (int round = 0; round < settings.rounds(); round++) {
-            if (round > 0) sleep(round);
-            for (int i = 0; i < urls.size(); i++) {
-                String url = urls.get(i);
-                try {
-                    Path got = revalidate(url);
-                    if (got == null) {
-                        notFound++;
-                        continue;
-                    }
-                    rootMirror.put(repo, repo.baseUrls().get(i));
-                    return got;
-                } catch (HttpStatus e) {
-                    errors.add(url + ": " + e.getMessage());
-                    if (!e.retryable()) continue;
-                } catch (IOException e) {
-                    errors.add(url + ": " + describe(e));
+        try {
+            return retry.run(urls, (url, mirror) -> {
+                Path got = revalidate(url);
+                rootMirror.put(repo, repo.baseUrls().get(mirror));
+                return got;
+            });
+        } catch (Retry.Exhausted e) {
+            if (e.notFound) return null;
+            // A flaky network should not stop a build that has fetched this root before.
+            for (String url : urls) {
+                Path cached = cache.rootFile(url);
+                if (Files.exists(cached)) {
+                    log.warn("repo " + repo.name() + ": cannot refresh " + path + " (" + e.errors.get(e.errors.size() - 1)
+                            + "); using the copy cached at " + Files.getLastModifiedTime(cached));
+                    return cached;
                 }
             }
-            if (notFound == urls.size() && round == 0) {
-                if (optional) return null;
-                break;
-            }
+            throw new BuildException(ExitCode.NETWORK, "repo " + repo.name() + ": cannot fetch " + path
+                    + "\n  " + e.getMessage() + "\n  check the network or the repo's baseurl"
+                    + " (override it with --mirror " + repo.name() + "=URL)");
         }
-        if (optional && errors.isEmpty()) return null;
-        // A flaky network should not stop a build that has fetched this root before.
-        for (String url : urls) {
-            Path cached = cache.rootFile(url);
-            if (Files.exists(cached) && !errors.isEmpty()) {
-                log.warn("repo " + repo.name() + ": cannot refresh " + path + " (" + errors.get(errors.size() - 1)
-                        + "); using the copy cached at " + Files.getLastModifiedTime(cached));
-                return cached;
-            }
-        }
-        if (errors.isEmpty()) return null;
-        throw new BuildException(BuildException.NETWORK, "repo " + repo.name() + ": cannot fetch " + path
-                + "\n  " + String.join("\n  ", dedupe(errors)) + "\n  check the network or the repo's baseurl"
-                + " (override it with --mirror " + repo.name() + "=URL)");
     }
 
-    /** GET with the cached validators; returns the cached file, refreshed if changed; null on 404. */
+    /** GET with the cached validators; returns the cached file, refreshed if changed. */
     private Path revalidate(String url) throws IOException {
         Path file = cache.rootFile(url);
         Path validators = cache.rootValidators(url);
@@ -149,8 +133,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         }
         try (Response resp = http.newCall(rb.build()).execute()) {
             if (resp.code() == 304) return file;
-            if (resp.code() == 404 || resp.code() == 410) return null;
-            if (!resp.isSuccessful()) throw new HttpStatus(resp.code());
+            if (!resp.isSuccessful()) throw new Retry.HttpStatus(resp.code());
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
             try (InputStream in = body(resp).byteStream()) {
@@ -197,7 +180,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                 }
             }
             if (!failures.isEmpty())
-                throw new BuildException(BuildException.NETWORK, failures.size() + " of " + jobs.size()
+                throw new BuildException(ExitCode.NETWORK, failures.size() + " of " + jobs.size()
                         + " downloads failed:\n" + String.join("\n", failures));
             return out;
         } catch (InterruptedException e) {
@@ -256,30 +239,16 @@ public final class Fetcher implements MetaSource, AutoCloseable {
     }
 
     private void download(Job job, Path part, Path dest, Progress progress) throws IOException {
-        List<String> errors = new ArrayList<>();
-        for (int round = 0; round < settings.rounds(); round++) {
-            if (round > 0) sleep(round);
-            boolean anyRetryable = false;
-            for (String url : job.urls()) {
-                try {
-                    transfer(url, part, job.checksum(), job.size(), progress);
-                    Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    return;
-                } catch (HttpStatus e) {
-                    errors.add(url + ": " + e.getMessage());
-                    anyRetryable |= e.retryable();
-                } catch (Corrupt e) {
-                    errors.add(url + ": " + e.getMessage());
-                    anyRetryable = true;
-                } catch (IOException e) {
-                    errors.add(url + ": " + describe(e));
-                    anyRetryable = true;
-                }
-            }
-            if (!anyRetryable) break;
+        try {
+            retry.run(job.urls(), (url, mirror) -> {
+                transfer(url, part, job.checksum(), job.size(), progress);
+                Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return dest;
+            });
+        } catch (Retry.Exhausted e) {
+            throw new BuildException(ExitCode.NETWORK, job.what() + " (" + job.checksum() + "): every mirror failed\n  "
+                    + e.getMessage());
         }
-        throw new BuildException(BuildException.NETWORK, job.what() + " (" + job.checksum() + "): every mirror failed\n  "
-                + String.join("\n  ", dedupe(errors)));
     }
 
     /**
@@ -300,7 +269,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             } else if (resp.code() == 200) {
                 append = false;
             } else {
-                throw new HttpStatus(resp.code());
+                throw new Retry.HttpStatus(resp.code());
             }
             if (append) {
                 try (InputStream old = Files.newInputStream(part)) {
@@ -319,7 +288,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                         if (size > 0 && (total += n) > size) {
                             out.close();
                             Files.deleteIfExists(part);
-                            throw new Corrupt("larger than the " + size + " bytes the metadata states");
+                            throw new Retry.Corrupt("larger than the " + size + " bytes the metadata states");
                         }
                         out.write(buf, 0, n);
                         md.update(buf, 0, n);
@@ -331,40 +300,36 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         String got = HexFormat.of().formatHex(md.digest());
         if (!got.equals(sum.hex())) {
             Files.deleteIfExists(part);
-            throw new Corrupt("checksum mismatch: expected " + sum + ", got " + sum.metadataName() + ":" + got);
+            throw new Retry.Corrupt("checksum mismatch: expected " + sum + ", got " + sum.metadataName() + ":" + got);
         }
     }
 
     /** Downloads a file whose checksum is not known ahead, stores it in the cache by its sha256. */
     public Path fetchUnknown(String what, String url) throws IOException {
         Path scratch = cache.scratch(url);
-        List<String> errors = new ArrayList<>();
-        for (int round = 0; round < settings.rounds(); round++) {
-            if (round > 0) sleep(round);
-            try (Response resp = http.newCall(new Request.Builder().url(url).build()).execute()) {
-                if (!resp.isSuccessful()) throw new HttpStatus(resp.code());
-                MessageDigest md = Checksum.digest("SHA-256");
-                try (InputStream in = body(resp).byteStream(); OutputStream out = Files.newOutputStream(scratch)) {
-                    byte[] buf = new byte[1 << 16];
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        out.write(buf, 0, n);
-                        md.update(buf, 0, n);
+        try {
+            return retry.run(List.of(url), (u, mirror) -> {
+                try (Response resp = http.newCall(new Request.Builder().url(u).build()).execute()) {
+                    if (!resp.isSuccessful()) throw new Retry.HttpStatus(resp.code());
+                    MessageDigest md = Checksum.digest("SHA-256");
+                    try (InputStream in = body(resp).byteStream(); OutputStream out = Files.newOutputStream(scratch)) {
+                        byte[] buf = new byte[1 << 16];
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            out.write(buf, 0, n);
+                            md.update(buf, 0, n);
+                        }
                     }
+                    Path dest = cache.blob(Checksum.sha256(HexFormat.of().formatHex(md.digest())));
+                    Files.createDirectories(dest.getParent());
+                    Files.move(scratch, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    return dest;
                 }
-                Path dest = cache.blob(Checksum.sha256(HexFormat.of().formatHex(md.digest())));
-                Files.createDirectories(dest.getParent());
-                Files.move(scratch, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return dest;
-            } catch (HttpStatus e) {
-                errors.add(url + ": " + e.getMessage());
-                if (!e.retryable()) break;
-            } catch (IOException e) {
-                errors.add(url + ": " + describe(e));
-            }
+            });
+        } catch (Retry.Exhausted e) {
+            Files.deleteIfExists(scratch);
+            throw new BuildException(ExitCode.NETWORK, what + ": cannot download\n  " + e.getMessage());
         }
-        Files.deleteIfExists(scratch);
-        throw new BuildException(BuildException.NETWORK, what + ": cannot download\n  " + String.join("\n  ", dedupe(errors)));
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -400,50 +365,9 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         return b;
     }
 
-    private void sleep(int round) throws InterruptedIOException {
-        long ms = settings.backoff().toMillis() << Math.min(round - 1, 6);
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        }
-    }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        String kind = e.getClass().getSimpleName();
-        return m == null ? kind : kind + ": " + m;
-    }
-
-    private static List<String> dedupe(List<String> errors) {
-        return errors.stream().distinct().toList();
-    }
-
     @Override
     public void close() {
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
-    }
-
-    /** An HTTP status that is not success; 5xx, 408 and 429 are worth retrying. */
-    private static final class HttpStatus extends IOException {
-        private final int code;
-
-        HttpStatus(int code) {
-            super("HTTP " + code);
-            this.code = code;
-        }
-
-        boolean retryable() {
-            return code >= 500 || code == 408 || code == 429;
-        }
-    }
-
-    /** Content that did not hash to what the metadata promised. */
-    private static final class Corrupt extends IOException {
-        Corrupt(String message) {
-            super(message);
-        }
     }
 }

@@ -1,13 +1,11 @@
 package io.pigsty.offline.format;
 
-import io.pigsty.offline.metadata.MetaSource;
 import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Rules;
 import io.pigsty.offline.model.Universe;
-
-import io.pigsty.offline.model.Log;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,12 +14,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.Set;
 
 /**
- * One packaging family's metadata, both ways: reading upstream repos into the neutral model and
- * writing the bundle's own index. An instance serves one build and may remember which upstream
- * metadata files it read, so the writer can carry their records over.
+ * One packaging family's knowledge, both ways, and nothing else: its rules, reading upstream index
+ * files into the neutral model, writing the bundle's own index, and building a package. A format
+ * holds no state and does no network I/O: it reads the files {@link RepoFiles} hands it and the
+ * verified local files an {@link IndexSet} names.
  */
 public interface Format {
     /**
@@ -32,10 +31,6 @@ public interface Format {
     record Source(Repo repo, List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable, Dist dist) {
         public Source {
             excludes = List.copyOf(excludes);
-        }
-
-        public Source(Repo repo, List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable) {
-            this(repo, excludes, moduleHotfixes, skipIfUnavailable, null);
         }
     }
 
@@ -54,41 +49,60 @@ public interface Format {
         }
     }
 
-    /** A package file placed in the bundle, with its verified sha256. */
-    record Shipped(Package pkg, String fileName, String sha256, long size) {}
+    /** One repo as read: its packages, and the index files it has (fetched or not). */
+    record RepoIndex(Source source, List<Package> packages, List<IndexFile> files) {
+        public RepoIndex {
+            packages = List.copyOf(packages);
+            files = List.copyOf(files);
+        }
+    }
+
+    /** A package file read from disk (URL packages, the launcher) and its own index record. */
+    record Inspected(Package pkg, IndexRecord record) {}
+
+    /** A package file placed in the bundle, its verified sha256, and its own record when it has one. */
+    record Shipped(Package pkg, String fileName, String sha256, long size, IndexRecord own) {}
+
+    /** A format's index record of a package it read from disk (an RPM header, a control stanza). */
+    interface IndexRecord {}
 
     /**
      * The shipped packages that came from upstream repos, by repo and upstream checksum: what a
      * writer looks up while it streams each repo's index once to carry the records over.
      */
-    static Map<Repo, Map<String, Shipped>> byRepo(List<Shipped> shipped, Predicate<Package> fromElsewhere) {
+    static Map<Repo, Map<String, Shipped>> byRepo(List<Shipped> shipped) {
         Map<Repo, Map<String, Shipped>> out = new LinkedHashMap<>();
         for (Shipped s : shipped)
-            if (!fromElsewhere.test(s.pkg()))
-                out.computeIfAbsent(s.pkg().repo(), k -> new HashMap<>()).put(s.pkg().checksum().hex(), s);
+            if (s.own() == null) out.computeIfAbsent(s.pkg().repo(), k -> new HashMap<>()).put(s.pkg().checksum().hex(), s);
         return out;
     }
 
     Rules rules();
 
-    /** Reads every repo's index and returns the universe for the target arch. */
-    Universe load(List<Source> sources, String targetArch, MetaSource meta, Log log) throws IOException;
+    /** Reads one repo's index through {@code files}; the packages are for {@code targetArch}. */
+    RepoIndex read(Source source, String targetArch, RepoFiles files, Log log) throws IOException;
+
+    /** Joins the repos into the universe, applying the policies that span repos (RPM module streams). */
+    Universe universe(List<RepoIndex> repos, String targetArch, Log log) throws IOException;
+
+    /** The index file types {@link #addFiles} needs local (none when the family has no file lists). */
+    Set<String> fileListTypes();
 
     /**
-     * Adds the given file paths to the packages that own them, from full file lists when the
-     * family keeps them apart (RPM filelists). Returns the universe unchanged when nothing applies.
+     * Adds the given file paths to the packages that own them, from the file lists in {@code index}
+     * (all of {@link #fileListTypes} local). Returns the universe unchanged when nothing applies.
      */
-    Universe addFiles(Universe u, Collection<String> paths, MetaSource meta) throws IOException;
+    Universe addFiles(Universe u, Collection<String> paths, IndexSet index) throws IOException;
 
-    /** Reads a package file obtained elsewhere (an URL package) into the model. */
-    Package inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException;
+    /** The index file types {@link #writeIndex} carries records from; they must be local. */
+    Set<String> carriedTypes();
 
-    /**
-     * The newest timestamp in the upstream metadata read (seconds): the bundle's fixed mtime when
-     * SOURCE_DATE_EPOCH is not set, so the same metadata gives the same bytes. 0 when unknown.
-     */
-    long metadataTime();
+    /** Reads a package file obtained elsewhere (an URL package, the launcher) into the model. */
+    Inspected inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException;
 
     /** Writes the repo index for {@code shipped}, all placed flat in {@code dir}. */
-    void writeIndex(Path dir, List<Shipped> shipped, long timestamp, MetaSource meta) throws IOException;
+    void writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException;
+
+    /** Builds a package of this family into {@code dir}, byte-identical for the same inputs; returns the file. */
+    Path buildPackage(PackageContents contents, Path dir, long mtime) throws IOException;
 }

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where a format's metadata reader gets repository files from. The implementation (in {@code fetch})
+ * Where the metadata stage gets repository files from. The implementation (in {@code fetch})
  * tries the repo's mirrors in order, verifies, and caches; readers only see local verified files.
  */
 public interface MetaSource {

@@ -24,13 +24,13 @@ import java.util.Map;
  * shares every repeated string on reading. The format is private to this build of the tool:
  * {@link #VERSION} changes whenever the model does, and a mismatch simply means "parse again".
  */
-public final class PackageCodec {
+final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    public static final int VERSION = 2;
+    static final int VERSION = 2;
 
     private PackageCodec() {}
 
-    public static void write(DataOutputStream out, List<Package> pkgs) throws IOException {
+    static void write(DataOutputStream out, List<Package> pkgs) throws IOException {
         Writer w = new Writer(out);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
@@ -55,7 +55,7 @@ public final class PackageCodec {
     }
 
     /** Reads packages written by {@link #write}, attached to {@code repo}; null if the data is of another version. */
-    public static List<Package> read(byte[] data, Repo repo) throws IOException {
+    static List<Package> read(byte[] data, Repo repo) throws IOException {
         ByteBuffer head = ByteBuffer.wrap(data);
         if (data.length < 8 || head.getInt() != MAGIC || head.getInt() != VERSION) return null;
         Reader r = new Reader(data, 8);

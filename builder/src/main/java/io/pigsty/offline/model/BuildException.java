@@ -1,25 +1,23 @@
 package io.pigsty.offline.model;
 
 /**
- * A failure the user can act on, carrying the process exit code the CLI returns:
- * 1 build failed, 2 usage or config error, 3 unresolvable dependencies, 4 network or integrity.
+ * A failure the user can act on, carrying the exit code the CLI returns: the build failed, a usage
+ * or config error, unresolvable dependencies, or a network or integrity error.
  */
 public class BuildException extends RuntimeException {
-    public static final int FAILED = 1, CONFIG = 2, UNRESOLVABLE = 3, NETWORK = 4;
+    private final ExitCode exitCode;
 
-    private final int exitCode;
-
-    public BuildException(int exitCode, String message) {
+    public BuildException(ExitCode exitCode, String message) {
         super(message);
         this.exitCode = exitCode;
     }
 
-    public BuildException(int exitCode, String message, Throwable cause) {
+    public BuildException(ExitCode exitCode, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
     }
 
-    public int exitCode() {
+    public ExitCode exitCode() {
         return exitCode;
     }
 }

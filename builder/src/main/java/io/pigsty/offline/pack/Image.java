@@ -16,14 +16,22 @@ import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.Log;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.PlannedRepo;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,13 +48,26 @@ import java.util.stream.Stream;
  * function of the tree alone. Output: a docker-archive or OCI archive tar, or a registry push.
  */
 public final class Image {
-    /** What to build: a tar of {@code format} at {@code tar}, or a push to {@code push} when set. */
-    public record Target(String format, Path tar, String push, String tag, Path base) {}
+    /** The two image tar layouts. */
+    public enum Archive {
+        /** A docker-save tar ({@code skopeo inspect docker-archive:}). */
+        DOCKER,
+        /** A tarred OCI layout ({@code skopeo inspect oci-archive:}). */
+        OCI;
+
+        /** {@code docker} or {@code oci}, as the option and file names spell it. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What to build: a tar of {@code archive} at {@code tar}, or a push to {@code push} when set. */
+    public record Target(Archive archive, Path tar, String push, String tag, Path base) {}
 
     /** The image built: its digest (of the manifest), its reference, and what the layers were. */
     public record Result(String digest, String reference, int layers) {}
 
-    private static final AbsoluteUnixPath ROOT = AbsoluteUnixPath.get("/www/pigsty");
+    private static final AbsoluteUnixPath ROOT = AbsoluteUnixPath.get(BundleLayout.REPO_DIR);
 
     private Image() {}
 
@@ -62,7 +83,7 @@ public final class Image {
             b.setFileEntriesLayers(layers)
                     .setLabels(new TreeMap<>(labels))
                     .setCreationTime(time)
-                    .setFormat(t.format().equals("oci") ? ImageFormat.OCI : ImageFormat.Docker)
+                    .setFormat(t.archive() == Archive.OCI ? ImageFormat.OCI : ImageFormat.Docker)
                     .setPlatforms(Set.of(new Platform(arch.equals("aarch64") ? "arm64" : "amd64", "linux")))
                     .setWorkingDirectory(ROOT);
             Containerizer c;
@@ -86,14 +107,27 @@ public final class Image {
             JibContainer built = b.containerize(c);
             return new Result(built.getDigest().toString(), reference, layers.size());
         } catch (InvalidImageReferenceException e) {
-            throw new BuildException(BuildException.CONFIG, "--push: '" + t.push() + "' is not an image reference (REGISTRY/REPO:TAG)");
+            throw new BuildException(ExitCode.CONFIG, "--push: '" + t.push() + "' is not an image reference (REGISTRY/REPO:TAG)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while building the image", e);
         } catch (ExecutionException | com.google.cloud.tools.jib.api.RegistryException | com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new BuildException(BuildException.NETWORK, "image: " + cause.getMessage(), cause);
+            throw new BuildException(ExitCode.NETWORK, "image: " + cause.getMessage(), cause);
         }
+    }
+
+    /** Image labels: what the image is and where its packages came from. */
+    public static Map<String, String> labels(BuildPlan plan, String manifest) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("org.opencontainers.image.title", plan.bundleName());
+        l.put("org.opencontainers.image.version", plan.version());
+        l.put("io.pigsty.os", plan.target().os());
+        l.put("io.pigsty.arch", plan.target().arch());
+        l.put("io.pigsty.manifest.sha256", HexFormat.of().formatHex(Checksum.digest("SHA-256")
+                .digest(manifest.getBytes(StandardCharsets.UTF_8))));
+        for (PlannedRepo repo : plan.repos()) l.put("io.pigsty.repo." + repo.name(), String.join(" ", repo.urls()));
+        return l;
     }
 
     /** Registry credentials the usual way: the user's docker config (~/.docker/config.json, helpers). */
@@ -121,7 +155,7 @@ public final class Image {
         }
         if (launcherJar != null)
             byKey.computeIfAbsent("launcher", k -> FileEntriesLayer.builder().setName(k)).addEntry(launcherJar,
-                    AbsoluteUnixPath.get("/usr/lib/pigsty-launcher/pigsty-launcher.jar"), FilePermissions.fromOctalString("644"), time);
+                    AbsoluteUnixPath.get(BundleLayout.LAUNCHER_JAR), FilePermissions.fromOctalString("644"), time);
         List<FileEntriesLayer> out = new ArrayList<>();
         // packages first (big, rarely all changing), then the small layers that change every build
         byKey.forEach((k, v) -> { if (k.startsWith("packages-")) out.add(v.build()); });
@@ -131,9 +165,8 @@ public final class Image {
     }
 
     static String layerKey(String rel) {
-        if (rel.equals("firstboot.sh") || rel.startsWith("inventory/") || rel.startsWith("src/")) return "launcher";
-        boolean pkg = rel.indexOf('/') < 0 && (rel.endsWith(".rpm") || rel.endsWith(".deb"));
-        if (!pkg) return "repo";
+        if (BundleLayout.isExtra(rel)) return "launcher";
+        if (!BundleLayout.isPackage(rel)) return "repo";
         char c = Character.toLowerCase(rel.charAt(0));
         if (rel.startsWith("lib") && rel.length() > 3) return "packages-lib" + Character.toLowerCase(rel.charAt(3)); // lib* is a third of a distro
         return "packages-" + (Character.isLetterOrDigit(c) && c < 128 ? String.valueOf(c) : "other").toLowerCase(Locale.ROOT);

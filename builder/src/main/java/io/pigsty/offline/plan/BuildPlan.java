@@ -24,6 +24,6 @@ public record BuildPlan(Target target, String version, List<PlannedRepo> repos, 
 
     /** {@code pigsty-pkg-v4.3.0.el9.x86_64}: the offline package's base name, as Pigsty names it. */
     public String bundleName() {
-        return "pigsty-pkg-" + version + "." + target.label();
+        return target.bundleName(version);
     }
 }

@@ -1,20 +1,66 @@
 package io.pigsty.offline.plan;
 
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.model.Repo;
+
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * An upstream repo selected for the build, its variables expanded: mirror URLs in the order to try,
- * and the policies the resolver applies. Apt repos also have a suite (ending in '/' for a flat
- * repo), components, and the keyring that checks their Release (null with {@code trusted}).
- * {@code where} is the definition's file:line.
+ * and the policies the resolver applies. {@code where} is the definition's file:line.
  */
-public record PlannedRepo(String name, String description, String module, List<String> urls, int priority,
-                          List<String> excludes, boolean moduleHotfixes, boolean skipIfUnavailable,
-                          String suite, List<String> components, Path keyring, boolean trusted, String where) {
-    public PlannedRepo {
-        urls = List.copyOf(urls);
-        excludes = List.copyOf(excludes);
-        components = List.copyOf(components);
+public sealed interface PlannedRepo {
+    String name();
+
+    String description();
+
+    String module();
+
+    List<String> urls();
+
+    int priority();
+
+    List<String> excludes();
+
+    boolean skipIfUnavailable();
+
+    String where();
+
+    /** What a format's reader needs to know of this repo. */
+    Format.Source source();
+
+    /** A yum repo; {@code moduleHotfixes} exempts it from module stream filtering. */
+    record YumRepo(String name, String description, String module, List<String> urls, int priority, List<String> excludes,
+                   boolean moduleHotfixes, boolean skipIfUnavailable, String where) implements PlannedRepo {
+        public YumRepo {
+            urls = List.copyOf(urls);
+            excludes = List.copyOf(excludes);
+        }
+
+        @Override
+        public Format.Source source() {
+            return new Format.Source(new Repo(name, priority, urls), excludes, moduleHotfixes, skipIfUnavailable, null);
+        }
+    }
+
+    /**
+     * An apt repo: a suite (ending in '/' for a flat repo) with components, and the keyring that
+     * checks its Release (null with {@code trusted}).
+     */
+    record AptRepo(String name, String description, String module, List<String> urls, int priority, List<String> excludes,
+                   boolean skipIfUnavailable, String suite, List<String> components, Path keyring, boolean trusted,
+                   String where) implements PlannedRepo {
+        public AptRepo {
+            urls = List.copyOf(urls);
+            excludes = List.copyOf(excludes);
+            components = List.copyOf(components);
+        }
+
+        @Override
+        public Format.Source source() {
+            return new Format.Source(new Repo(name, priority, urls), excludes, false, skipIfUnavailable,
+                    new Format.Dist(suite, components, keyring, trusted));
+        }
     }
 }

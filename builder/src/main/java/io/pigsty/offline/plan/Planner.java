@@ -2,10 +2,12 @@ package io.pigsty.offline.plan;
 
 import io.pigsty.offline.model.SafePaths;
 
+import io.pigsty.bundle.Family;
 import io.pigsty.offline.config.Config;
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.config.Node;
 import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.SafePaths;
 import io.pigsty.offline.model.Spec;
 
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ public final class Planner {
         Map<String, String> v = new HashMap<>();
         for (Map.Entry<String, Node> e : c.vars().entrySet())
             if (!e.getValue().isMap() && !e.getValue().isList() && !e.getValue().isNull()) v.put(e.getKey(), e.getValue().text());
-        if (t.rpm()) {
+        if (t.family() == Family.RPM) {
             v.put("releasever", String.valueOf(t.major()));
             v.put("basearch", t.arch());
         } else {
@@ -89,48 +91,36 @@ public final class Planner {
             if (chosen != null && !chosen.isNull())
                 for (String s : chosen.text().trim().split("\\s+")) words.add(expand(s, vars, chosen.where()));
             if (chosen != null) where = chosen.where();
-            List<String> urls, components = List.of();
-            String suite = null;
-            if (t.rpm()) {
-                urls = override != null ? List.of(override.trim().split("\\s+")) : words;
+            Node pr = u.meta().get("priority");
+            int priority = pr == null || pr.isNull() ? Repo.DEFAULT_PRIORITY : pr.integer();
+            Node ex = u.meta().get("excludepkgs");
+            if (ex == null) ex = u.meta().get("exclude");
+            List<String> excludes = ex == null ? List.of() : ex.words();
+            Node hot = u.meta().get("module_hotfixes"), skip = u.meta().get("skip_if_unavailable");
+            boolean skipIfUnavailable = skip != null && skip.bool();
+            if (t.family() == Family.RPM) {
+                List<String> urls = override != null ? List.of(override.trim().split("\\s+")) : words;
+                checkUrls(u.name(), urls, where);
+                out.add(new PlannedRepo.YumRepo(u.name(), u.description(), u.module(), urls, priority, excludes,
+                        hot != null && hot.bool(), skipIfUnavailable, u.node().where()));
             } else {
                 // apt: "URL SUITE COMPONENT..." or a flat "URL ./"; --mirror replaces the URL only
                 if (words.size() < 2)
                     throw new ConfigException(where, "repo '" + u.name() + "': an apt baseurl is 'URL SUITE COMPONENT...' or 'URL ./', not '"
                             + String.join(" ", words) + "'");
-                suite = words.get(1);
-                components = words.subList(2, words.size());
+                String suite = words.get(1);
+                List<String> components = words.subList(2, words.size());
                 if (suite.endsWith("/") != components.isEmpty())
                     throw new ConfigException(where, "repo '" + u.name() + "': " + (components.isEmpty()
                             ? "suite '" + suite + "' needs components (e.g. main), or write './' for a flat repo"
                             : "a flat repo ('" + suite + "') takes no components"));
-                urls = List.of(override != null ? override.trim() : words.get(0));
+                List<String> urls = List.of(override != null ? override.trim() : words.get(0));
+                checkUrls(u.name(), urls, where);
+                Node trustedNode = u.node().get("trusted");
+                boolean trusted = trustedNode != null && trustedNode.bool();
+                out.add(new PlannedRepo.AptRepo(u.name(), u.description(), u.module(), urls, priority, excludes,
+                        skipIfUnavailable, suite, components, trusted ? null : keyring(c, u), trusted, u.node().where()));
             }
-            for (String url : urls)
-                if (!url.startsWith("http://") && !url.startsWith("https://"))
-                    throw new ConfigException(where, "repo '" + u.name() + "': baseurl '" + url
-                            + "' is not an http(s) URL; serve local mirrors over HTTP (e.g. python3 -m http.server)");
-            Node pr = u.meta().get("priority");
-            int priority = pr == null || pr.isNull() ? Repo.DEFAULT_PRIORITY : pr.integer();
-            Node ex = u.meta().get("excludepkgs");
-            if (ex == null) ex = u.meta().get("exclude");
-            Node hot = u.meta().get("module_hotfixes"), skip = u.meta().get("skip_if_unavailable");
-            Node trustedNode = u.node().get("trusted"), keyNode = u.node().get("keyring");
-            boolean trusted = trustedNode != null && trustedNode.bool();
-            Path keyring = null;
-            if (!t.rpm() && !trusted) {
-                if (keyNode == null || keyNode.isNull())
-                    throw new ConfigException(u.node().where(), "repo '" + u.name() + "': no keyring to check its Release signature;"
-                            + " add keyring: (a file under repo-spec/ or /usr/share/keyrings/...) or trusted: true");
-                keyring = c.recipe().home().resolve("repo-spec").resolve(keyNode.text().trim()).normalize();
-                if (!Files.isRegularFile(keyring))
-                    throw new ConfigException(keyNode.where(), "repo '" + u.name() + "': keyring " + keyring + " not found"
-                            + (keyring.startsWith("/usr/share/keyrings") ? " (install the distro's keyring package, e.g."
-                            + " debian-archive-keyring or ubuntu-keyring)" : "") + "; or set trusted: true to skip the check");
-            }
-            out.add(new PlannedRepo(u.name(), u.description(), u.module(), urls, priority,
-                    ex == null ? List.of() : ex.words(), hot != null && hot.bool(), skip != null && skip.bool(),
-                    suite, components, keyring, trusted, u.node().where()));
         }
         for (String m : c.mirrors().keySet())
             if (!names.contains(m))
@@ -140,6 +130,27 @@ public final class Planner {
             throw new ConfigException("repo_modules", "no upstream repo matches modules " + modules + " for "
                     + t.os() + " " + t.arch() + "; check repo_modules and the repo-spec's releases/arch");
         return out;
+    }
+
+    private static void checkUrls(String repo, List<String> urls, String where) {
+        for (String url : urls)
+            if (!url.startsWith("http://") && !url.startsWith("https://"))
+                throw new ConfigException(where, "repo '" + repo + "': baseurl '" + url
+                        + "' is not an http(s) URL; serve local mirrors over HTTP (e.g. python3 -m http.server)");
+    }
+
+    /** The keyring file that checks an apt repo's Release signature. */
+    private static Path keyring(Config c, Config.Upstream u) {
+        Node keyNode = u.node().get("keyring");
+        if (keyNode == null || keyNode.isNull())
+            throw new ConfigException(u.node().where(), "repo '" + u.name() + "': no keyring to check its Release signature;"
+                    + " add keyring: (a file under repo-spec/ or /usr/share/keyrings/...) or trusted: true");
+        Path keyring = c.recipe().home().resolve("repo-spec").resolve(keyNode.text().trim()).normalize();
+        if (!Files.isRegularFile(keyring))
+            throw new ConfigException(keyNode.where(), "repo '" + u.name() + "': keyring " + keyring + " not found"
+                    + (keyring.startsWith("/usr/share/keyrings") ? " (install the distro's keyring package, e.g."
+                    + " debian-archive-keyring or ubuntu-keyring)" : "") + "; or set trusted: true to skip the check");
+        return keyring;
     }
 
     /** Expands {@code $name} and {@code ${name}}; an unknown variable is an error at {@code where}. */
@@ -205,7 +216,7 @@ public final class Planner {
             }
             if (!url.startsWith("http://") && !url.startsWith("https://"))
                 throw new ConfigException(n.where(), "'" + url + "' is not an http(s) URL");
-            if (!io.pigsty.offline.model.SafePaths.safeFileName(name))
+            if (!SafePaths.safeFileName(name))
                 throw new ConfigException(n.where(), "'" + name + "' is not a plain file name");
             if (sha != null && !sha.matches("[0-9a-f]{64}"))
                 throw new ConfigException(n.where(), "sha256 must be 64 hex digits");

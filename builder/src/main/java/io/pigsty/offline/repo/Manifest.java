@@ -4,6 +4,7 @@ import io.pigsty.offline.repo.Json;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.PlannedRepo;
 import io.pigsty.offline.plan.Target;
+import io.pigsty.bundle.BundleLayout.Keys;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.solve.Resolution;
 import io.pigsty.offline.model.Spec;
@@ -14,55 +15,50 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The lock ({@code plan --json}) and the bundle's {@code manifest.json}: what was built from what.
- * Both list the target, the repos with their URLs, every package with its exact version, origin and
- * checksum, and what could not be resolved. The manifest adds file names and warnings.
+ * The bundle's {@code manifest.json}: what was built from what. It lists the target, the repos with
+ * their URLs, every package with its exact version, origin, checksum and file name, what could not be
+ * resolved, the extra files and warnings. The launcher reads it by the keys of {@link Keys}.
  */
 public final class Manifest {
     private Manifest() {}
-
-    /** The lock: enough to reproduce the same selection, or to audit it. */
-    public static String lock(BuildPlan plan, Resolution res, List<String> warnings) {
-        return Json.write(body(plan, res, null, Map.of(), warnings));
-    }
 
     /**
      * The manifest of a built tree; {@code sha256ByPackage} gives each shipped package's verified
      * sha256 (also for packages whose upstream checksum is of another kind).
      */
-    public static String manifest(BuildPlan plan, Resolution res, Map<Package, String> sha256ByPackage,
+    public static String write(BuildPlan plan, Resolution res, Map<Package, String> sha256ByPackage,
                                   Map<String, String> files, List<String> warnings) {
         return Json.write(body(plan, res, sha256ByPackage, files, warnings));
     }
 
-    private static Map<String, Object> body(BuildPlan plan, Resolution res, Map<Package, String> sha256,
+    static Map<String, Object> body(BuildPlan plan, Resolution res, Map<Package, String> sha256,
                                             Map<String, String> files, List<String> warnings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", 1);
-        m.put("name", plan.bundleName());
+        m.put(Keys.NAME, plan.bundleName());
         m.put("version", plan.version());
         Target t = plan.target();
         Map<String, Object> target = new LinkedHashMap<>();
         target.put("os", t.os());
-        target.put("family", t.family());
+        target.put(Keys.FAMILY, t.family().id());
         target.put("major", t.major());
         target.put("codename", t.codename());
         target.put("arch", t.arch());
-        m.put("target", target);
+        m.put(Keys.TARGET, target);
         List<Object> repos = new ArrayList<>();
         for (PlannedRepo r : plan.repos()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", r.name());
             e.put("module", r.module());
             e.put("urls", r.urls());
-            if (r.suite() != null) {
-                e.put("suite", r.suite());
-                e.put("components", r.components());
-                e.put("signature", r.trusted() ? "not checked (trusted)" : "checked with " + r.keyring());
+            if (r instanceof PlannedRepo.AptRepo apt) {
+                e.put("suite", apt.suite());
+                e.put("components", apt.components());
+                e.put("signature", apt.trusted() ? "not checked (trusted)" : "checked with " + apt.keyring());
             }
             e.put("priority", r.priority());
             e.put("excludes", r.excludes());
-            e.put("module_hotfixes", r.moduleHotfixes());
+            e.put("module_hotfixes", r instanceof PlannedRepo.YumRepo yum && yum.moduleHotfixes());
             repos.add(e);
         }
         m.put("repos", repos);
@@ -82,7 +78,7 @@ public final class Manifest {
             e.put("location", p.location());
             if (sha256 != null) e.put("file", p.fileName());
             String sum = sha256 != null ? sha256.get(p) : p.checksum().isSha256() ? p.checksum().hex() : null;
-            e.put("sha256", sum);
+            e.put(Keys.SHA256, sum);
             if (!p.checksum().isSha256()) e.put("checksum", p.checksum().toString());
             e.put("size", p.size());
             e.put("reason", pick.reason());
@@ -103,12 +99,12 @@ public final class Manifest {
         List<Object> extra = new ArrayList<>();
         for (String path : new java.util.TreeSet<>(files.keySet())) {
             Map<String, Object> e = new LinkedHashMap<>(); // not Map.of: its order changes from JVM to JVM
-            e.put("path", path);
-            e.put("sha256", files.get(path));
+            e.put(Keys.PATH, path);
+            e.put(Keys.SHA256, files.get(path));
             extra.add(e);
         }
-        m.put("files", extra);
-        m.put("bootstrap", plan.bootstrap());
+        m.put(Keys.FILES, extra);
+        m.put(Keys.BOOTSTRAP, plan.bootstrap());
         m.put("warnings", warnings);
         return m;
     }

@@ -1,9 +1,11 @@
 package io.pigsty.offline.repo;
 
+import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.format.Format;
-import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.bundle.BundleLayout;
+import io.pigsty.offline.format.IndexSet;
 import io.pigsty.offline.model.SafePaths;
 
 import java.io.IOException;
@@ -28,17 +30,14 @@ public final class RepoTree {
     /** A verified package file in the cache and how it is shipped. */
     public record Item(Format.Shipped shipped, Path source) {}
 
-    public static final String COMPLETE = "repo_complete";
-    public static final String MANIFEST = "manifest.json";
-
     private RepoTree() {}
 
     /**
      * @param extras files laid into the tree besides the packages (firstboot.sh, inventory/pigsty.yml,
      *               src/...), by relative path; copied, never linked, and listed in the manifest
      */
-    public static void publish(Path dest, List<Item> items, Map<String, Path> extras, Format format, long timestamp,
-                               String manifestJson, MetaSource meta, Log log) throws IOException {
+    public static void publish(Path dest, List<Item> items, Map<String, Path> extras, Format format, IndexSet index,
+                               long timestamp, String manifestJson, Log log) throws IOException {
         Path parent = dest.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         String base = dest.getFileName().toString();
@@ -50,12 +49,13 @@ public final class RepoTree {
             Map<String, Item> byName = new HashMap<>();
             for (Item it : items) {
                 String name = it.shipped().fileName();
-                if (!SafePaths.safeFileName(name) || name.equals(COMPLETE) || name.equals(MANIFEST) || name.equals("repodata"))
-                    throw new BuildException(BuildException.FAILED, "refusing package file name '" + name + "'");
+                if (!SafePaths.safeFileName(name) || name.equals(BundleLayout.COMPLETE) || name.equals(BundleLayout.MANIFEST)
+                        || name.equals(BundleLayout.REPODATA))
+                    throw new BuildException(ExitCode.FAILED, "refusing package file name '" + name + "'");
                 Item prev = byName.putIfAbsent(name, it);
                 if (prev != null) {
                     if (prev.shipped().sha256().equals(it.shipped().sha256())) continue;
-                    throw new BuildException(BuildException.FAILED, "two different packages would both be written as "
+                    throw new BuildException(ExitCode.FAILED, "two different packages would both be written as "
                             + name + ": " + prev.shipped().pkg().nevra() + " from " + prev.shipped().pkg().repo().name()
                             + " and " + it.shipped().pkg().nevra() + " from " + it.shipped().pkg().repo().name());
                 }
@@ -63,20 +63,20 @@ public final class RepoTree {
             }
             for (Map.Entry<String, Path> x : extras.entrySet()) {
                 if (!SafePaths.safeRelative(x.getKey()) || byName.containsKey(x.getKey()))
-                    throw new BuildException(BuildException.FAILED, "refusing extra file name '" + x.getKey() + "'");
+                    throw new BuildException(ExitCode.FAILED, "refusing extra file name '" + x.getKey() + "'");
                 Path target = staging.resolve(x.getKey());
                 Files.createDirectories(target.getParent());
                 Files.copy(x.getValue(), target, StandardCopyOption.COPY_ATTRIBUTES);
             }
             List<Format.Shipped> shipped = byName.values().stream().map(Item::shipped)
                     .sorted(Comparator.comparing(Format.Shipped::fileName)).toList();
-            format.writeIndex(staging, shipped, timestamp, meta);
-            Files.writeString(staging.resolve(MANIFEST), manifestJson);
+            format.writeIndex(staging, shipped, index, timestamp);
+            Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifestJson);
             StringBuilder complete = new StringBuilder();
             for (Format.Shipped s : shipped) complete.append(s.sha256()).append("  ").append(s.fileName()).append('\n');
-            Path tmp = staging.resolve("." + COMPLETE + ".tmp");
+            Path tmp = staging.resolve("." + BundleLayout.COMPLETE + ".tmp");
             Files.writeString(tmp, complete);
-            Files.move(tmp, staging.resolve(COMPLETE), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, staging.resolve(BundleLayout.COMPLETE), StandardCopyOption.ATOMIC_MOVE);
             swap(staging, dest, parent, base);
             done = true;
         } finally {

@@ -31,9 +31,7 @@ import java.util.function.Function;
  * dependencies are evaluated at the fixed point, so they see every package chosen so far.
  */
 public final class Resolver {
-    public record Options(boolean weakDeps) {
-        public static final Options DEFAULT = new Options(false);
-    }
+    public record Options(boolean weakDeps) {}
 
     private final Universe u;
     private final Rules rules;

@@ -1,5 +1,6 @@
 package io.pigsty.offline.config;
 
+import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.plan.BuildPlan;
@@ -91,7 +92,7 @@ class ConfigTest {
         assertEquals(List.of("postgresql*", "libpq*"), base.excludes());
         assertEquals(99, base.priority());
         assertEquals(10, plan.repos().get(1).priority());
-        assertTrue(plan.repos().get(1).moduleHotfixes());
+        assertTrue(((PlannedRepo.YumRepo) plan.repos().get(1)).moduleHotfixes());
         assertEquals(List.of("ansible", "python3", "postgresql17*", "pg_repack_17", "extra-one"),
                 plan.specs().stream().map(Spec::text).toList());
         assertTrue(plan.specs().get(2).origin().startsWith("recipes/el9.yml:14 (alias pgsql-main"), plan.specs().get(2).origin());
@@ -142,7 +143,7 @@ class ConfigTest {
 
     static BuildException configError(org.junit.jupiter.api.function.Executable e) {
         BuildException ex = assertThrows(BuildException.class, e);
-        assertEquals(BuildException.CONFIG, ex.exitCode(), ex.getMessage());
+        assertEquals(ExitCode.CONFIG, ex.exitCode(), ex.getMessage());
         return ex;
     }
 
@@ -226,11 +227,11 @@ class ConfigTest {
         Files.writeString(home.resolve("repo-spec/r.yml"), spec.formatted("https://x.invalid/d ${distro_codename} main"));
         BuildPlan plan = Planner.plan(ConfigLoader.load(new ConfigLoader.Request(home, "d12", null, null, Map.of(),
                 Map.of("base", "https://mirror.invalid/debian/"), home.resolve("no-host")), log));
-        PlannedRepo base = plan.repos().get(0);
+        PlannedRepo.AptRepo base = (PlannedRepo.AptRepo) plan.repos().get(0);
         assertEquals(List.of("https://mirror.invalid/debian/"), base.urls());
         assertEquals("bookworm", base.suite());
         assertEquals(List.of("main"), base.components());
-        assertEquals("./", plan.repos().get(1).suite());
+        assertEquals("./", ((PlannedRepo.AptRepo) plan.repos().get(1)).suite());
     }
 
     @Test

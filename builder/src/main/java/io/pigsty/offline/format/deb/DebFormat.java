@@ -1,15 +1,19 @@
 package io.pigsty.offline.format.deb;
 
-import io.pigsty.offline.model.BuildException;
-import io.pigsty.offline.model.Log;
 import io.pigsty.offline.format.Decompress;
-import io.pigsty.offline.metadata.RepoLoader;
-import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.IndexFile;
+import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.format.PackageContents;
+import io.pigsty.offline.format.RepoFiles;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.Glob;
-import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.MetadataException;
 import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.PackageId;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Rules;
 import io.pigsty.offline.model.Universe;
@@ -28,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,14 +45,14 @@ import java.util.zip.GZIPOutputStream;
  * (Packages, Packages.gz, Release) whose stanzas are upstream's with Filename pointing at the flat file.
  */
 public final class DebFormat implements Format {
-    /** The Packages files a repo's packages came from, for carrying their stanzas. */
-    private final Map<Repo, List<Index>> indexes = new LinkedHashMap<>();
-    private final Map<Package, byte[]> inspected = new HashMap<>();
-    private long newestRelease;
+    public static final DebFormat INSTANCE = new DebFormat();
 
-    private record Index(String path, Checksum sum) {}
+    static final String PACKAGES = "Packages", RELEASE = "Release";
 
-    private record Loaded(Source source, long date, List<Index> indexes, List<Package> packages) {}
+    private DebFormat() {}
+
+    /** The control stanza of a .deb read from disk, as its Packages record. */
+    private record Stanza(byte[] bytes) implements IndexRecord {}
 
     @Override
     public Rules rules() {
@@ -57,42 +60,30 @@ public final class DebFormat implements Format {
     }
 
     @Override
-    public Universe load(List<Source> sources, String targetArch, MetaSource meta, Log log) throws IOException {
-        List<Loaded> loaded = RepoLoader.loadAll(sources, src -> loadRepo(src, targetArch, meta, log), log);
-        List<Package> all = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (Loaded l : loaded) {
-            indexes.put(l.source().repo(), l.indexes());
-            newestRelease = Math.max(newestRelease, l.date());
-            // binary-all packages may also be listed under binary-<arch>: keep each file once
-            for (Package p : l.packages()) if (seen.add(l.source().repo().name() + "/" + p.checksum().hex())) all.add(p);
-        }
-        return Universe.of(rules(), targetArch, all);
-    }
-
-    private static Loaded loadRepo(Source s, String arch, MetaSource meta, Log log) throws IOException {
+    public RepoIndex read(Source s, String arch, RepoFiles files, Log log) throws IOException {
         Repo repo = s.repo();
         Dist d = s.dist();
         String where = "repo " + repo.name();
         // A flat repo's suite is a directory below the URL: "./" and "/" both mean the URL itself.
         String distDir = d.flat() ? d.suite().replaceFirst("^\\.?/+", "") : "dists/" + d.suite() + "/";
-        Release release = release(repo, distDir, d, meta, where, log);
+        Release release = release(distDir, d, files, where, log);
         long now = Instant.now().getEpochSecond();
         if (release.validUntil() > 0 && release.validUntil() < now)
             log.warn(where + ": Release expired on " + Instant.ofEpochSecond(release.validUntil())
                     + " (apt would refuse it); the mirror may be stale");
         List<String> indexNames = new ArrayList<>();
         if (d.flat()) {
-            indexNames.add("Packages");
+            indexNames.add(PACKAGES);
         } else {
             for (String comp : d.components()) {
-                indexNames.add(comp + "/binary-" + arch + "/Packages");
+                indexNames.add(comp + "/binary-" + arch + "/" + PACKAGES);
                 // As apt: binary-all only when the Release names arch "all" and does not fold it into each arch.
                 boolean all = release.architectures().isEmpty() || release.architectures().contains("all");
-                if (all && !release.noArchAllPackages()) indexNames.add(comp + "/binary-all/Packages");
+                if (all && !release.noArchAllPackages()) indexNames.add(comp + "/binary-all/" + PACKAGES);
             }
         }
-        List<Index> used = new ArrayList<>();
+        List<IndexFile> used = new ArrayList<>();
+        used.add(new IndexFile(repo, RELEASE, distDir + RELEASE, null, release.date(), null));
         List<Package> pkgs = new ArrayList<>();
         for (String name : indexNames) {
             Release.Entry e = release.best(name);
@@ -101,41 +92,53 @@ public final class DebFormat implements Format {
                     log.warn(where + ": the Release lists no " + name + " (nothing for " + arch + " there)");
                 continue;
             }
-            Index idx = new Index(distDir + e.path(), Checksum.sha256(e.sha256()));
-            used.add(idx);
-            pkgs.addAll(packages(repo, idx, release.byHash(), meta, where, log));
+            String path = distDir + e.path();
+            Checksum sum = Checksum.sha256(e.sha256());
+            Path local = fetch(path, sum, release.byHash(), files);
+            used.add(new IndexFile(repo, PACKAGES, path, sum, release.date(), local));
+            pkgs.addAll(files.parsed("deb-packages-" + sum.hex(), () -> {
+                try {
+                    return PackagesFile.read(local, path, repo, where);
+                } catch (IllegalStateException ex) {
+                    throw new MetadataException(ex.getMessage(), ex);
+                }
+            }));
         }
         List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
         int before = pkgs.size();
         if (!excludes.isEmpty()) pkgs.removeIf(p -> excludes.stream().anyMatch(g -> g.matches(p.name())));
         log.info(where + ": " + pkgs.size() + " packages" + (pkgs.size() < before ? ", excludepkgs hides " + (before - pkgs.size()) : ""));
-        return new Loaded(s, release.date(), used, pkgs);
+        return new RepoIndex(s, pkgs, used);
+    }
+
+    @Override
+    public Universe universe(List<RepoIndex> repos, String targetArch, Log log) {
+        List<Package> all = new ArrayList<>();
+        Set<PackageId> seen = new HashSet<>();
+        // binary-all packages may also be listed under binary-<arch>: keep each file once
+        for (RepoIndex r : repos) for (Package p : r.packages()) if (seen.add(PackageId.of(p))) all.add(p);
+        return Universe.of(rules(), targetArch, all);
     }
 
     /** InRelease if the repo has one, else Release with Release.gpg; verified unless the repo is trusted. */
-    private static Release release(Repo repo, String distDir, Dist d, MetaSource meta, String where, Log log) throws IOException {
+    private static Release release(String distDir, Dist d, RepoFiles files, String where, Log log) throws IOException {
         PGPPublicKeyRingCollection keys = null;
         if (!d.trusted()) {
             if (d.keyring() == null)
-                throw new BuildException(BuildException.CONFIG, where + ": no keyring to check its Release signature;"
+                throw new BuildException(ExitCode.CONFIG, where + ": no keyring to check its Release signature;"
                         + " set keyring: in its repo-spec entry, or trusted: true to skip the check");
             keys = Signatures.keyring(d.keyring());
         }
-        Path in = meta.optionalRoot(repo, distDir + "InRelease");
+        Path in = files.optionalRoot(distDir + "InRelease");
         String text;
         if (in != null) {
             byte[] raw = Files.readAllBytes(in);
-            if (keys != null) {
-                text = Signatures.verifyClearSigned(raw, keys, where);
-            } else {
-                text = stripClearSign(new String(raw, StandardCharsets.UTF_8));
-                log.warn(where + ": trusted: true, Release signature not checked");
-            }
+            if (keys == null) log.warn(where + ": trusted: true, Release signature not checked");
+            text = Signatures.clearSigned(raw, keys, where);
         } else {
-            Path rel = meta.root(repo, distDir + "Release");
-            byte[] raw = Files.readAllBytes(rel);
+            byte[] raw = Files.readAllBytes(files.root(distDir + RELEASE));
             if (keys != null) {
-                Path sig = meta.optionalRoot(repo, distDir + "Release.gpg");
+                Path sig = files.optionalRoot(distDir + "Release.gpg");
                 if (sig == null) throw new MetadataException(where + ": no InRelease and no Release.gpg: the Release is unsigned");
                 Signatures.verifyDetached(raw, Files.readAllBytes(sig), keys, where);
             } else {
@@ -146,86 +149,66 @@ public final class DebFormat implements Format {
         return Release.parse(text, where);
     }
 
-    /** The body of a cleartext-signed message, for repos marked trusted. */
-    private static String stripClearSign(String s) {
-        if (!s.startsWith("-----BEGIN PGP SIGNED MESSAGE-----")) return s;
-        int body = s.indexOf("\n\n");
-        int end = s.indexOf("\n-----BEGIN PGP SIGNATURE-----");
-        StringBuilder b = new StringBuilder();
-        for (String l : s.substring(body + 2, end < 0 ? s.length() : end + 1).split("\n", -1))
-            b.append(l.startsWith("- ") ? l.substring(2) : l).append('\n');
-        return b.toString();
-    }
-
-    /** One Packages index, parsed once per checksum. */
-    private static List<Package> packages(Repo repo, Index idx, boolean byHash, MetaSource meta, String where, Log log)
-            throws IOException {
-        return RepoLoader.cached(meta, "deb-packages-" + idx.sum().hex(), repo, () -> {
-            try {
-                return PackagesFile.read(fetch(repo, idx, byHash, meta), idx.path(), repo, where);
-            } catch (IllegalStateException e) {
-                throw new MetadataException(e.getMessage(), e);
-            }
-        }, where, log);
-    }
-
     /**
      * An index file, by its hash when the Release offers Acquire-By-Hash: a mirror being updated
      * serves new files under the old names before its new Release, but never changes a by-hash file.
      * The cache is keyed by checksum, so both paths lead to the same verified copy.
      */
-    private static Path fetch(Repo repo, Index idx, boolean byHash, MetaSource meta) throws IOException {
+    private static Path fetch(String path, Checksum sum, boolean byHash, RepoFiles files) throws IOException {
         if (byHash) {
-            int slash = idx.path().lastIndexOf('/');
-            String hashed = idx.path().substring(0, slash + 1) + "by-hash/SHA256/" + idx.sum().hex();
+            int slash = path.lastIndexOf('/');
+            String hashed = path.substring(0, slash + 1) + "by-hash/SHA256/" + sum.hex();
             try {
-                return meta.file(repo, hashed, idx.sum());
+                return files.file(hashed, sum);
             } catch (BuildException e) {
                 // not every mirror keeps by-hash files: fall back to the plain name
             }
         }
-        return meta.file(repo, idx.path(), idx.sum());
+        return files.file(path, sum);
     }
 
     @Override
-    public long metadataTime() {
-        return newestRelease;
+    public Set<String> fileListTypes() {
+        return Set.of(); // Debian dependencies never name files
     }
 
     @Override
-    public Universe addFiles(Universe u, Collection<String> paths, MetaSource meta) {
-        return u; // Debian dependencies never name files
+    public Universe addFiles(Universe u, Collection<String> paths, IndexSet index) {
+        return u;
     }
 
     @Override
-    public Package inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException {
+    public Set<String> carriedTypes() {
+        return Set.of(PACKAGES);
+    }
+
+    @Override
+    public Inspected inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException {
         DebControl c = DebControl.read(file, fileName);
-        Package p = c.toPackage(fileName, Files.size(file), sha256, origin);
-        inspected.put(p, c.stanza(fileName, Files.size(file), sha256));
-        return p;
+        long size = Files.size(file);
+        return new Inspected(c.toPackage(fileName, size, sha256, origin), new Stanza(c.stanza(fileName, size, sha256)));
     }
 
     @Override
-    public void writeIndex(Path dir, List<Shipped> shipped, long timestamp, MetaSource meta) throws IOException {
-        Map<Repo, Map<String, Shipped>> fromRepo = Format.byRepo(shipped, inspected::containsKey);
-        Map<String, byte[]> stanzas = new HashMap<>();
+    public void writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException {
+        Map<PackageId, byte[]> stanzas = new HashMap<>();
         Stanzas reader = new Stanzas(true, "SHA256");
-        for (Map.Entry<Repo, Map<String, Shipped>> e : fromRepo.entrySet()) {
+        for (Map.Entry<Repo, Map<String, Shipped>> e : Format.byRepo(shipped).entrySet()) {
+            Repo repo = e.getKey();
             Map<String, Shipped> wanted = e.getValue();
-            for (Index idx : indexes.get(e.getKey())) {
-                try (InputStream in = Decompress.open(meta.file(e.getKey(), idx.path(), idx.sum()), idx.path())) {
+            for (IndexFile idx : index.of(repo, PACKAGES)) {
+                try (InputStream in = Decompress.open(IndexSet.local(idx), idx.path())) {
                     reader.read(in, s -> {
                         String sha = s.get(0);
-                        if (sha != null && wanted.containsKey(sha) && !stanzas.containsKey(e.getKey().name() + "/" + sha))
-                            stanzas.put(e.getKey().name() + "/" + sha, withFilename(s.raw, wanted.get(sha).fileName()));
+                        if (sha != null && wanted.containsKey(sha))
+                            stanzas.putIfAbsent(new PackageId(repo.name(), sha), withFilename(s.raw, wanted.get(sha).fileName()));
                     });
                 }
             }
         }
         ByteArrayOutputStream packages = new ByteArrayOutputStream();
         for (Shipped s : shipped) {
-            byte[] st = inspected.get(s.pkg());
-            if (st == null) st = stanzas.get(s.pkg().repo().name() + "/" + s.pkg().checksum().hex());
+            byte[] st = s.own() instanceof Stanza own ? own.bytes() : stanzas.get(PackageId.of(s.pkg()));
             if (st == null)
                 throw new MetadataException("repo " + s.pkg().repo().name() + ": the stanza of " + s.pkg().nevra()
                         + " vanished from its Packages file between reading and writing");
@@ -234,9 +217,14 @@ public final class DebFormat implements Format {
         }
         byte[] plain = packages.toByteArray();
         byte[] gz = gzip(plain);
-        Files.write(dir.resolve("Packages"), plain);
-        Files.write(dir.resolve("Packages.gz"), gz);
-        Files.writeString(dir.resolve("Release"), release(plain, gz, timestamp));
+        Files.write(dir.resolve(PACKAGES), plain);
+        Files.write(dir.resolve(PACKAGES + ".gz"), gz);
+        Files.writeString(dir.resolve(RELEASE), release(plain, gz, timestamp));
+    }
+
+    @Override
+    public Path buildPackage(PackageContents contents, Path dir, long mtime) throws IOException {
+        return DebBuilder.build(contents, dir, mtime);
     }
 
     /** The stanza with its Filename pointing at the flat file ({@code ./name.deb}, as apt-ftparchive writes). */

@@ -40,31 +40,37 @@ final class Signatures {
     }
 
     /**
-     * Verifies a cleartext-signed InRelease and returns the signed text (dash-escaping undone,
-     * lines ending in \n). Throws when no signature verifies with a key of {@code keys}.
+     * The signed text of a cleartext-signed InRelease (dash-escaping undone, lines ending in \n),
+     * verified against {@code keys}; with no keys (a repo marked trusted) the text is returned
+     * unchecked, and a message that is not signed at all is taken as it is. Throws when no
+     * signature verifies with a key of {@code keys}.
      */
-    static String verifyClearSigned(byte[] inRelease, PGPPublicKeyRingCollection keys, String where) throws MetadataException {
+    static String clearSigned(byte[] inRelease, PGPPublicKeyRingCollection keys, String where) throws MetadataException {
         List<String> lines = new String(inRelease, StandardCharsets.UTF_8).lines().toList();
         int i = 0;
-        if (lines.isEmpty() || !lines.get(0).equals("-----BEGIN PGP SIGNED MESSAGE-----"))
+        if (lines.isEmpty() || !lines.get(0).equals("-----BEGIN PGP SIGNED MESSAGE-----")) {
+            if (keys == null) return new String(inRelease, StandardCharsets.UTF_8);
             throw new MetadataException(where + ": InRelease is not a signed message");
+        }
         while (++i < lines.size() && !lines.get(i).isEmpty()) { } // armor headers ("Hash: SHA256")
         List<String> text = new ArrayList<>();
         for (i++; i < lines.size() && !lines.get(i).equals("-----BEGIN PGP SIGNATURE-----"); i++) {
             String l = lines.get(i);
             text.add(l.startsWith("- ") ? l.substring(2) : l);
         }
-        if (i >= lines.size()) throw new MetadataException(where + ": InRelease has no signature block");
-        StringBuilder armored = new StringBuilder();
-        for (; i < lines.size(); i++) armored.append(lines.get(i)).append('\n');
-        // The signed form: each line without trailing whitespace, lines joined by CRLF, no final newline.
-        StringBuilder canonical = new StringBuilder();
-        for (int k = 0; k < text.size(); k++) {
-            if (k > 0) canonical.append("\r\n");
-            canonical.append(text.get(k).stripTrailing());
+        if (keys != null) {
+            if (i >= lines.size()) throw new MetadataException(where + ": InRelease has no signature block");
+            StringBuilder armored = new StringBuilder();
+            for (; i < lines.size(); i++) armored.append(lines.get(i)).append('\n');
+            // The signed form: each line without trailing whitespace, lines joined by CRLF, no final newline.
+            StringBuilder canonical = new StringBuilder();
+            for (int k = 0; k < text.size(); k++) {
+                if (k > 0) canonical.append("\r\n");
+                canonical.append(text.get(k).stripTrailing());
+            }
+            verify(signatures(armored.toString().getBytes(StandardCharsets.US_ASCII), where),
+                    canonical.toString().getBytes(StandardCharsets.UTF_8), keys, where);
         }
-        verify(signatures(armored.toString().getBytes(StandardCharsets.US_ASCII), where),
-                canonical.toString().getBytes(StandardCharsets.UTF_8), keys, where);
         StringBuilder out = new StringBuilder();
         for (String l : text) out.append(l).append('\n');
         return out.toString();

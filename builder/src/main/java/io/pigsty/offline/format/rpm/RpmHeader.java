@@ -26,7 +26,7 @@ import java.util.List;
  * The metadata of an RPM file read from its header with Redline: for packages that come from
  * elsewhere than a yum repo (URL packages, the launcher), whose repodata records we must derive.
  */
-final class RpmHeader {
+final class RpmHeader implements Format.IndexRecord {
     // Header tags (rpmtag.h); Redline's enum lacks some, so all are read by number.
     private static final int NAME = 1000, VERSION = 1001, RELEASE = 1002, EPOCH = 1003, SUMMARY = 1004,
             DESCRIPTION = 1005, BUILDTIME = 1006, BUILDHOST = 1007, SIZE = 1009, VENDOR = 1011,

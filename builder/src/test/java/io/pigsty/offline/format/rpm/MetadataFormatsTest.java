@@ -1,14 +1,16 @@
 package io.pigsty.offline.format.rpm;
 
-import io.pigsty.offline.model.Log;
 import io.pigsty.offline.fixtures.LocalMeta;
 import io.pigsty.offline.fixtures.Tools;
-import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.IndexSet;
 import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.MetadataLoader;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.MetadataException;
-import io.pigsty.offline.model.SafePaths;
 import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.SafePaths;
 import io.pigsty.offline.model.Universe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static io.pigsty.offline.fixtures.Rpms.rpm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,13 +62,15 @@ class MetadataFormatsTest {
         }
         String repomd = Files.readString(repo.resolve("repodata/repomd.xml"));
         assertTrue(repomd.contains("primary.xml." + (type.equals("zstd") ? "zst" : type)), repomd);
-        RpmFormat f = new RpmFormat();
+        RpmFormat f = RpmFormat.INSTANCE;
         Repo r = new Repo("r", 99, List.of("http://127.0.0.1/"));
-        Universe u = f.load(List.of(new Format.Source(r, List.of(), false, false)), "x86_64", local(repo), Log.QUIET);
+        Metadata md = MetadataLoader.load(List.of(new Format.Source(r, List.of(), false, false, null)), f, "x86_64", local(repo), Log.QUIET);
+        Universe u = md.universe();
         assertEquals(2, u.packages().size());
         // /usr/share/b/data is only in filelists: reading them finds its owner.
         assertEquals(List.of("/usr/share/b/data"), u.unprovidedFileRequirements());
-        Universe more = f.addFiles(u, u.unprovidedFileRequirements(), local(repo));
+        IndexSet lists = MetadataLoader.complete(md.index(), f.fileListTypes(), Set.of(r), local(repo));
+        Universe more = f.addFiles(u, u.unprovidedFileRequirements(), lists);
         assertTrue(more.unprovidedFileRequirements().isEmpty());
     }
 

@@ -1,0 +1,105 @@
+package io.pigsty.offline.build;
+
+import io.pigsty.bundle.BundleLayout;
+import io.pigsty.offline.config.Node;
+import io.pigsty.offline.config.YamlFile;
+import io.pigsty.offline.fetch.Progress;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.pack.Image;
+import io.pigsty.offline.pack.Iso9660;
+import io.pigsty.offline.pack.LauncherPackage;
+import io.pigsty.offline.pack.Seeds;
+import io.pigsty.offline.pack.Tarball;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.Target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The published tree in, one kind of artifact out (several files for seeds). */
+final class ArtifactStep {
+    /** How the tarball is packed and where an image goes, validated. */
+    record Packing(Tarball.Compression compression, int level, int threads, Image.Target image) {}
+
+    private final ArtifactKind kind;
+    private final BuildPlan plan;
+    private final PublishStep.Published tree;
+    private final Packing packing;
+    private final Request request;
+    private final Path dist;
+    private final Path cache;
+    private final Reporter reporter;
+
+    ArtifactStep(ArtifactKind kind, BuildPlan plan, PublishStep.Published tree, Packing packing, Request request, Path dist,
+                 Path cache, Reporter reporter) {
+        this.kind = kind;
+        this.plan = plan;
+        this.tree = tree;
+        this.packing = packing;
+        this.request = request;
+        this.dist = dist;
+        this.cache = cache;
+        this.reporter = reporter;
+    }
+
+    List<Artifact> call() throws IOException {
+        Target t = plan.target();
+        Path dir = dist.resolve(plan.version());
+        String repoName = BundleLayout.repoName(plan.version(), t.os(), t.arch());
+        switch (kind) {
+            case TARBALL -> {
+                Path tgz = dir.resolve(plan.bundleName() + packing.compression().suffix);
+                Tarball.Result tar = Tarball.write(tree.repoDir(), BundleLayout.TOP, tgz, packing.compression(), packing.level(),
+                        tree.mtime(), packing.threads());
+                reporter.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256() + ")");
+                return List.of(new Artifact(kind, tar.file().toString(), tar.size(), tar.sha256()));
+            }
+            case ISO -> {
+                Path iso = dir.resolve(repoName + ".iso");
+                Iso9660.write(Iso9660.tree(tree.repoDir(), BundleLayout.TOP + "/"), BundleLayout.isoLabel(t.os()), tree.mtime(), iso);
+                reporter.info("iso: " + iso);
+                return List.of(new Artifact(kind, iso.toString(), Files.size(iso), Checksum.sha256Of(iso)));
+            }
+            case IMAGE -> {
+                Image.Target it = packing.image();
+                Path tar = it.tar() != null ? it.tar() : dir.resolve(repoName + "." + it.archive().id() + ".tar");
+                Image.Target target = new Image.Target(it.archive(), tar, it.push(),
+                        it.tag() != null ? it.tag() : BundleLayout.imageTag(plan.version(), t.os(), t.arch()), it.base());
+                Path jar = request.launcher() ? LauncherPackage.jar(cache.resolve("launcher/pigsty-launcher.jar"), tree.mtime()) : null;
+                Image.Result img = Image.build(tree.repoDir(), jar, target, t.arch(), Image.labels(plan, tree.manifest()),
+                        tree.mtime(), cache, reporter.plain());
+                boolean pushed = it.push() != null;
+                reporter.info("image: " + img.layers() + " layers, " + img.digest() + (pushed ? " pushed to " + img.reference() : " in " + tar));
+                return List.of(new Artifact(kind, pushed ? img.reference() + "@" + img.digest() : tar.toString(),
+                        pushed ? 0 : Files.size(tar), img.digest()));
+            }
+            case SEED -> {
+                Path inv = request.inventory();
+                if (inv == null) {
+                    reporter.plain().warn("no inventory (-i): no seeds made");
+                    return List.of();
+                }
+                List<Seeds.Host> hosts = Seeds.hosts(inventory(inv));
+                List<Path> isos = Seeds.write(hosts, Files.readAllBytes(inv), seedTemplates(request.home()),
+                        dir.resolve(BundleLayout.SEED_DIR), tree.mtime());
+                List<Artifact> made = new ArrayList<>();
+                for (Path p : isos) made.add(new Artifact(kind, p.toString(), Files.size(p), Checksum.sha256Of(p)));
+                return made;
+            }
+        }
+        throw new IllegalStateException(kind.toString());
+    }
+
+    /** An inventory read for its hosts: repeated host keys are errors, two hosts must not share an IP. */
+    static Node inventory(Path inv) {
+        return YamlFile.load(inv, inv.toString(), Log.QUIET, true);
+    }
+
+    static Path seedTemplates(Path home) {
+        return home.resolve("overlays/seed");
+    }
+}

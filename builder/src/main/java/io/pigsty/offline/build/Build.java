@@ -1,0 +1,203 @@
+package io.pigsty.offline.build;
+
+import io.pigsty.offline.config.ConfigException;
+import io.pigsty.offline.config.Node;
+import io.pigsty.offline.config.YamlFile;
+import io.pigsty.offline.fetch.Cache;
+import io.pigsty.offline.fetch.Fetcher;
+import io.pigsty.offline.fetch.Progress;
+import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.ExitCode;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.pack.Image;
+import io.pigsty.offline.pack.Seeds;
+import io.pigsty.offline.pack.Tarball;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.repo.Lock;
+import io.pigsty.offline.repo.RepoTree;
+import io.pigsty.offline.solve.Resolution;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A build, step by step, each step taking values and returning values:
+ * plan → load (metadata) → local packages → resolve → fetch → publish (repo tree) → artifacts.
+ * {@code plan} stops after resolving. Errors arrive as {@link BuildException}s carrying the exit code.
+ */
+public final class Build {
+    /** The builder's version, also the launcher package's. */
+    public static final String VERSION = "0.1.0";
+
+    private final Reporter reporter;
+
+    public Build(PrintWriter err, boolean quiet, boolean terminal) {
+        this.reporter = new Reporter(err, quiet, terminal);
+    }
+
+    /** What {@code plan} resolved, ready to print. */
+    public record PlanReport(BuildPlan plan, Resolution resolution, List<String> warnings) {
+        /** The machine-readable lock. */
+        public String json() {
+            return Lock.write(plan, resolution, warnings);
+        }
+
+        /** The selection as a table; with {@code explain}, why each alternative provider was chosen. */
+        public String table(boolean explain) {
+            StringBuilder b = new StringBuilder();
+            long total = 0;
+            b.append(String.format("%-40s %-28s %-8s %-16s %10s%n", "PACKAGE", "VERSION", "ARCH", "REPO", "SIZE"));
+            for (Resolution.Pick pick : resolution.picks()) {
+                Package p = pick.pkg();
+                total += p.size();
+                b.append(String.format("%-40s %-28s %-8s %-16s %10s%n", p.name(), p.evr(), p.arch(), p.repo().name(),
+                        Progress.size(p.size())));
+            }
+            b.append(String.format("%d packages, %s to download for %s%n", resolution.picks().size(), Progress.size(total),
+                    plan.bundleName()));
+            if (explain) for (Resolution.Choice c : resolution.choices()) b.append("choice: ").append(c).append('\n');
+            for (Resolution.Problem p : resolution.problems()) b.append("missing: ").append(p.describe()).append('\n');
+            return b.toString();
+        }
+    }
+
+    /** What a build made. */
+    public record Summary(List<Artifact> artifacts, boolean oneKind) {
+        /** The artifact's location when one kind made one file; else a table of every artifact. */
+        public String render() {
+            if (oneKind && artifacts.size() == 1) return artifacts.get(0).location() + "\n";
+            StringBuilder b = new StringBuilder(String.format("%-8s %10s  %-71s %s%n", "ARTIFACT", "SIZE", "SHA256 / DIGEST", "WHERE"));
+            for (Artifact a : artifacts)
+                b.append(String.format("%-8s %10s  %-71s %s%n", a.kind().id(), a.size() == 0 ? "-" : Progress.size(a.size()),
+                        a.sha256(), a.location()));
+            return b.toString();
+        }
+    }
+
+    /** Resolves and prints nothing: the plan of {@code r}, having downloaded metadata (and URL packages) only. */
+    public PlanReport plan(Request r) throws IOException {
+        try (Fetcher fetcher = fetcher(r)) {
+            PlanStep.Planned planned = new PlanStep(r, reporter).call();
+            BuildPlan plan = planned.plan();
+            Metadata md = new LoadStep(plan, fetcher, reporter).call();
+            List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(),
+                    Timestamps.sourceDate(md.index().newest()), fetcher).call();
+            ResolveStep.Resolved res = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), fetcher, reporter).call();
+            return new PlanReport(plan, res.resolution(), reporter.warnings());
+        }
+    }
+
+    /** The whole job: resolves, fetches, publishes the tree once and makes every artifact {@code o} asks for. */
+    public Summary run(Request r, Output o) throws IOException {
+        ArtifactStep.Packing packing = packing(o);
+        Path output = r.home().resolve("output");
+        Path repoDir = o.repoDir() != null ? o.repoDir() : output.resolve("www").resolve("pigsty");
+        Path dist = o.dist() != null ? o.dist() : output.resolve("dist");
+        Map<String, Path> extras = PublishStep.extras(r);
+        if (o.artifacts().contains(ArtifactKind.SEED) && r.inventory() != null) // a bad inventory fails now, not after the downloads
+            Seeds.check(Seeds.hosts(ArtifactStep.inventory(r.inventory())), Files.readAllBytes(r.inventory()),
+                    ArtifactStep.seedTemplates(r.home()));
+        try (Fetcher fetcher = fetcher(r)) {
+            BuildPlan plan = new PlanStep(r, reporter).call().plan();
+            Metadata md = new LoadStep(plan, fetcher, reporter).call();
+            long mtime = Timestamps.sourceDate(md.index().newest());
+            List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
+            ResolveStep.Resolved res = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), fetcher, reporter).call();
+            List<RepoTree.Item> items = new FetchStep(res.resolution(), locals, fetcher, reporter).call();
+            PublishStep.Published tree = new PublishStep(plan, res.resolution(), res.index(), items, extras, mtime, repoDir,
+                    fetcher, reporter).call();
+            List<Artifact> made = new ArrayList<>();
+            for (ArtifactKind kind : ArtifactKind.values())
+                if (o.artifacts().contains(kind))
+                    made.addAll(new ArtifactStep(kind, plan, tree, packing, r, dist, fetcher.cache().root(), reporter).call());
+            return new Summary(made, o.artifacts().size() == 1);
+        }
+    }
+
+    /** {@code build seed}: one NoCloud seed ISO per inventory host; returns "file  hostname" lines. */
+    public List<String> seeds(Path home, Path inventory, Path out) throws IOException {
+        Node inv = ArtifactStep.inventory(inventory);
+        List<Seeds.Host> hosts = Seeds.hosts(inv);
+        Path dir = out != null ? out : home.resolve("output/dist").resolve(defaultVersion(home, inv)).resolve("seed");
+        List<Path> isos = Seeds.write(hosts, Files.readAllBytes(inventory), ArtifactStep.seedTemplates(home), dir,
+                Timestamps.sourceDate(Timestamps.NO_METADATA));
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) lines.add(isos.get(i) + "  " + hosts.get(i).hostname());
+        return lines;
+    }
+
+    /** The exit code the CLI returns for a failure. */
+    public static int exitCode(Throwable t) {
+        if (t instanceof BuildException b) return b.exitCode().code;
+        return (t instanceof IOException ? ExitCode.NETWORK : ExitCode.FAILED).code;
+    }
+
+    /** Whether a failure speaks for itself (a {@link BuildException}) or needs --debug to be understood. */
+    public static boolean explained(Throwable t) {
+        return t instanceof BuildException;
+    }
+
+    /** The exit code of a usage error. */
+    public static int usageError() {
+        return ExitCode.CONFIG.code;
+    }
+
+    private Fetcher fetcher(Request r) throws IOException {
+        if (r.jobs() < 1 || r.jobs() > 64) throw new ConfigException("--jobs", "must be 1..64");
+        Fetcher.Settings fs = new Fetcher.Settings(r.jobs(), Math.max(1, r.retries()),
+                Duration.ofSeconds(Math.min(r.timeoutSeconds(), 15)), Duration.ofSeconds(r.timeoutSeconds()), Duration.ofMillis(500));
+        Path cache = r.cache() != null ? r.cache() : r.home().resolve("output").resolve("cache");
+        return new Fetcher(new Cache(cache), fs, reporter.plain());
+    }
+
+    /** The tarball's compression and the image's destination, checked before any long work. */
+    private static ArtifactStep.Packing packing(Output o) {
+        Tarball.Compression c;
+        try {
+            c = Tarball.Compression.parse(o.compress() == null ? "gzip" : o.compress());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--compress", e.getMessage());
+        }
+        int lvl = o.level() == null ? c.defaultLevel : o.level();
+        if (c == Tarball.Compression.GZIP && (lvl < 0 || lvl > 9) || c == Tarball.Compression.ZSTD && (lvl < 1 || lvl > 19))
+            throw new ConfigException("--level", lvl + " is out of range for " + o.compress());
+        int threads = o.threads() == null ? Runtime.getRuntime().availableProcessors() : o.threads();
+        Image.Target image = null;
+        if (o.image() != null) {
+            Image.Archive archive;
+            try {
+                archive = Image.Archive.valueOf(o.image().format().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--format", "use docker or oci, not '" + o.image().format() + "'");
+            }
+            image = new Image.Target(archive, null, o.image().push(), o.image().tag(), o.image().base());
+        }
+        return new ArtifactStep.Packing(c, lvl, Math.max(1, threads), image);
+    }
+
+    /**
+     * The Pigsty version output goes under when no recipe is involved (seeds): the inventory's
+     * {@code version} var, else the one the shipped recipes build.
+     */
+    private static String defaultVersion(Path home, Node inventory) {
+        Node all = inventory.get("all"), vars = all == null ? null : all.get("vars");
+        Node v = vars == null ? null : vars.get("version");
+        if (v != null && !v.isNull() && v.text().matches("[A-Za-z0-9._+~-]+")) return v.text();
+        Path recipe = home.resolve("recipes/el9.yml");
+        if (Files.isRegularFile(recipe)) {
+            Node r = YamlFile.load(recipe, "recipes/el9.yml", Log.QUIET);
+            Node rv = r.get("vars") == null ? null : r.get("vars").get("version");
+            if (rv != null) return rv.text();
+        }
+        return "latest";
+    }
+}

@@ -1,0 +1,32 @@
+package io.pigsty.offline.build;
+
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.MetadataLoader;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.PlannedRepo;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Plan in, metadata out: every selected repo's index read into the universe. */
+final class LoadStep {
+    private final BuildPlan plan;
+    private final MetaSource source;
+    private final Log log;
+
+    LoadStep(BuildPlan plan, MetaSource source, Log log) {
+        this.plan = plan;
+        this.source = source;
+        this.log = log;
+    }
+
+    Metadata call() throws IOException {
+        List<Format.Source> sources = plan.repos().stream().map(PlannedRepo::source).toList();
+        Metadata m = MetadataLoader.load(sources, plan.target().format(), plan.target().nativeArch(), source, log);
+        log.info("metadata: " + m.universe().packages().size() + " packages available");
+        return m;
+    }
+}

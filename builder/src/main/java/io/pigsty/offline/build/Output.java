@@ -1,0 +1,22 @@
+package io.pigsty.offline.build;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Where the tree and the artifacts go and which artifacts to make, as the user typed it.
+ *
+ * @param repoDir  the repo tree, or null for {@code <home>/output/www/pigsty}
+ * @param dist     where artifacts go under {@code <version>/}, or null for {@code <home>/output/dist}
+ * @param compress gzip, zstd or none; {@code level} and {@code threads} null for the defaults
+ * @param image    the container image's destination (with {@link ArtifactKind#IMAGE})
+ */
+public record Output(Path repoDir, Path dist, Set<ArtifactKind> artifacts, String compress, Integer level, Integer threads,
+                     ImageOptions image) {
+    public Output {
+        artifacts = Set.copyOf(artifacts);
+    }
+
+    /** {@code format} docker or oci; a push to {@code push} instead of a tar when set; {@code base} a docker-save tar. */
+    public record ImageOptions(String format, String push, String tag, Path base) {}
+}

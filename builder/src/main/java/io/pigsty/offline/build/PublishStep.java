@@ -1,0 +1,97 @@
+package io.pigsty.offline.build;
+
+import io.pigsty.bundle.BundleLayout;
+import io.pigsty.offline.config.ConfigException;
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.metadata.MetadataLoader;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.repo.Manifest;
+import io.pigsty.offline.repo.RepoTree;
+import io.pigsty.offline.solve.Resolution;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Verified files in, the published repo tree out: the index (records carried from upstream), the
+ * extra files, {@code manifest.json} and {@code repo_complete}, swapped into place whole.
+ */
+final class PublishStep {
+    /** The published tree: where, its manifest text, the fixed time of its files and the packages' bytes. */
+    record Published(Path repoDir, String manifest, long mtime, long bytes) {}
+
+    private final BuildPlan plan;
+    private final Resolution resolution;
+    private final IndexSet index;
+    private final List<RepoTree.Item> items;
+    private final Map<String, Path> extras;
+    private final long mtime;
+    private final Path repoDir;
+    private final MetaSource source;
+    private final Reporter reporter;
+
+    PublishStep(BuildPlan plan, Resolution resolution, IndexSet index, List<RepoTree.Item> items, Map<String, Path> extras,
+                long mtime, Path repoDir, MetaSource source, Reporter reporter) {
+        this.plan = plan;
+        this.resolution = resolution;
+        this.index = index;
+        this.items = items;
+        this.extras = extras;
+        this.mtime = mtime;
+        this.repoDir = repoDir;
+        this.source = source;
+        this.reporter = reporter;
+    }
+
+    Published call() throws IOException {
+        Format format = plan.target().format();
+        Set<Repo> shippedFrom = new HashSet<>();
+        Map<Package, String> sha = new LinkedHashMap<>();
+        long bytes = 0;
+        for (RepoTree.Item it : items) {
+            Format.Shipped s = it.shipped();
+            if (s.own() == null) shippedFrom.add(s.pkg().repo());
+            sha.put(s.pkg(), s.sha256());
+            bytes += s.size();
+        }
+        IndexSet carried = MetadataLoader.complete(index, format.carriedTypes(), shippedFrom, source);
+        Map<String, String> extraSums = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> x : extras.entrySet()) extraSums.put(x.getKey(), Checksum.sha256Of(x.getValue()));
+        String manifest = Manifest.write(plan, resolution, sha, extraSums, reporter.warnings());
+        RepoTree.publish(repoDir, items, extras, format, carried, mtime, manifest, reporter.plain());
+        reporter.info("repo: " + items.size() + " packages in " + repoDir);
+        return new Published(repoDir, manifest, mtime, bytes);
+    }
+
+    /**
+     * Files laid into the bundle besides packages: the firstboot.sh stub (with the launcher), the
+     * inventory given with -i, the Pigsty source tarball.
+     */
+    static Map<String, Path> extras(Request r) {
+        Map<String, Path> x = new LinkedHashMap<>();
+        if (r.launcher()) x.put(BundleLayout.FIRSTBOOT, r.home().resolve("overlays").resolve(BundleLayout.FIRSTBOOT));
+        if (r.inventory() != null) x.put(BundleLayout.INVENTORY, r.inventory());
+        if (r.pigstySrc() != null) {
+            if (!Files.isRegularFile(r.pigstySrc()))
+                throw new ConfigException("--pigsty-src", r.pigstySrc() + " is not a file");
+            String name = r.pigstySrc().getFileName().toString();
+            if (!name.endsWith(".tgz") && !name.endsWith(".tar.gz"))
+                throw new ConfigException("--pigsty-src", name + ": expected Pigsty's source tarball (pigsty-<version>.tgz)");
+            x.put(BundleLayout.SRC_DIR + "/" + name, r.pigstySrc());
+        }
+        for (Map.Entry<String, Path> e : x.entrySet())
+            if (!Files.isRegularFile(e.getValue())) throw new ConfigException(e.getKey(), e.getValue() + " is missing");
+        return x;
+    }
+}

@@ -1,0 +1,114 @@
+package io.pigsty.offline.build;
+
+import io.pigsty.offline.config.ConfigException;
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.metadata.MetaSource;
+import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.MetadataLoader;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.ExitCode;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Spec;
+import io.pigsty.offline.model.Universe;
+import io.pigsty.offline.plan.AliasHint;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.solve.Resolution;
+import io.pigsty.offline.solve.Resolver;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Metadata and local packages in, the closure out: resolves the whole request, reads file lists
+ * when a file requirement needs them, and turns what cannot be resolved into an error (or, with
+ * --skip-missing, into warnings).
+ */
+final class ResolveStep {
+    /** The closure, and the index set as it now stands (with file lists when they were read). */
+    record Resolved(Resolution resolution, IndexSet index) {}
+
+    private final BuildPlan plan;
+    private final Metadata metadata;
+    private final List<LocalStep.Local> locals;
+    private final boolean weakDeps;
+    private final boolean skipMissing;
+    private final MetaSource source;
+    private final Reporter reporter;
+
+    ResolveStep(BuildPlan plan, Metadata metadata, List<LocalStep.Local> locals, boolean weakDeps, boolean skipMissing,
+                MetaSource source, Reporter reporter) {
+        this.plan = plan;
+        this.metadata = metadata;
+        this.locals = locals;
+        this.weakDeps = weakDeps;
+        this.skipMissing = skipMissing;
+        this.source = source;
+        this.reporter = reporter;
+    }
+
+    Resolved call() throws IOException {
+        Format format = plan.target().format();
+        List<Spec> specs = new ArrayList<>(plan.specs());
+        List<Package> own = new ArrayList<>();
+        for (LocalStep.Local l : locals) {
+            own.add(l.pkg());
+            specs.add(l.spec());
+        }
+        Universe universe = metadata.universe().with(own);
+        IndexSet index = metadata.index();
+        Resolver.Options ro = new Resolver.Options(weakDeps);
+        Resolution res = Resolver.resolve(universe, specs, ro);
+        if (needsFileLists(res) && !format.fileListTypes().isEmpty()) {
+            List<String> paths = universe.unprovidedFileRequirements();
+            reporter.info("file requirements not in primary metadata: reading file lists for " + paths.size() + " paths");
+            index = MetadataLoader.complete(index, format.fileListTypes(), new HashSet<>(
+                    plan.repos().stream().map(r -> r.source().repo()).toList()), source);
+            universe = format.addFiles(universe, paths, index);
+            res = Resolver.resolve(universe, specs, ro);
+        }
+        checkAliases(res);
+        res.notes().forEach(reporter::info);
+        for (Resolution.Problem p : res.problems())
+            if (p.weak()) reporter.note("weak dependency skipped: " + p.describe());
+        List<Resolution.Problem> hard = res.hardProblems();
+        if (!hard.isEmpty()) {
+            StringBuilder b = new StringBuilder(hard.size() + " unresolvable:\n");
+            for (Resolution.Problem p : hard)
+                b.append("  ").append(p.describe()).append(p.spec() == null ? "" : "   [" + p.spec().origin() + "]").append('\n');
+            if (!skipMissing)
+                throw new BuildException(ExitCode.UNRESOLVABLE, b + "fix the package lists or repos, or pass --skip-missing to build without them");
+            reporter.plain().warn(b.toString().trim());
+            for (Resolution.Problem p : hard) reporter.note("missing: " + p.describe());
+        }
+        return new Resolved(res, index);
+    }
+
+    private static boolean needsFileLists(Resolution res) {
+        for (Resolution.Problem p : res.problems()) {
+            String failed = p.chain().get(p.chain().size() - 1);
+            if (failed.startsWith("/") || failed.contains("(/") || failed.contains(" /")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * A word written straight into repo_packages that matches no package and looks like a
+     * package_map alias is a config error, not a missing package: report it with the alias it meant.
+     */
+    private void checkAliases(Resolution res) {
+        List<String> errors = new ArrayList<>();
+        for (Resolution.Problem p : res.problems()) {
+            if (p.spec() == null || p.chain().size() != 1 || !plan.topLevelWords().contains(p.spec().text())) continue;
+            String word = p.spec().text();
+            String near = AliasHint.nearest(word, plan);
+            if (near != null)
+                errors.add(p.spec().origin() + ": '" + word + "' is not a package_map alias and no package has that name;"
+                        + " did you mean '" + near + "'?");
+        }
+        if (!errors.isEmpty()) throw new ConfigException("", String.join("\n", errors)
+                + "\n(aliases are the keys of package_map in the recipe or inventory)");
+    }
+}

@@ -1,0 +1,77 @@
+package io.pigsty.offline.cli;
+
+import io.pigsty.offline.build.ArtifactKind;
+import io.pigsty.offline.build.Output;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The one build command: resolve, fetch, publish the repo tree once, and make the artifacts asked
+ * for. It is registered as {@code offline} (the tarball), {@code iso}, {@code image} and {@code all},
+ * which differ only in the default of {@code --artifacts}.
+ */
+@Command(mixinStandardHelpOptions = true)
+final class BuildCommand implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--artifacts", split = ",", paramLabel = "KIND",
+            description = "What to make from the repo: tarball, iso, image, seed (comma-separated; default: this command's).")
+    Set<ArtifactKind> artifacts;
+
+    @Option(names = "--repo-dir", description = "Where the repo tree goes (default: <home>/output/www/pigsty).")
+    Path repoDir;
+
+    @Option(names = "--dist", description = "Where artifacts go, under <version>/ (default: <home>/output/dist).")
+    Path dist;
+
+    @Option(names = "--pigsty-src", description = "Embed this Pigsty source tarball (pigsty-<version>.tgz) under src/ for the launcher to extract.")
+    Path pigstySrc;
+
+    @Option(names = "--compress", defaultValue = "gzip", description = "Tarball compression: gzip, zstd or none (default: ${DEFAULT-VALUE}).")
+    String compress;
+
+    @Option(names = "--level", description = "Compression level (gzip 0-9, default 6; zstd 1-19, default 3).")
+    Integer level;
+
+    @Option(names = "--threads", description = "Compression threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--format", defaultValue = "docker", description = "Image: docker (docker-archive tar) or oci (OCI archive tar) (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--push", description = "Push the image to a registry instead (REGISTRY/REPO:TAG; credentials from the docker config).")
+    String push;
+
+    @Option(names = "--tag", description = "The name inside the image tar (default: pigsty/repo:<version>-<os>-<arch>).")
+    String tag;
+
+    @Option(names = "--base", description = "A docker-save tar to build the image on instead of an empty (scratch) image.")
+    Path base;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Set<ArtifactKind> defaults;
+
+    BuildCommand(Set<ArtifactKind> defaults) {
+        this.defaults = EnumSet.copyOf(defaults);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Set<ArtifactKind> kinds = artifacts == null || artifacts.isEmpty() ? defaults : artifacts;
+        Output o = new Output(repoDir, dist, kinds, compress, level, threads, new Output.ImageOptions(format, push, tag, base));
+        spec.commandLine().getOut().print(common.build(spec.commandLine().getErr()).run(common.request(pigstySrc), o).render());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package io.pigsty.offline.format;
+
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Package;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One repo's files as a format's reader asks for them; the metadata stage fetches, verifies and
+ * caches them, so a reader only ever sees verified local files.
+ */
+public interface RepoFiles {
+    /** The index root ({@code repodata/repomd.xml}, {@code InRelease}): revalidated, covered by no checksum. */
+    Path root(String path) throws IOException;
+
+    /** Like {@link #root} but null when the server has no such file, for optional roots. */
+    Path optionalRoot(String path) throws IOException;
+
+    /** A file the root names with its checksum: from the cache when present, else fetched and verified. */
+    Path file(String path, Checksum expected) throws IOException;
+
+    /**
+     * The packages of one index file, parsed by {@code parse} once per {@code key} (which names the
+     * file's checksum) and kept for later builds.
+     */
+    List<Package> parsed(String key, Parse parse) throws IOException;
+
+    /** Parses one index file. */
+    interface Parse {
+        List<Package> parse() throws IOException;
+    }
+}

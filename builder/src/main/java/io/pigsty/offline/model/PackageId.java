@@ -1,0 +1,11 @@
+package io.pigsty.offline.model;
+
+/**
+ * A package record's identity within its upstream repo: the repo's name and the checksum the
+ * metadata gives the file. Records carried from an index, file lists and duplicates are matched by it.
+ */
+public record PackageId(String repo, String checksum) {
+    public static PackageId of(Package p) {
+        return new PackageId(p.repo().name(), p.checksum().hex());
+    }
+}

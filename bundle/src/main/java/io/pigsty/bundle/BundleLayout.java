@@ -1,0 +1,86 @@
+package io.pigsty.bundle;
+
+/**
+ * The contract between the builder and the first-boot launcher: where things are in a bundle, what
+ * the artifacts are called, where the launcher package installs itself, and the manifest keys the
+ * launcher reads. Both sides use these names and nothing else.
+ */
+public final class BundleLayout {
+    private BundleLayout() {}
+
+    /** The tarball's single top directory, extracted as {@code /www/pigsty}. */
+    public static final String TOP = "pigsty";
+    /** One {@code <sha256>  <file>} line per package (sha256sum's format), written last. */
+    public static final String COMPLETE = "repo_complete";
+    /** What the bundle was built from and holds. */
+    public static final String MANIFEST = "manifest.json";
+    /** The EL index directory, beside the packages. */
+    public static final String REPODATA = "repodata";
+    /** The first-boot stub at the bundle's root. */
+    public static final String FIRSTBOOT = "firstboot.sh";
+    /** The inventory embedded with {@code -i}. */
+    public static final String INVENTORY = "inventory/pigsty.yml";
+    /** The directory holding Pigsty's source tarball ({@code --pigsty-src}). */
+    public static final String SRC_DIR = "src";
+    /** Where Pigsty's own bootstrap looks for the offline package. */
+    public static final String PIGSTY_PKG = "/tmp/pkg.tgz";
+    /** The default place of the extracted repo on the target. */
+    public static final String REPO_DIR = "/www/pigsty";
+
+    /** Whether a path below the top directory is an extra file the manifest must list (not a package or index). */
+    public static boolean isExtra(String rel) {
+        return rel.equals(FIRSTBOOT) || rel.startsWith("inventory/") || rel.startsWith(SRC_DIR + "/");
+    }
+
+    /** Whether a path below the top directory is a package file (they lie flat). */
+    public static boolean isPackage(String rel) {
+        if (rel.indexOf('/') >= 0) return false;
+        for (Family f : Family.values()) if (rel.endsWith(f.packageSuffix())) return true;
+        return false;
+    }
+
+    // ---- artifact names --------------------------------------------------------------------------
+
+    /** {@code pigsty-pkg-v4.3.0.el9.x86_64}: the offline package's base name, as Pigsty names it. */
+    public static String bundleName(String version, String os, String arch) {
+        return "pigsty-pkg-" + version + "." + os + "." + arch;
+    }
+
+    /** {@code pigsty-repo-v4.3.0.el9.x86_64}: the base name of the repo as a disk or an image. */
+    public static String repoName(String version, String os, String arch) {
+        return "pigsty-repo-" + version + "." + os + "." + arch;
+    }
+
+    /** The volume label of a repo ISO; the launcher and seeds find the disk by it. */
+    public static String isoLabel(String os) {
+        return "pigsty-" + os;
+    }
+
+    /** The default image reference inside an image tar. */
+    public static String imageTag(String version, String os, String arch) {
+        return "pigsty/repo:" + version + "-" + os + "-" + arch;
+    }
+
+    /** The seed directory below {@code dist/<version>/}. */
+    public static final String SEED_DIR = "seed";
+
+    // ---- the launcher package --------------------------------------------------------------------
+
+    public static final String LAUNCHER_PACKAGE = "pigsty-launcher";
+    public static final String LAUNCHER_JAR = "/usr/lib/pigsty-launcher/pigsty-launcher.jar";
+    public static final String LAUNCHER_BIN = "/usr/bin/pigsty-launcher";
+    public static final String FIRSTBOOT_UNIT = "/usr/lib/systemd/system/pigsty-firstboot.service";
+
+    /** The manifest's keys the launcher reads. */
+    public static final class Keys {
+        private Keys() {}
+
+        public static final String NAME = "name";
+        public static final String TARGET = "target";
+        public static final String FAMILY = "family";
+        public static final String FILES = "files";
+        public static final String PATH = "path";
+        public static final String SHA256 = "sha256";
+        public static final String BOOTSTRAP = "bootstrap";
+    }
+}
