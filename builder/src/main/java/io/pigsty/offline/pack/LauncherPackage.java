@@ -5,6 +5,7 @@ import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.PackageContents;
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.ExitCode;
+import io.pigsty.offline.model.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The {@code pigsty-launcher} package for a target, built by the target's format: the launcher jar,
@@ -45,9 +44,7 @@ public final class LauncherPackage {
                     Set.of(PackageContents.Need.JAVA_17_HEADLESS, PackageContents.Need.SHELL));
             return format.buildPackage(contents, dir, mtime);
         } finally {
-            try (Stream<Path> s = Files.walk(work)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
-            }
+            FileTrees.delete(work);
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.zip.Deflater;
  * The header carries no name and mtime 0; block boundaries are fixed, so output is reproducible
  * whatever the thread count.
  */
-public final class ParallelGzip extends OutputStream {
+final class ParallelGzip extends OutputStream {
     private static final int BLOCK = 1 << 20;
     private static final int DICT = 32 * 1024;
 

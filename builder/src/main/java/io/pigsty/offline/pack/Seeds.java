@@ -2,8 +2,9 @@ package io.pigsty.offline.pack;
 
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.config.Node;
-import io.pigsty.offline.pack.Iso9660;
 import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.FileTrees;
+import io.pigsty.offline.pack.Iso9660;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -130,9 +131,7 @@ public final class Seeds {
                 out.add(file);
             }
         } finally {
-            try (var s = Files.walk(scratch)) {
-                for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
-            }
+            FileTrees.delete(scratch);
         }
         return out;
     }

@@ -1,11 +1,12 @@
 package io.pigsty.offline.repo;
 
-import io.pigsty.offline.model.ExitCode;
-import io.pigsty.offline.model.BuildException;
-import io.pigsty.offline.model.Log;
-import io.pigsty.offline.format.Format;
 import io.pigsty.bundle.BundleLayout;
+import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.ExitCode;
+import io.pigsty.offline.model.FileTrees;
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.SafePaths;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Lays out the local repo: packages flat in a staging directory beside the destination, then the
@@ -80,7 +80,7 @@ public final class RepoTree {
             swap(staging, dest, parent, base);
             done = true;
         } finally {
-            if (!done) deleteTree(staging);
+            if (!done) FileTrees.delete(staging);
         }
     }
 
@@ -104,7 +104,7 @@ public final class RepoTree {
             if (had) Files.move(old, dest, StandardCopyOption.ATOMIC_MOVE);
             throw e;
         }
-        if (had) deleteTree(old);
+        if (had) FileTrees.delete(old);
     }
 
     /**
@@ -123,16 +123,9 @@ public final class RepoTree {
                     Files.move(p, dest, StandardCopyOption.ATOMIC_MOVE);
                     log.warn("restored " + dest + " that an interrupted build had set aside");
                 } else {
-                    deleteTree(p);
+                    FileTrees.delete(p);
                 }
             }
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
         }
     }
 }

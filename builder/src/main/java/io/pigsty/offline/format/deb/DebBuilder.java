@@ -1,6 +1,7 @@
 package io.pigsty.offline.format.deb;
 
 import io.pigsty.offline.format.PackageContents;
+import io.pigsty.offline.model.FileTrees;
 import org.vafer.jdeb.Console;
 import org.vafer.jdeb.DataProducer;
 import org.vafer.jdeb.DebMaker;
@@ -13,9 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Builds an {@code all} .deb with jdeb; every time in it is {@code mtime}, so the bytes are reproducible. */
 final class DebBuilder {
@@ -60,9 +59,7 @@ final class DebBuilder {
             }
             return out;
         } finally {
-            try (Stream<Path> s = Files.walk(work)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
-            }
+            FileTrees.delete(work);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
  * give alternatives; architecture restrictions ({@code [amd64]}) and build profiles
  * ({@code <!nocheck>}) belong to source packages and are dropped when they appear.
  */
-public final class DebDeps {
+final class DebDeps {
     private DebDeps() {}
 
     /** Depends, Pre-Depends, Recommends: each comma group becomes one requirement. */

@@ -11,7 +11,7 @@ import io.pigsty.offline.model.Rules;
  * before everything and letters before other symbols), dependency matching (an unversioned Provides
  * satisfies only unversioned dependencies) and Multi-Arch for a single-arch install.
  */
-public final class DebRules implements Rules {
+final class DebRules implements Rules {
     public static final DebRules INSTANCE = new DebRules();
 
     private DebRules() {}

@@ -1,0 +1,209 @@
+package io.pigsty.offline.fetch;
+
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.ExitCode;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.model.Repo;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fetcher on its own, against MockWebServer: one retry policy, failover, resume, size cap, timeouts, roots. */
+@Timeout(60)
+class FetcherTest {
+    @TempDir
+    Path tmp;
+
+    private final MockWebServer a = new MockWebServer(), b = new MockWebServer();
+    private Fetcher fetcher;
+    private Cache cache;
+
+    private static final byte[] BODY = "the package payload, long enough to be cut in two halves".repeat(50)
+            .getBytes(StandardCharsets.UTF_8);
+    private static final Checksum SUM = Checksum.sha256(java.util.HexFormat.of().formatHex(Checksum.digest("SHA-256").digest(BODY)));
+
+    @BeforeEach
+    void start() throws Exception {
+        a.start();
+        b.start();
+        cache = new Cache(tmp.resolve("cache"));
+        fetcher = fetcher(2, Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fetcher.close();
+        a.shutdown();
+        b.shutdown();
+    }
+
+    private Fetcher fetcher(int rounds, Duration readTimeout) {
+        return new Fetcher(cache, new Fetcher.Settings(2, rounds, Duration.ofSeconds(2), readTimeout, Duration.ofMillis(10)), Log.QUIET);
+    }
+
+    private static String url(MockWebServer s, String path) {
+        return s.url(path).toString();
+    }
+
+    private Fetcher.Job job(long size, String... urls) {
+        return new Fetcher.Job("test file", List.of(urls), SUM, size);
+    }
+
+    private static MockResponse ok(byte[] body) {
+        return new MockResponse().setBody(new Buffer().write(body));
+    }
+
+    @Test
+    void aServerErrorIsRetriedInTheNextRound() throws Exception {
+        a.enqueue(new MockResponse().setResponseCode(503));
+        a.enqueue(ok(BODY));
+        Path got = fetcher.fetch(job(BODY.length, url(a, "/p.rpm")), Progress.silent());
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+        assertEquals(cache.blob(SUM), got);
+        assertEquals(2, a.getRequestCount());
+    }
+
+    @Test
+    void aMissingFileFailsOverToTheNextMirrorWithoutRetrying() throws Exception {
+        a.enqueue(new MockResponse().setResponseCode(404));
+        b.enqueue(ok(BODY));
+        Path got = fetcher.fetch(job(BODY.length, url(a, "/p.rpm"), url(b, "/p.rpm")), Progress.silent());
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+        assertEquals(1, a.getRequestCount());
+        assertEquals(1, b.getRequestCount());
+    }
+
+    @Test
+    void corruptContentIsNeverCachedAndTheNextMirrorServes() throws Exception {
+        byte[] bad = BODY.clone();
+        bad[7] ^= 1;
+        a.enqueue(ok(bad));
+        b.enqueue(ok(BODY));
+        Path got = fetcher.fetch(job(BODY.length, url(a, "/p.rpm"), url(b, "/p.rpm")), Progress.silent());
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+        assertFalse(Files.exists(cache.partial(SUM)));
+    }
+
+    @Test
+    void aPartialFileIsResumedWithRange() throws Exception {
+        int half = BODY.length / 2;
+        Files.createDirectories(cache.partial(SUM).getParent());
+        Files.write(cache.partial(SUM), java.util.Arrays.copyOf(BODY, half));
+        a.enqueue(new MockResponse().setResponseCode(206)
+                .setHeader("Content-Range", "bytes " + half + "-" + (BODY.length - 1) + "/" + BODY.length)
+                .setBody(new Buffer().write(java.util.Arrays.copyOfRange(BODY, half, BODY.length))));
+        Path got = fetcher.fetch(job(BODY.length, url(a, "/p.rpm")), Progress.silent());
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+        RecordedRequest r = a.takeRequest(5, TimeUnit.SECONDS);
+        assertEquals("bytes=" + half + "-", r.getHeader("Range"));
+    }
+
+    @Test
+    void aServerSendingMoreThanTheStatedSizeIsCutOff() {
+        byte[] big = new byte[BODY.length * 4];
+        a.enqueue(ok(big));
+        a.enqueue(ok(big));
+        BuildException e = assertThrows(BuildException.class,
+                () -> fetcher.fetch(job(BODY.length, url(a, "/p.rpm")), Progress.silent()));
+        assertEquals(ExitCode.NETWORK, e.exitCode());
+        assertTrue(e.getMessage().contains("larger than the " + BODY.length + " bytes"), e.getMessage());
+        assertFalse(Files.exists(cache.blob(SUM)));
+        assertFalse(Files.exists(cache.partial(SUM)));
+    }
+
+    @Test
+    void aStalledMirrorTimesOutAndTheNextServes() throws Exception {
+        fetcher.close();
+        fetcher = fetcher(1, Duration.ofMillis(300));
+        a.enqueue(ok(BODY).throttleBody(16, 1, TimeUnit.SECONDS));
+        b.enqueue(ok(BODY));
+        long t = System.nanoTime();
+        Path got = fetcher.fetch(job(BODY.length, url(a, "/p.rpm"), url(b, "/p.rpm")), Progress.silent());
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+        assertTrue(System.nanoTime() - t < TimeUnit.SECONDS.toNanos(10), "the stall was cut by the read timeout");
+    }
+
+    @Test
+    void everyMirrorFailingNamesEveryUrlAfterEveryRound() {
+        for (int i = 0; i < 2; i++) {
+            a.enqueue(new MockResponse().setResponseCode(500));
+            b.enqueue(new MockResponse().setResponseCode(502));
+        }
+        BuildException e = assertThrows(BuildException.class,
+                () -> fetcher.fetch(job(BODY.length, url(a, "/p.rpm"), url(b, "/p.rpm")), Progress.silent()));
+        assertEquals(ExitCode.NETWORK, e.exitCode());
+        assertTrue(e.getMessage().contains(url(a, "/p.rpm") + ": HTTP 500"), e.getMessage());
+        assertTrue(e.getMessage().contains(url(b, "/p.rpm") + ": HTTP 502"), e.getMessage());
+        assertEquals(2, a.getRequestCount()); // two rounds over both mirrors
+        assertEquals(2, b.getRequestCount());
+    }
+
+    @Test
+    void aCachedFileIsVerifiedAndReusedWithoutTheNetwork() throws Exception {
+        a.enqueue(ok(BODY));
+        fetcher.fetch(job(BODY.length, url(a, "/p.rpm")), Progress.silent());
+        Path again = fetcher.fetch(job(BODY.length, url(a, "/p.rpm")), Progress.silent());
+        assertArrayEquals(BODY, Files.readAllBytes(again));
+        assertEquals(1, a.getRequestCount());
+        Files.write(again, "changed in place".getBytes(StandardCharsets.UTF_8));
+        a.enqueue(ok(BODY));
+        assertArrayEquals(BODY, Files.readAllBytes(fetcher.fetch(job(BODY.length, url(a, "/p.rpm")), Progress.silent())));
+        assertEquals(2, a.getRequestCount());
+    }
+
+    @Test
+    void rootsAreRevalidatedByEtagAndMissingOptionalRootsAreNull() throws Exception {
+        Repo repo = new Repo("r", 99, List.of(url(a, "/repo/")));
+        a.enqueue(new MockResponse().setBody("<repomd/>").setHeader("ETag", "\"v1\""));
+        Path first = fetcher.root(repo, "repodata/repomd.xml");
+        assertEquals("<repomd/>", Files.readString(first));
+        a.enqueue(new MockResponse().setResponseCode(304));
+        Path second = fetcher.root(repo, "repodata/repomd.xml");
+        assertEquals("<repomd/>", Files.readString(second));
+        a.takeRequest();
+        assertEquals("\"v1\"", a.takeRequest().getHeader("If-None-Match"));
+        a.enqueue(new MockResponse().setResponseCode(404));
+        assertNull(fetcher.optionalRoot(repo, "InRelease"));
+        a.enqueue(new MockResponse().setResponseCode(404));
+        BuildException e = assertThrows(BuildException.class, () -> fetcher.root(repo, "Release"));
+        assertTrue(e.getMessage().contains("not found on any mirror"), e.getMessage());
+    }
+
+    @Test
+    void aRootThatCannotBeRefreshedFallsBackToTheCachedCopy() throws Exception {
+        Repo repo = new Repo("r", 99, List.of(url(a, "/repo/")));
+        a.enqueue(new MockResponse().setBody("<repomd rev='1'/>"));
+        fetcher.root(repo, "repodata/repomd.xml");
+        for (int i = 0; i < 2; i++) a.enqueue(new MockResponse().setResponseCode(503));
+        assertEquals("<repomd rev='1'/>", Files.readString(fetcher.root(repo, "repodata/repomd.xml")));
+    }
+
+    @Test
+    void aFileOfUnknownChecksumIsStoredByItsSha256() throws Exception {
+        a.enqueue(ok(BODY));
+        Path got = fetcher.fetchUnknown("url package", url(a, "/x.rpm"));
+        assertEquals(cache.blob(SUM), got);
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+    }
+}

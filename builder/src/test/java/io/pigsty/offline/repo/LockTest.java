@@ -1,0 +1,55 @@
+package io.pigsty.offline.repo;
+
+import io.pigsty.bundle.Family;
+import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Evr;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Spec;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.PlannedRepo;
+import io.pigsty.offline.plan.Target;
+import io.pigsty.offline.solve.Resolution;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The lock writer on its own: JSON that python's own parser reads back to the same facts, in a fixed order. */
+class LockTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theLockIsValidJsonWithEveryPickAndProblem() throws Exception {
+        Tools.require("python3");
+        Repo repo = new Repo("base", 10, List.of("http://127.0.0.1:1/base/"));
+        PlannedRepo.YumRepo planned = new PlannedRepo.YumRepo("base", "Base \"quoted\"", "node", repo.baseUrls(), 10,
+                List.of("foo*"), false, false, "repo-spec/el.yml:3");
+        BuildPlan plan = new BuildPlan(new Target("el9", Family.RPM, 9, "", "x86_64"), "v4.3.0", List.of(planned),
+                List.of(new Spec("tmux", "recipes/el9.yml:5")), List.of(), Set.of(), Set.of("tmux"), List.of("tmux"));
+        Package tmux = new Package("tmux", Evr.parse("1:3.2a-5.el9"), "x86_64", List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), "Packages/t/tmux-3.2a-5.el9.x86_64.rpm", 480000, Checksum.sha256("ab".repeat(32)), repo, null);
+        Resolution res = new Resolution(List.of(new Resolution.Pick(tmux, "requested: tmux")),
+                List.of(new Resolution.Problem(new Spec("nope", "cli"), List.of("nope"), "no package matches", false)), List.of(), List.of());
+        String json = Lock.write(plan, res, List.of("a warning with a \\ backslash and a\nnewline"));
+        assertEquals(json, Lock.write(plan, res, List.of("a warning with a \\ backslash and a\nnewline")), "deterministic");
+        Path f = tmp.resolve("lock.json");
+        Files.writeString(f, json);
+        String facts = Tools.run(tmp, "python3", "-c", """
+                import json, sys
+                d = json.load(open(sys.argv[1]))
+                p = d['packages'][0]
+                print(d['name'], d['target']['family'], d['repos'][0]['description'] if 'description' in d['repos'][0] else '-',
+                      d['repos'][0]['urls'][0], p['name'], p['epoch'], p['version'], p['release'], p['sha256'][:4],
+                      d['missing'][0]['spec'], d['warnings'][0].count(chr(10)), sep='|')
+                """, f.toString()).ok().out().trim();
+        assertEquals("pigsty-pkg-v4.3.0.el9.x86_64|rpm|-|http://127.0.0.1:1/base/|tmux|1|3.2a|5.el9|abab|nope|1", facts);
+    }
+}
