@@ -11,8 +11,7 @@ import java.util.Set;
 
 /** {@code pigsty-builder}: builds Pigsty offline bundles. Exit codes are those of {@link Build#exitCode}. */
 @Command(name = "build", mixinStandardHelpOptions = true, version = "pigsty-builder " + Build.VERSION,
-        description = "Builds offline install bundles for Pigsty from upstream yum/apt repos.",
-        subcommands = {PlanCommand.class, SeedCommand.class, CommandLine.HelpCommand.class})
+        description = "Builds offline install bundles for Pigsty from upstream yum/apt repos.")
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -33,12 +32,15 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         build(cl, "offline", EnumSet.of(ArtifactKind.TARBALL),
                 "Resolve, download and verify every package, build the local repo and pack the offline tarball.");
-        build(cl, "iso", EnumSet.of(ArtifactKind.ISO),
-                "Build the repo and write it as an ISO9660 disk (Rock Ridge, label pigsty-<os>) for DVDs and VM disks.");
+        cl.addSubcommand("plan", new PlanCommand());
+        cl.addSubcommand("seed", new SeedCommand());
         build(cl, "image", EnumSet.of(ArtifactKind.IMAGE),
                 "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it.");
+        build(cl, "iso", EnumSet.of(ArtifactKind.ISO),
+                "Build the repo and write it as an ISO9660 disk (Rock Ridge, label pigsty-<os>) for DVDs and VM disks.");
         build(cl, "all", EnumSet.allOf(ArtifactKind.class),
                 "Build the repo once and make every artifact from it: tarball, seeds (with -i), image, ISO.");
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
