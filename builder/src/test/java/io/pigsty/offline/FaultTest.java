@@ -1,9 +1,8 @@
 package io.pigsty.offline;
 
-import io.pigsty.offline.fixtures.FileServer;
 import io.pigsty.offline.fixtures.FileServer.Fault;
+import io.pigsty.offline.fixtures.FileServer;
 import io.pigsty.offline.fixtures.Tools;
-import io.pigsty.offline.fixtures.YumFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -71,6 +71,28 @@ public final class BundleLayout {
     public static final String LAUNCHER_BIN = "/usr/bin/pigsty-launcher";
     public static final String FIRSTBOOT_UNIT = "/usr/lib/systemd/system/pigsty-firstboot.service";
 
+    /**
+     * The inventory's {@code all.vars.firstboot} mapping: what the launcher does on first boot. The
+     * builder's seeds read {@code home} too, to write the inventory where the launcher will look.
+     */
+    public static final class Firstboot {
+        private Firstboot() {}
+
+        public static final String KEY = "firstboot";
+        /** The Pigsty home the inventory is placed in and applied from. */
+        public static final String HOME = "home";
+        public static final String DEFAULT_HOME = "/root/pigsty";
+        /** The packages installed from the local repo before applying (default: the manifest's bootstrap list). */
+        public static final String PACKAGES = "packages";
+        /** The command run in the Pigsty home. */
+        public static final String APPLY = "apply";
+        public static final String DEFAULT_APPLY = "./deploy.yml";
+        /** Whether to put this host's IPv4 in place of the placeholder admin IP. */
+        public static final String REPLACE_IP = "replace_ip";
+        public static final String PLACEHOLDER_IP = "placeholder_ip";
+        public static final String DEFAULT_PLACEHOLDER_IP = "10.10.10.10";
+    }
+
     /** The manifest's keys the launcher reads. */
     public static final class Keys {
         private Keys() {}

@@ -1,7 +1,7 @@
 package io.pigsty.launcher;
 
-import io.pigsty.bundle.BundleLayout;
 import io.pigsty.bundle.BundleLayout.Keys;
+import io.pigsty.bundle.BundleLayout;
 import io.pigsty.bundle.Family;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

@@ -18,11 +18,6 @@ record Host(Path root) {
         return root.resolve(absolute.startsWith("/") ? absolute.substring(1) : absolute);
     }
 
-    boolean isRpm() {
-        return Files.exists(path("/etc/redhat-release")) || Files.exists(path("/etc/yum.repos.d"))
-                && !Files.exists(path("/etc/debian_version"));
-    }
-
     /** Runs {@code command} (in the root, by chroot when it is not /); returns its exit status. */
     int run(List<String> command, Path log, Path workDir) throws IOException {
         List<String> cmd = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.pigsty.launcher;
 
+import io.pigsty.bundle.BundleLayout.Firstboot;
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.bundle.Family;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -281,8 +282,8 @@ final class Launcher {
     }
 
     private String install(Path log) throws IOException {
-        List<String> pkgs = new ArrayList<>(firstboot("packages") instanceof List<?> l ? l.stream().map(String::valueOf).toList()
-                : firstboot("packages") != null ? List.of(String.valueOf(firstboot("packages")).split("[,\\s]+")) : manifest().bootstrap());
+        List<String> pkgs = new ArrayList<>(firstboot(Firstboot.PACKAGES) instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                : firstboot(Firstboot.PACKAGES) != null ? List.of(String.valueOf(firstboot(Firstboot.PACKAGES)).split("[,\\s]+")) : manifest().bootstrap());
         pkgs.removeIf(String::isBlank);
         if (pkgs.isEmpty()) return "no bootstrap packages to install";
         int rc;
@@ -328,11 +329,12 @@ final class Launcher {
             return did.isEmpty() ? "the bundle holds no inventory to place" : String.join("; ", did);
         }
         if (o.inventory() != null && inventory.equals(home.resolve("pigsty.yml")) && !o.replaceIp()
-                && !Boolean.TRUE.equals(firstboot("replace_ip")))
+                && !Boolean.TRUE.equals(firstboot(Firstboot.REPLACE_IP)))
             return String.join("; ", did) + (did.isEmpty() ? "" : "; ") + "inventory already in place at " + inventory;
         String text = Files.readString(inventory);
-        if (o.replaceIp() || Boolean.TRUE.equals(firstboot("replace_ip"))) {
-            String placeholder = firstboot("placeholder_ip") == null ? "10.10.10.10" : String.valueOf(firstboot("placeholder_ip"));
+        if (o.replaceIp() || Boolean.TRUE.equals(firstboot(Firstboot.REPLACE_IP))) {
+            Object p = firstboot(Firstboot.PLACEHOLDER_IP);
+            String placeholder = p == null ? Firstboot.DEFAULT_PLACEHOLDER_IP : String.valueOf(p);
             String ip = primaryIp();
             if (ip == null) did.add("no primary IPv4 found: " + placeholder + " left as it is");
             else {
@@ -348,7 +350,8 @@ final class Launcher {
 
     private String applyInventory(Path log) throws IOException {
         if (inventory() == null) return "nothing to apply: no inventory in the bundle or in the Pigsty home";
-        String cmd = firstboot("apply") == null ? "./deploy.yml" : String.valueOf(firstboot("apply"));
+        Object apply = firstboot(Firstboot.APPLY);
+        String cmd = apply == null ? Firstboot.DEFAULT_APPLY : String.valueOf(apply);
         if (cmd.isBlank()) return "skipped: firstboot.apply is empty";
         int rc = host.run(List.of("sh", "-c", "cd '" + home() + "' && " + cmd), log, null);
         if (rc != 0) throw new IOException("'" + cmd + "' exited with " + rc);
@@ -363,7 +366,7 @@ final class Launcher {
         if (o.inventory() != null) return host.path(o.inventory());
         Path bundled = repo().resolve(BundleLayout.INVENTORY);
         if (Files.exists(bundled)) return bundled;
-        Path placed = host.path("/root/pigsty/pigsty.yml");
+        Path placed = host.path(Firstboot.DEFAULT_HOME + "/pigsty.yml");
         return Files.exists(placed) ? placed : null;
     }
 
@@ -373,13 +376,13 @@ final class Launcher {
         if (inv == null) return null;
         Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(inv));
         Object vars = doc instanceof Map<?, ?> m && m.get("all") instanceof Map<?, ?> all ? all.get("vars") : doc;
-        if (vars instanceof Map<?, ?> v && v.get("firstboot") instanceof Map<?, ?> f) return f.get(key);
+        if (vars instanceof Map<?, ?> v && v.get(Firstboot.KEY) instanceof Map<?, ?> f) return f.get(key);
         return null;
     }
 
     private String home() throws IOException {
-        Object h = firstboot("home");
-        return h == null ? "/root/pigsty" : String.valueOf(h);
+        Object h = firstboot(Firstboot.HOME);
+        return h == null ? Firstboot.DEFAULT_HOME : String.valueOf(h);
     }
 
     /** The first IPv4 address of an interface that is up and not loopback. */

@@ -3,12 +3,12 @@ package io.pigsty.offline.build;
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.config.Node;
 import io.pigsty.offline.config.YamlFile;
+import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Progress;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.pack.Image;
 import io.pigsty.offline.pack.Iso9660;
-import io.pigsty.offline.pack.LauncherPackage;
 import io.pigsty.offline.pack.Seeds;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
@@ -31,11 +31,11 @@ final class ArtifactStep {
     private final Packing packing;
     private final Request request;
     private final Path dist;
-    private final Path cache;
+    private final Cache cache;
     private final Reporter reporter;
 
     ArtifactStep(ArtifactKind kind, BuildPlan plan, PublishStep.Published tree, Packing packing, Request request, Path dist,
-                 Path cache, Reporter reporter) {
+                 Cache cache, Reporter reporter) {
         this.kind = kind;
         this.plan = plan;
         this.tree = tree;
@@ -69,9 +69,10 @@ final class ArtifactStep {
                 Path tar = it.tar() != null ? it.tar() : dir.resolve(repoName + "." + it.archive().id() + ".tar");
                 Image.Target target = new Image.Target(it.archive(), tar, it.push(),
                         it.tag() != null ? it.tag() : BundleLayout.imageTag(plan.version(), t.os(), t.arch()), it.base());
-                Path jar = request.launcher() ? LauncherPackage.jar(cache.resolve("launcher/pigsty-launcher.jar"), tree.mtime()) : null;
+                Path jar = request.launcher()
+                        ? LauncherPackage.jar(cache.work("launcher").resolve(LauncherPackage.JAR_FILE), tree.mtime()) : null;
                 Image.Result img = Image.build(tree.repoDir(), jar, target, t.arch(), Image.labels(plan, tree.manifest()),
-                        tree.mtime(), cache, reporter.plain());
+                        tree.mtime(), cache.work("image"), reporter.plain());
                 boolean pushed = it.push() != null;
                 reporter.info("image: " + img.layers() + " layers, " + img.digest() + (pushed ? " pushed to " + img.reference() : " in " + tar));
                 return List.of(new Artifact(kind, pushed ? img.reference() + "@" + img.digest() : tar.toString(),

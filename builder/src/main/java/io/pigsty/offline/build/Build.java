@@ -1,5 +1,6 @@
 package io.pigsty.offline.build;
 
+import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.config.Node;
 import io.pigsty.offline.config.YamlFile;
@@ -16,7 +17,6 @@ import io.pigsty.offline.pack.Seeds;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.repo.Lock;
-import io.pigsty.offline.repo.RepoTree;
 import io.pigsty.offline.solve.Resolution;
 
 import java.io.IOException;
@@ -83,16 +83,15 @@ public final class Build {
         }
     }
 
-    /** Resolves and prints nothing: the plan of {@code r}, having downloaded metadata (and URL packages) only. */
+    /**
+     * Resolves and prints nothing: the plan of {@code r}. It reads metadata (file lists only when a
+     * file requirement needs them), downloads repo_url_packages (their headers are their metadata)
+     * and builds the launcher package, but fetches no package from a repo.
+     */
     public PlanReport plan(Request r) throws IOException {
         try (Fetcher fetcher = fetcher(r)) {
-            PlanStep.Planned planned = new PlanStep(r, reporter).call();
-            BuildPlan plan = planned.plan();
-            Metadata md = new LoadStep(plan, fetcher, reporter).call();
-            List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(),
-                    Timestamps.sourceDate(md.index().newest()), fetcher).call();
-            ResolveStep.Resolved res = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), fetcher, reporter).call();
-            return new PlanReport(plan, res.resolution(), reporter.warnings());
+            Resolved res = resolve(r, fetcher);
+            return new PlanReport(res.plan(), res.closure().resolution(), reporter.warnings());
         }
     }
 
@@ -100,27 +99,37 @@ public final class Build {
     public Summary run(Request r, Output o) throws IOException {
         ArtifactStep.Packing packing = packing(o);
         Path output = r.home().resolve("output");
-        Path repoDir = o.repoDir() != null ? o.repoDir() : output.resolve("www").resolve("pigsty");
+        Path repoDir = o.repoDir() != null ? o.repoDir() : output.resolve("www").resolve(BundleLayout.TOP);
         Path dist = o.dist() != null ? o.dist() : output.resolve("dist");
         Map<String, Path> extras = PublishStep.extras(r);
         if (o.artifacts().contains(ArtifactKind.SEED) && r.inventory() != null) // a bad inventory fails now, not after the downloads
             Seeds.check(Seeds.hosts(ArtifactStep.inventory(r.inventory())), Files.readAllBytes(r.inventory()),
                     ArtifactStep.seedTemplates(r.home()));
         try (Fetcher fetcher = fetcher(r)) {
-            BuildPlan plan = new PlanStep(r, reporter).call().plan();
-            Metadata md = new LoadStep(plan, fetcher, reporter).call();
-            long mtime = Timestamps.sourceDate(md.index().newest());
-            List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
-            ResolveStep.Resolved res = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), fetcher, reporter).call();
-            List<RepoTree.Item> items = new FetchStep(res.resolution(), locals, fetcher, reporter).call();
-            PublishStep.Published tree = new PublishStep(plan, res.resolution(), res.index(), items, extras, mtime, repoDir,
-                    fetcher, reporter).call();
+            Resolved res = resolve(r, fetcher);
+            BuildPlan plan = res.plan();
+            FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
+                    res.locals(), fetcher, reporter).call();
+            PublishStep.Published tree = new PublishStep(plan, res.closure().resolution(), fetched.index(), fetched.items(),
+                    extras, res.mtime(), repoDir, reporter).call();
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
                 if (o.artifacts().contains(kind))
-                    made.addAll(new ArtifactStep(kind, plan, tree, packing, r, dist, fetcher.cache().root(), reporter).call());
+                    made.addAll(new ArtifactStep(kind, plan, tree, packing, r, dist, fetcher.cache(), reporter).call());
             return new Summary(made, o.artifacts().size() == 1);
         }
+    }
+
+    /** What every command resolves first: the plan, the local packages, the closure, and the build's fixed time. */
+    private record Resolved(BuildPlan plan, long mtime, List<LocalStep.Local> locals, ResolveStep.Resolved closure) {}
+
+    private Resolved resolve(Request r, Fetcher fetcher) throws IOException {
+        BuildPlan plan = new PlanStep(r, reporter).call();
+        Metadata md = new LoadStep(plan, fetcher, reporter).call();
+        long mtime = Timestamps.sourceDate(md.index().newest());
+        List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
+        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), fetcher, reporter).call();
+        return new Resolved(plan, mtime, locals, closure);
     }
 
     /** {@code build seed}: one NoCloud seed ISO per inventory host; returns "file  hostname" lines. */

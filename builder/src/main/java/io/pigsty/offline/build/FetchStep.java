@@ -3,8 +3,11 @@ package io.pigsty.offline.build;
 import io.pigsty.offline.fetch.Fetcher;
 import io.pigsty.offline.fetch.Progress;
 import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.metadata.MetadataLoader;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.repo.RepoTree;
 import io.pigsty.offline.solve.Resolution;
 
@@ -13,25 +16,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The closure in, verified files out: downloads every package from its repo's mirrors into the cache. */
+/**
+ * The closure in, verified files out: downloads every package from its repo's mirrors into the
+ * cache, and the upstream index files whose records the bundle's index will carry.
+ */
 final class FetchStep {
+    /** Every package as it will be shipped with its verified file, and the index with the carried files local. */
+    record Fetched(List<RepoTree.Item> items, IndexSet index) {}
+
+    private final Format format;
     private final Resolution resolution;
+    private final IndexSet index;
     private final List<LocalStep.Local> locals;
     private final Fetcher fetcher;
     private final Reporter reporter;
 
-    FetchStep(Resolution resolution, List<LocalStep.Local> locals, Fetcher fetcher, Reporter reporter) {
+    FetchStep(Format format, Resolution resolution, IndexSet index, List<LocalStep.Local> locals, Fetcher fetcher,
+              Reporter reporter) {
+        this.format = format;
         this.resolution = resolution;
+        this.index = index;
         this.locals = locals;
         this.fetcher = fetcher;
         this.reporter = reporter;
     }
 
-    /** Every package of the closure as it will be shipped, with its verified file in the cache. */
-    List<RepoTree.Item> call() throws IOException {
+    Fetched call() throws IOException {
         Map<Package, LocalStep.Local> local = new HashMap<>();
         for (LocalStep.Local l : locals) local.put(l.pkg(), l);
         List<Fetcher.Job> jobs = new ArrayList<>();
@@ -40,9 +55,8 @@ final class FetchStep {
         for (Package p : resolution.packages()) {
             if (local.containsKey(p)) continue;
             fromRepos.add(p);
-            List<String> urls = new ArrayList<>();
-            for (String base : p.repo().baseUrls()) urls.add(Fetcher.join(base, p.location()));
-            jobs.add(new Fetcher.Job(p.repo().name() + ": " + p.fileName(), urls, p.checksum(), p.size()));
+            jobs.add(new Fetcher.Job(p.repo().name() + ": " + p.fileName(), Fetcher.mirrors(p.repo(), p.location()), p.checksum(),
+                    p.size()));
             total += p.size();
         }
         List<Path> files;
@@ -50,11 +64,13 @@ final class FetchStep {
             files = fetcher.fetchAll(jobs, progress);
         }
         List<RepoTree.Item> items = new ArrayList<>();
+        Set<Repo> shippedFrom = new HashSet<>();
         for (int i = 0; i < fromRepos.size(); i++) {
             Package p = fromRepos.get(i);
             Path f = files.get(i);
             String sha = p.checksum().isSha256() ? p.checksum().hex() : Checksum.sha256Of(f);
             items.add(new RepoTree.Item(new Format.Shipped(p, p.fileName(), sha, Files.size(f), null), f));
+            shippedFrom.add(p.repo());
         }
         for (LocalStep.Local l : locals) {
             if (!resolution.packages().contains(l.pkg())) continue;
@@ -62,6 +78,6 @@ final class FetchStep {
             items.add(new RepoTree.Item(new Format.Shipped(p, p.fileName(), p.checksum().hex(), Files.size(l.file()),
                     l.inspected().record()), l.file()));
         }
-        return List.copyOf(items);
+        return new Fetched(List.copyOf(items), MetadataLoader.complete(index, format.carriedTypes(), shippedFrom, fetcher));
     }
 }

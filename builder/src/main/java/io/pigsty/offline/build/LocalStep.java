@@ -8,14 +8,11 @@ import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Spec;
-import io.pigsty.offline.pack.LauncherPackage;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.UrlPackage;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,11 +59,9 @@ final class LocalStep {
         }
         if (launcher) {
             Path built = LauncherPackage.build(format, Build.VERSION, home.resolve("overlays/launcher"),
-                    fetcher.cache().root().resolve("launcher"), mtime);
+                    fetcher.cache().work("launcher"), mtime);
             Checksum sha = Checksum.sha256(Checksum.sha256Of(built));
-            Path blob = fetcher.cache().blob(sha);
-            Files.createDirectories(blob.getParent());
-            Files.move(built, blob, StandardCopyOption.REPLACE_EXISTING);
+            Path blob = fetcher.cache().store(built, sha);
             Format.Inspected in = format.inspect(blob, built.getFileName().toString(), sha, LOCAL);
             out.add(new Local(in, blob, new Spec(in.pkg().name(), "the first-boot launcher (--no-launcher leaves it out)")));
         }

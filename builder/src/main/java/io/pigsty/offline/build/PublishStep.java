@@ -2,13 +2,9 @@ package io.pigsty.offline.build;
 
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.config.ConfigException;
-import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexSet;
-import io.pigsty.offline.metadata.MetaSource;
-import io.pigsty.offline.metadata.MetadataLoader;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Package;
-import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.repo.RepoTree;
@@ -17,19 +13,17 @@ import io.pigsty.offline.solve.Resolution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Verified files in, the published repo tree out: the index (records carried from upstream), the
  * extra files, {@code manifest.json} and {@code repo_complete}, swapped into place whole.
  */
 final class PublishStep {
-    /** The published tree: where, its manifest text, the fixed time of its files and the packages' bytes. */
-    record Published(Path repoDir, String manifest, long mtime, long bytes) {}
+    /** The published tree: where, its manifest text and the fixed time of its files. */
+    record Published(Path repoDir, String manifest, long mtime) {}
 
     private final BuildPlan plan;
     private final Resolution resolution;
@@ -38,11 +32,11 @@ final class PublishStep {
     private final Map<String, Path> extras;
     private final long mtime;
     private final Path repoDir;
-    private final MetaSource source;
     private final Reporter reporter;
 
+    /** {@code index} has a local copy of every file the format's writer carries records from. */
     PublishStep(BuildPlan plan, Resolution resolution, IndexSet index, List<RepoTree.Item> items, Map<String, Path> extras,
-                long mtime, Path repoDir, MetaSource source, Reporter reporter) {
+                long mtime, Path repoDir, Reporter reporter) {
         this.plan = plan;
         this.resolution = resolution;
         this.index = index;
@@ -50,28 +44,18 @@ final class PublishStep {
         this.extras = extras;
         this.mtime = mtime;
         this.repoDir = repoDir;
-        this.source = source;
         this.reporter = reporter;
     }
 
     Published call() throws IOException {
-        Format format = plan.target().format();
-        Set<Repo> shippedFrom = new HashSet<>();
         Map<Package, String> sha = new LinkedHashMap<>();
-        long bytes = 0;
-        for (RepoTree.Item it : items) {
-            Format.Shipped s = it.shipped();
-            if (s.own() == null) shippedFrom.add(s.pkg().repo());
-            sha.put(s.pkg(), s.sha256());
-            bytes += s.size();
-        }
-        IndexSet carried = MetadataLoader.complete(index, format.carriedTypes(), shippedFrom, source);
+        for (RepoTree.Item it : items) sha.put(it.shipped().pkg(), it.shipped().sha256());
         Map<String, String> extraSums = new LinkedHashMap<>();
         for (Map.Entry<String, Path> x : extras.entrySet()) extraSums.put(x.getKey(), Checksum.sha256Of(x.getValue()));
         String manifest = Manifest.write(plan, resolution, sha, extraSums, reporter.warnings());
-        RepoTree.publish(repoDir, items, extras, format, carried, mtime, manifest, reporter.plain());
+        RepoTree.publish(repoDir, items, extras, plan.target().format(), index, mtime, manifest, reporter.plain());
         reporter.info("repo: " + items.size() + " packages in " + repoDir);
-        return new Published(repoDir, manifest, mtime, bytes);
+        return new Published(repoDir, manifest, mtime);
     }
 
     /**

@@ -2,8 +2,8 @@ package io.pigsty.offline.cli;
 
 import io.pigsty.offline.build.ArtifactKind;
 import io.pigsty.offline.build.Build;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.EnumSet;

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code build plan}: resolves and prints the selection without downloading packages. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Resolve the package closure and print it (downloads metadata, and repo_url_packages whose headers are their metadata).")
+        description = "Resolve the package closure and print it (downloads metadata and repo_url_packages, whose headers are their metadata; no package from a repo).")
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     Common common;

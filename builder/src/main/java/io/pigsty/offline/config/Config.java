@@ -24,7 +24,7 @@ public record Config(Recipe recipe, String arch, Map<String, Node> vars, Map<Str
     }
 
     /** One {@code repo_upstream} entry in Pigsty's schema. */
-    public record Upstream(String name, String description, String module, List<Integer> releases,
+    public record Upstream(String name, String module, List<Integer> releases,
                            List<String> arch, Map<String, Node> baseurl, Map<String, Node> meta, Node node) {}
 
     public Node var(String key) {

@@ -1,6 +1,7 @@
 package io.pigsty.offline.config;
 
 import io.pigsty.bundle.Family;
+import io.pigsty.offline.format.deb.DebFormat;
 import io.pigsty.offline.model.Log;
 
 import java.io.IOException;
@@ -37,7 +38,8 @@ public final class ConfigLoader {
                     + String.join(", ", available(recipes)) + " (one recipe per file in " + recipes + ")");
         Node recipeNode = YamlFile.load(recipeFile, rel(req.home(), recipeFile), log);
         Config.Recipe recipe = recipe(recipeNode, req.os(), recipeFile);
-        String arch = req.arch() == null ? recipe.arches().get(0) : normalizeArch(req.arch());
+        // Pigsty names arches x86_64/aarch64; Debian's names are accepted too.
+        String arch = req.arch() == null ? recipe.arches().get(0) : DebFormat.pigstyArch(req.arch());
         if (!recipe.arches().contains(arch))
             throw new ConfigException("--arch", "target " + recipe.os() + " has no arch '" + req.arch()
                     + "'; choose one of " + String.join(", ", recipe.arches()));
@@ -83,15 +85,6 @@ public final class ConfigLoader {
             }
         }
         return new Config(recipe, arch, vars, packageMap, List.copyOf(upstream), Map.copyOf(req.mirrors()), req.inventory());
-    }
-
-    /** Pigsty names arches x86_64/aarch64; accept Debian's names too. */
-    public static String normalizeArch(String arch) {
-        return switch (arch) {
-            case "amd64" -> "x86_64";
-            case "arm64" -> "aarch64";
-            default -> arch;
-        };
     }
 
     private static List<String> available(Path recipes) {
@@ -171,8 +164,7 @@ public final class ConfigLoader {
             Node rel = e.get("releases"), arch = e.get("arch"), module = e.get("module"), meta = e.get("meta");
             List<Integer> releases = new ArrayList<>();
             if (rel != null) for (Node r : rel.isList() ? rel.list() : List.of(rel)) releases.add(r.integer());
-            Node desc = e.get("description");
-            out.add(new Config.Upstream(name, desc == null ? "" : desc.text(), module == null ? "" : module.text(),
+            out.add(new Config.Upstream(name, module == null ? "" : module.text(),
                     List.copyOf(releases), arch == null ? List.of() : arch.words(), base.map(),
                     meta == null || meta.isNull() ? Map.of() : meta.map(), e));
         }

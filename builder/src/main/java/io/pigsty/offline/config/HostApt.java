@@ -1,5 +1,7 @@
 package io.pigsty.offline.config;
 
+import io.pigsty.offline.format.deb.AptSources;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,8 +18,8 @@ import java.util.Map;
  * Debian bundles without the user naming a mirror. Never consulted when the host runs another distro.
  */
 public final class HostApt {
-    /** One apt source: its URI and the suites it serves. */
-    record Source(String uri, List<String> suites, String file) {}
+    /** One apt source of the host: its URI, the suites it serves, and the file that says so. */
+    private record Source(String uri, List<String> suites, String file) {}
 
     private HostApt() {}
 
@@ -51,7 +53,7 @@ public final class HostApt {
         return "";
     }
 
-    static List<Source> sources(Path root) {
+    private static List<Source> sources(Path root) {
         List<Source> out = new ArrayList<>();
         Path dir = root.resolve("etc/apt/sources.list.d");
         if (Files.isDirectory(dir)) {
@@ -59,7 +61,8 @@ public final class HostApt {
                 List<Path> files = new ArrayList<>();
                 ds.forEach(files::add);
                 files.sort(null);
-                for (Path f : files) out.addAll(deb822(Files.readString(f), f.toString()));
+                for (Path f : files)
+                    for (AptSources.Source s : AptSources.deb822(Files.readString(f))) out.add(new Source(s.uri(), s.suites(), f.toString()));
             } catch (IOException e) {
                 // an unreadable sources file just offers nothing
             }
@@ -67,51 +70,11 @@ public final class HostApt {
         Path list = root.resolve("etc/apt/sources.list");
         if (Files.isRegularFile(list)) {
             try {
-                out.addAll(oneLine(Files.readString(list), list.toString()));
+                for (AptSources.Source s : AptSources.oneLine(Files.readString(list)))
+                    out.add(new Source(s.uri(), s.suites(), list.toString()));
             } catch (IOException e) {
                 // as above
             }
-        }
-        return out;
-    }
-
-    /** deb822 stanzas: Types, URIs, Suites (Enabled: no is skipped; only "deb" types count). */
-    static List<Source> deb822(String text, String file) {
-        List<Source> out = new ArrayList<>();
-        for (String para : text.split("\\n\\s*\\n")) {
-            Map<String, String> f = new LinkedHashMap<>();
-            String key = null;
-            for (String line : para.split("\n")) {
-                if (line.startsWith("#")) continue;
-                if ((line.startsWith(" ") || line.startsWith("\t")) && key != null) {
-                    f.put(key, f.get(key) + " " + line.trim());
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                if (colon <= 0) continue;
-                key = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                f.put(key, line.substring(colon + 1).trim());
-            }
-            if (!List.of(f.getOrDefault("types", "").split("\\s+")).contains("deb")) continue;
-            if (f.getOrDefault("enabled", "yes").equalsIgnoreCase("no")) continue;
-            String uris = f.get("uris");
-            if (uris == null || uris.isBlank()) continue;
-            List<String> suites = List.of(f.getOrDefault("suites", "").trim().split("\\s+"));
-            for (String uri : uris.trim().split("\\s+")) if (uri.startsWith("http")) out.add(new Source(uri, suites, file));
-        }
-        return out;
-    }
-
-    /** {@code deb [options] URI SUITE COMPONENT...} lines. */
-    static List<Source> oneLine(String text, String file) {
-        List<Source> out = new ArrayList<>();
-        for (String raw : text.split("\n")) {
-            String line = raw.trim();
-            if (!line.startsWith("deb ") && !line.startsWith("deb\t")) continue;
-            line = line.substring(4).trim();
-            if (line.startsWith("[")) line = line.substring(line.indexOf(']') + 1).trim();
-            String[] t = line.split("\\s+");
-            if (t.length >= 2 && t[0].startsWith("http")) out.add(new Source(t[0], List.of(t[1]), file));
         }
         return out;
     }

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
+import java.nio.file.StandardCopyOption;
 
 /**
  * The download cache, shared by every build and target: verified files are stored under their
@@ -51,6 +51,22 @@ public final class Cache {
         return root.resolve("derived").resolve(name);
     }
 
+    /**
+     * Moves a verified file whose sha256 is {@code sha256} into the cache under it and returns the blob
+     * (for files that came with no checksum ahead: URL packages, packages built here).
+     */
+    public Path store(Path file, Checksum sha256) throws IOException {
+        Path dest = blob(sha256);
+        Files.createDirectories(dest.getParent());
+        Files.move(file, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return dest;
+    }
+
+    /** A directory the builder keeps its own reusable work in ({@code launcher}, {@code image}), created on demand. */
+    public Path work(String name) throws IOException {
+        return Files.createDirectories(root.resolve("work").resolve(name));
+    }
+
     /** A scratch file for downloads whose checksum is not known ahead (URL packages). */
     public Path scratch(String url) throws IOException {
         Path dir = root.resolve("scratch");
@@ -58,7 +74,7 @@ public final class Cache {
         return dir.resolve(sha256(url) + ".part");
     }
 
-    static String sha256(String s) {
-        return HexFormat.of().formatHex(Checksum.digest("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    private static String sha256(String s) {
+        return Checksum.sha256Hex(s.getBytes(StandardCharsets.UTF_8));
     }
 }

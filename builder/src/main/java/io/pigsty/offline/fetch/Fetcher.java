@@ -44,12 +44,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Fetcher implements MetaSource, AutoCloseable {
 
-    /** Tunables; defaults suit real mirrors, tests shrink the timeouts. */
-    public record Settings(int jobs, int rounds, Duration connectTimeout, Duration readTimeout, Duration backoff) {
-        public static Settings defaults(int jobs) {
-            return new Settings(jobs, 3, Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMillis(500));
-        }
-    }
+    /** Tunables: parallel transfers, rounds over the mirrors, timeouts and the backoff between rounds. */
+    public record Settings(int jobs, int rounds, Duration connectTimeout, Duration readTimeout, Duration backoff) {}
 
     /** One file to fetch into the cache: where it may be found, what it must hash to, its size (-1 if unknown). */
     public record Job(String what, List<String> urls, Checksum checksum, long size) {}
@@ -320,10 +316,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                             md.update(buf, 0, n);
                         }
                     }
-                    Path dest = cache.blob(Checksum.sha256(HexFormat.of().formatHex(md.digest())));
-                    Files.createDirectories(dest.getParent());
-                    Files.move(scratch, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    return dest;
+                    return cache.store(scratch, Checksum.sha256(HexFormat.of().formatHex(md.digest())));
                 }
             });
         } catch (Retry.Exhausted e) {
@@ -334,8 +327,13 @@ public final class Fetcher implements MetaSource, AutoCloseable {
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /** The URLs of {@code path} below each of the repo's mirrors, in the order to try them. */
+    public static List<String> mirrors(Repo repo, String path) {
+        return urls(repo, path, null);
+    }
+
     /** The URLs of {@code path} on each of the repo's mirrors, {@code first} (if any) first. */
-    static List<String> urls(Repo repo, String path, String first) {
+    private static List<String> urls(Repo repo, String path, String first) {
         List<String> out = new ArrayList<>();
         if (first != null) out.add(join(first, path));
         for (String base : repo.baseUrls()) {
@@ -345,7 +343,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         return out;
     }
 
-    public static String join(String base, String path) {
+    private static String join(String base, String path) {
         return base.endsWith("/") ? base + path : base + "/" + path;
     }
 

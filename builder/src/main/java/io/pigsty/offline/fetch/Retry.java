@@ -10,7 +10,8 @@ import java.util.List;
  * The one mirror and retry policy of every download: rounds over the mirrors in order, with
  * exponential backoff between rounds. A reset, a timeout, corrupt content and HTTP 5xx, 408 and 429
  * are worth another round; any other HTTP status is final for that mirror; a round with nothing
- * worth retrying ends the attempts early.
+ * worth retrying ends the attempts early. (OkHttp itself only retries a connection that failed
+ * before any response, such as a stale pooled one; everything a user would call a retry is here.)
  */
 final class Retry {
     /** One try of one URL; {@code mirror} is its index in the list. */
@@ -18,7 +19,7 @@ final class Retry {
         T run(String url, int mirror) throws IOException;
     }
 
-    /** Every mirror failed: the errors in order, and whether every mirror said there is no such file. */
+    /** Every mirror failed: the errors in order, and whether every answer was that there is no such file. */
     static final class Exhausted extends IOException {
         final List<String> errors;
         final boolean notFound;
@@ -65,11 +66,11 @@ final class Retry {
 
     <T> T run(List<String> urls, Attempt<T> attempt) throws IOException {
         List<String> errors = new ArrayList<>();
-        boolean allNotFound = false;
+        // "No such file" only when that is all any mirror ever said: a 404 after a 503 is a flaky mirror.
+        boolean onlyNotFound = true;
         for (int round = 0; round < rounds; round++) {
             if (round > 0) sleep(round);
             boolean retryable = false;
-            int notFound = 0;
             for (int i = 0; i < urls.size(); i++) {
                 String url = urls.get(i);
                 try {
@@ -77,20 +78,21 @@ final class Retry {
                 } catch (HttpStatus e) {
                     errors.add(url + ": " + e.getMessage());
                     retryable |= e.retryable();
-                    if (e.notFound()) notFound++;
+                    onlyNotFound &= e.notFound();
                 } catch (InterruptedIOException e) {
                     if (Thread.currentThread().isInterrupted()) throw e;
                     errors.add(url + ": " + describe(e));
                     retryable = true;
+                    onlyNotFound = false;
                 } catch (IOException e) {
                     errors.add(url + ": " + describe(e));
                     retryable = true;
+                    onlyNotFound = false;
                 }
             }
-            allNotFound = notFound == urls.size();
             if (!retryable) break;
         }
-        throw new Exhausted(errors, allNotFound);
+        throw new Exhausted(errors, onlyNotFound);
     }
 
     private void sleep(int round) throws InterruptedIOException {

@@ -79,6 +79,9 @@ public interface Format {
 
     Rules rules();
 
+    /** The arch as this family's own metadata spells it, from Pigsty's spelling (x86_64, aarch64). */
+    String nativeArch(String pigstyArch);
+
     /** Reads one repo's index through {@code files}; the packages are for {@code targetArch}. */
     RepoIndex read(Source source, String targetArch, RepoFiles files, Log log) throws IOException;
 

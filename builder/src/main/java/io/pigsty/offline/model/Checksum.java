@@ -59,6 +59,16 @@ public record Checksum(String algo, String hex) {
         }
     }
 
+    /** The {@code algo} digest of {@code data}, as lower-case hex. */
+    public static String hex(String algo, byte[] data) {
+        return HexFormat.of().formatHex(digest(algo).digest(data));
+    }
+
+    /** The sha256 of {@code data}, as lower-case hex. */
+    public static String sha256Hex(byte[] data) {
+        return hex("SHA-256", data);
+    }
+
     /** The sha256 of a file, as lower-case hex. */
     public static String sha256Of(Path file) throws IOException {
         MessageDigest md = digest("SHA-256");

@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +98,7 @@ public final class Image {
                 c = Containerizer.to(TarImage.at(t.tar()).named(t.tag()));
                 reference = t.tar().toString();
             }
-            c.setApplicationLayersCache(cache.resolve("image-layers")).setBaseImageLayersCache(cache.resolve("image-base"))
+            c.setApplicationLayersCache(cache.resolve("layers")).setBaseImageLayersCache(cache.resolve("base"))
                     .setToolName("pigsty-builder")
                     .addEventHandler(LogEvent.class, e -> {
                         if (e.getLevel() == LogEvent.Level.WARN || e.getLevel() == LogEvent.Level.ERROR) log.warn("image: " + e.getMessage());
@@ -124,8 +123,7 @@ public final class Image {
         l.put("org.opencontainers.image.version", plan.version());
         l.put("io.pigsty.os", plan.target().os());
         l.put("io.pigsty.arch", plan.target().arch());
-        l.put("io.pigsty.manifest.sha256", HexFormat.of().formatHex(Checksum.digest("SHA-256")
-                .digest(manifest.getBytes(StandardCharsets.UTF_8))));
+        l.put("io.pigsty.manifest.sha256", Checksum.sha256Hex(manifest.getBytes(StandardCharsets.UTF_8)));
         for (PlannedRepo repo : plan.repos()) l.put("io.pigsty.repo." + repo.name(), String.join(" ", repo.urls()));
         return l;
     }

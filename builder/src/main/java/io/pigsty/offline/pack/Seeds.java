@@ -1,5 +1,6 @@
 package io.pigsty.offline.pack;
 
+import io.pigsty.bundle.BundleLayout.Firstboot;
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.config.Node;
 import io.pigsty.offline.model.Checksum;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,11 +140,11 @@ public final class Seeds {
     static Map<String, String> render(Host h, byte[] inventoryBytes, Path templates) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
         String home = firstbootHome(h);
-        if (!home.matches("/[A-Za-z0-9._/-]*")) throw new ConfigException(where(h, "firstboot"), "firstboot.home '" + home + "' is not a plain absolute path");
+        if (!home.matches("/[A-Za-z0-9._/-]*")) throw new ConfigException(where(h, Firstboot.KEY), "firstboot.home '" + home + "' is not a plain absolute path");
         values.put("home", home);
         values.put("hostname", h.hostname());
-        values.put("instance_id", "pigsty-" + HexFormat.of().formatHex(Checksum.digest("SHA-256")
-                .digest((h.ip() + "\n" + new String(inventoryBytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8))).substring(0, 16));
+        values.put("instance_id", "pigsty-" + Checksum.sha256Hex((h.ip() + "\n" + new String(inventoryBytes, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 16));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("meta-data", dump(load(templates.resolve("meta-data.yml"), values), null));
 
@@ -199,9 +199,9 @@ public final class Seeds {
     }
 
     private static String firstbootHome(Host h) {
-        Node fb = h.vars().get("firstboot");
-        Node home = fb != null && fb.isMap() ? fb.get("home") : null;
-        return home == null || home.isNull() ? "/root/pigsty" : home.text();
+        Node fb = h.vars().get(Firstboot.KEY);
+        Node home = fb != null && fb.isMap() ? fb.get(Firstboot.HOME) : null;
+        return home == null || home.isNull() ? Firstboot.DEFAULT_HOME : home.text();
     }
 
     private static String where(Host h, String var) {

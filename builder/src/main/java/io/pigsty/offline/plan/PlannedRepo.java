@@ -8,12 +8,10 @@ import java.util.List;
 
 /**
  * An upstream repo selected for the build, its variables expanded: mirror URLs in the order to try,
- * and the policies the resolver applies. {@code where} is the definition's file:line.
+ * and the policies the resolver applies.
  */
 public sealed interface PlannedRepo {
     String name();
-
-    String description();
 
     String module();
 
@@ -25,14 +23,12 @@ public sealed interface PlannedRepo {
 
     boolean skipIfUnavailable();
 
-    String where();
-
     /** What a format's reader needs to know of this repo. */
     Format.Source source();
 
     /** A yum repo; {@code moduleHotfixes} exempts it from module stream filtering. */
-    record YumRepo(String name, String description, String module, List<String> urls, int priority, List<String> excludes,
-                   boolean moduleHotfixes, boolean skipIfUnavailable, String where) implements PlannedRepo {
+    record YumRepo(String name, String module, List<String> urls, int priority, List<String> excludes,
+                   boolean moduleHotfixes, boolean skipIfUnavailable) implements PlannedRepo {
         public YumRepo {
             urls = List.copyOf(urls);
             excludes = List.copyOf(excludes);
@@ -48,9 +44,9 @@ public sealed interface PlannedRepo {
      * An apt repo: a suite (ending in '/' for a flat repo) with components, and the keyring that
      * checks its Release (null with {@code trusted}).
      */
-    record AptRepo(String name, String description, String module, List<String> urls, int priority, List<String> excludes,
-                   boolean skipIfUnavailable, String suite, List<String> components, Path keyring, boolean trusted,
-                   String where) implements PlannedRepo {
+    record AptRepo(String name, String module, List<String> urls, int priority, List<String> excludes,
+                   boolean skipIfUnavailable, String suite, List<String> components, Path keyring, boolean trusted)
+            implements PlannedRepo {
         public AptRepo {
             urls = List.copyOf(urls);
             excludes = List.copyOf(excludes);

@@ -1,7 +1,5 @@
 package io.pigsty.offline.plan;
 
-import io.pigsty.offline.model.SafePaths;
-
 import io.pigsty.bundle.Family;
 import io.pigsty.offline.config.Config;
 import io.pigsty.offline.config.ConfigException;
@@ -101,8 +99,8 @@ public final class Planner {
             if (t.family() == Family.RPM) {
                 List<String> urls = override != null ? List.of(override.trim().split("\\s+")) : words;
                 checkUrls(u.name(), urls, where);
-                out.add(new PlannedRepo.YumRepo(u.name(), u.description(), u.module(), urls, priority, excludes,
-                        hot != null && hot.bool(), skipIfUnavailable, u.node().where()));
+                out.add(new PlannedRepo.YumRepo(u.name(), u.module(), urls, priority, excludes, hot != null && hot.bool(),
+                        skipIfUnavailable));
             } else {
                 // apt: "URL SUITE COMPONENT..." or a flat "URL ./"; --mirror replaces the URL only
                 if (words.size() < 2)
@@ -118,8 +116,8 @@ public final class Planner {
                 checkUrls(u.name(), urls, where);
                 Node trustedNode = u.node().get("trusted");
                 boolean trusted = trustedNode != null && trustedNode.bool();
-                out.add(new PlannedRepo.AptRepo(u.name(), u.description(), u.module(), urls, priority, excludes,
-                        skipIfUnavailable, suite, components, trusted ? null : keyring(c, u), trusted, u.node().where()));
+                out.add(new PlannedRepo.AptRepo(u.name(), u.module(), urls, priority, excludes, skipIfUnavailable, suite,
+                        components, trusted ? null : keyring(c, u), trusted));
             }
         }
         for (String m : c.mirrors().keySet())
@@ -154,7 +152,7 @@ public final class Planner {
     }
 
     /** Expands {@code $name} and {@code ${name}}; an unknown variable is an error at {@code where}. */
-    public static String expand(String s, Map<String, String> vars, String where) {
+    private static String expand(String s, Map<String, String> vars, String where) {
         Matcher m = VAR.matcher(s);
         StringBuilder b = new StringBuilder();
         while (m.find()) {

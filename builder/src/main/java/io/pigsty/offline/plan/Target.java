@@ -21,12 +21,7 @@ public record Target(String os, Family family, int major, String codename, Strin
 
     /** The arch as the family's own metadata spells it (Debian: amd64, arm64). */
     public String nativeArch() {
-        if (family == Family.RPM) return arch;
-        return switch (arch) {
-            case "x86_64" -> "amd64";
-            case "aarch64" -> "arm64";
-            default -> arch;
-        };
+        return format().nativeArch(arch);
     }
 
     /** {@code el9.x86_64}: the suffix of Pigsty's offline package names. */

@@ -1,13 +1,13 @@
 package io.pigsty.offline.repo;
 
-import io.pigsty.offline.repo.Json;
+import io.pigsty.bundle.BundleLayout.Keys;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Spec;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.PlannedRepo;
 import io.pigsty.offline.plan.Target;
-import io.pigsty.bundle.BundleLayout.Keys;
-import io.pigsty.offline.model.Package;
+import io.pigsty.offline.repo.Json;
 import io.pigsty.offline.solve.Resolution;
-import io.pigsty.offline.model.Spec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

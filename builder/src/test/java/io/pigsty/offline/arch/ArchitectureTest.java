@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The house rules, checked on the compiled classes: the folder tree is the data flow, so no stage
- * imports a stage after it; the model and the formats sit below every stage and do no I/O of their
- * own; the CLI only talks to {@code build}; no package cycles.
+ * imports a stage after it; the model and the formats sit below every stage, and formats do no
+ * network I/O (they read the local files they are handed); the CLI only talks to {@code build}; no
+ * package cycles; the bundle's names are spelled in one place.
  */
 class ArchitectureTest {
     private static final String ROOT = "io.pigsty.offline";
@@ -85,7 +86,8 @@ class ArchitectureTest {
     @Test
     void bundleNamesLiveInOnePlace() throws IOException {
         List<String> contract = List.of("\"repo_complete\"", "\"manifest.json\"", "\"firstboot.sh\"", "\"inventory/pigsty.yml\"",
-                "\"pigsty-pkg-", "\"pigsty-repo-", "\"/www/pigsty\"", "\"/tmp/pkg.tgz\"", "\"/usr/lib/pigsty-launcher");
+                "\"pigsty-pkg-", "\"pigsty-repo-", "\"/www/pigsty\"", "\"/tmp/pkg.tgz\"", "\"/usr/lib/pigsty-launcher", "\"/root/pigsty",
+                "\"10.10.10.10\"", "\"./deploy.yml\"", "\"pigsty-launcher\"", "\"placeholder_ip\"", "\"replace_ip\"");
         List<String> found = new ArrayList<>();
         for (Path src : List.of(Path.of("src/main/java"), Path.of("../launcher/src/main/java"))) {
             assertTrue(Files.isDirectory(src), src.toAbsolutePath().toString());

@@ -1,6 +1,7 @@
 package io.pigsty.offline.config;
 
 import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.format.deb.AptSources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +43,8 @@ class HostAptTest {
         assertEquals("http://mirror.test/debian/", m.get("debian_mirror")[0]);
         assertEquals("http://security.test/debian-security/", m.get("debian_security_mirror")[0]);
         assertTrue(HostApt.mirrors(root, "ubuntu").isEmpty(), "a Debian host lends nothing to Ubuntu targets");
-        assertEquals(List.of(new HostApt.Source("http://one.test/ubuntu/", List.of("jammy"), "f")),
-                HostApt.oneLine("# x\ndeb [arch=amd64 signed-by=/k] http://one.test/ubuntu/ jammy main\ndeb-src http://src.test/ jammy main\n", "f"));
+        assertEquals(List.of(new AptSources.Source("http://one.test/ubuntu/", List.of("jammy"))),
+                AptSources.oneLine("# x\ndeb [arch=amd64 signed-by=/k] http://one.test/ubuntu/ jammy main\ndeb-src http://src.test/ jammy main\n"));
     }
 
     @Test

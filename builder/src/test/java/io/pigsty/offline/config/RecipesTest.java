@@ -2,10 +2,10 @@ package io.pigsty.offline.config;
 
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.Log;
-import io.pigsty.offline.plan.BuildPlan;
-import io.pigsty.offline.plan.Planner;
-import io.pigsty.offline.plan.PlannedRepo;
 import io.pigsty.offline.model.Spec;
+import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.PlannedRepo;
+import io.pigsty.offline.plan.Planner;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

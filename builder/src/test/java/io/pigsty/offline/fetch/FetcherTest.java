@@ -200,6 +200,16 @@ class FetcherTest {
     }
 
     @Test
+    void aNotFoundAfterAServerErrorIsAFlakyMirrorNotAMissingFile() throws Exception {
+        Repo repo = new Repo("r", 99, List.of(url(a, "/repo/")));
+        a.enqueue(new MockResponse().setBody("Suite: stable\n"));
+        fetcher.optionalRoot(repo, "InRelease");
+        a.enqueue(new MockResponse().setResponseCode(503));
+        a.enqueue(new MockResponse().setResponseCode(404));
+        assertEquals("Suite: stable\n", Files.readString(fetcher.optionalRoot(repo, "InRelease")), "the cached copy, not 'absent'");
+    }
+
+    @Test
     void aFileOfUnknownChecksumIsStoredByItsSha256() throws Exception {
         a.enqueue(ok(BODY));
         Path got = fetcher.fetchUnknown("url package", url(a, "/x.rpm"));

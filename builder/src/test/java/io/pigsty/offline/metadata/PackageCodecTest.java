@@ -1,5 +1,6 @@
 package io.pigsty.offline.metadata;
 
+import io.pigsty.offline.format.rpm.RpmDeps;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
 import io.pigsty.offline.model.Evr;
@@ -7,8 +8,6 @@ import io.pigsty.offline.model.Op;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Req;
-
-import io.pigsty.offline.format.rpm.RpmDeps;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

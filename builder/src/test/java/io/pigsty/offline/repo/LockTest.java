@@ -30,8 +30,7 @@ class LockTest {
     void theLockIsValidJsonWithEveryPickAndProblem() throws Exception {
         Tools.require("python3");
         Repo repo = new Repo("base", 10, List.of("http://127.0.0.1:1/base/"));
-        PlannedRepo.YumRepo planned = new PlannedRepo.YumRepo("base", "Base \"quoted\"", "node", repo.baseUrls(), 10,
-                List.of("foo*"), false, false, "repo-spec/el.yml:3");
+        PlannedRepo.YumRepo planned = new PlannedRepo.YumRepo("base", "node", repo.baseUrls(), 10, List.of("foo*"), false, false);
         BuildPlan plan = new BuildPlan(new Target("el9", Family.RPM, 9, "", "x86_64"), "v4.3.0", List.of(planned),
                 List.of(new Spec("tmux", "recipes/el9.yml:5")), List.of(), Set.of(), Set.of("tmux"), List.of("tmux"));
         Package tmux = new Package("tmux", Evr.parse("1:3.2a-5.el9"), "x86_64", List.of(), List.of(), List.of(), List.of(),
@@ -46,10 +45,9 @@ class LockTest {
                 import json, sys
                 d = json.load(open(sys.argv[1]))
                 p = d['packages'][0]
-                print(d['name'], d['target']['family'], d['repos'][0]['description'] if 'description' in d['repos'][0] else '-',
-                      d['repos'][0]['urls'][0], p['name'], p['epoch'], p['version'], p['release'], p['sha256'][:4],
+                print(d['name'], d['target']['family'], d['repos'][0]['excludes'][0], d['repos'][0]['urls'][0], p['name'], p['epoch'], p['version'], p['release'], p['sha256'][:4],
                       d['missing'][0]['spec'], d['warnings'][0].count(chr(10)), sep='|')
                 """, f.toString()).ok().out().trim();
-        assertEquals("pigsty-pkg-v4.3.0.el9.x86_64|rpm|-|http://127.0.0.1:1/base/|tmux|1|3.2a|5.el9|abab|nope|1", facts);
+        assertEquals("pigsty-pkg-v4.3.0.el9.x86_64|rpm|foo*|http://127.0.0.1:1/base/|tmux|1|3.2a|5.el9|abab|nope|1", facts);
     }
 }

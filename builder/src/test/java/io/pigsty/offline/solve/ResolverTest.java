@@ -1,5 +1,7 @@
 package io.pigsty.offline.solve;
 
+import io.pigsty.offline.format.rpm.RpmDeps;
+import io.pigsty.offline.format.rpm.RpmRules;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
 import io.pigsty.offline.model.Evr;
@@ -9,9 +11,6 @@ import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Req;
 import io.pigsty.offline.model.Spec;
 import io.pigsty.offline.model.Universe;
-
-import io.pigsty.offline.format.rpm.RpmDeps;
-import io.pigsty.offline.format.rpm.RpmRules;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.pigsty.offline.format.deb;
 
-import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
+import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.model.MetadataException;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;

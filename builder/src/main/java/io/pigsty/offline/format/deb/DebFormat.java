@@ -60,6 +60,24 @@ public final class DebFormat implements Format {
     }
 
     @Override
+    public String nativeArch(String pigstyArch) {
+        return switch (pigstyArch) {
+            case "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> pigstyArch;
+        };
+    }
+
+    /** Pigsty's spelling of a Debian arch (amd64 is x86_64, arm64 is aarch64); others as they are. */
+    public static String pigstyArch(String debianArch) {
+        return switch (debianArch) {
+            case "amd64" -> "x86_64";
+            case "arm64" -> "aarch64";
+            default -> debianArch;
+        };
+    }
+
+    @Override
     public RepoIndex read(Source s, String arch, RepoFiles files, Log log) throws IOException {
         Repo repo = s.repo();
         Dist d = s.dist();
@@ -260,13 +278,9 @@ public final class DebFormat implements Format {
         for (String algo : List.of("MD5Sum", "SHA256")) {
             b.append(algo).append(":\n");
             String jdk = algo.equals("MD5Sum") ? "MD5" : "SHA-256";
-            b.append(' ').append(hex(jdk, plain)).append(' ').append(plain.length).append(" Packages\n");
-            b.append(' ').append(hex(jdk, gz)).append(' ').append(gz.length).append(" Packages.gz\n");
+            b.append(' ').append(Checksum.hex(jdk, plain)).append(' ').append(plain.length).append(" Packages\n");
+            b.append(' ').append(Checksum.hex(jdk, gz)).append(' ').append(gz.length).append(" Packages.gz\n");
         }
         return b.toString();
-    }
-
-    private static String hex(String algo, byte[] data) {
-        return java.util.HexFormat.of().formatHex(Checksum.digest(algo).digest(data));
     }
 }

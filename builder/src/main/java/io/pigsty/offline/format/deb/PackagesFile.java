@@ -1,14 +1,14 @@
 package io.pigsty.offline.format.deb;
 
-import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.format.Decompress;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
+import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.model.MetadataException;
 import io.pigsty.offline.model.Package;
-import io.pigsty.offline.model.SafePaths;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Req;
+import io.pigsty.offline.model.SafePaths;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 

@@ -2,12 +2,12 @@ package io.pigsty.offline.format.rpm;
 
 import io.pigsty.offline.model.MetadataException;
 
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.InputStream;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * Streams filelists.xml and reports only the paths asked for, with the package id (checksum) that

@@ -6,17 +6,17 @@ import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.model.MetadataException;
 import io.pigsty.offline.model.Op;
 import io.pigsty.offline.model.Package;
-import io.pigsty.offline.model.SafePaths;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Req;
+import io.pigsty.offline.model.SafePaths;
 
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * Streams primary.xml into {@link Package}s, one at a time, keeping only what resolution needs

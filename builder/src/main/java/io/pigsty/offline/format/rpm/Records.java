@@ -2,14 +2,14 @@ package io.pigsty.offline.format.rpm;
 
 import io.pigsty.offline.model.MetadataException;
 
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /**
  * Copies the {@code <package>} records of chosen packages out of upstream primary.xml or

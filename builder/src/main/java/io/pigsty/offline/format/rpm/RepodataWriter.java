@@ -1,5 +1,6 @@
 package io.pigsty.offline.format.rpm;
 
+import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.model.Checksum;
 
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class RepodataWriter {
     private RepodataWriter() {}
 
     static void write(Path repoDir, List<Entry> entries, long timestamp) throws IOException {
-        Path dir = repoDir.resolve("repodata");
+        Path dir = repoDir.resolve(BundleLayout.REPODATA);
         Files.createDirectories(dir);
         int n = entries.size();
         List<Written> out = new ArrayList<>();
@@ -85,7 +86,7 @@ final class RepodataWriter {
             openSize = plainOut.count;
         }
         String sum = HexFormat.of().formatHex(packed.digest());
-        String location = "repodata/" + sum + "-" + type + ".xml.gz";
+        String location = BundleLayout.REPODATA + "/" + sum + "-" + type + ".xml.gz";
         Files.move(tmp, dir.resolve(sum + "-" + type + ".xml.gz"));
         return new Written(type, location, sum, HexFormat.of().formatHex(plain.digest()),
                 Files.size(dir.resolve(sum + "-" + type + ".xml.gz")), openSize);

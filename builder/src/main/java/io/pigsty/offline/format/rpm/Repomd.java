@@ -4,13 +4,13 @@ import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.MetadataException;
 import io.pigsty.offline.model.SafePaths;
 
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 
 /** The index of a yum repo: each data file's type, location and checksum, and the revision. */
 record Repomd(String revision, Map<String, Entry> data) {

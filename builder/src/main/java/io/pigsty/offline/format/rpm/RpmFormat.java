@@ -41,6 +41,11 @@ public final class RpmFormat implements Format {
     }
 
     @Override
+    public String nativeArch(String pigstyArch) {
+        return pigstyArch;
+    }
+
+    @Override
     public RepoIndex read(Source s, String targetArch, RepoFiles files, Log log) throws IOException {
         Repo repo = s.repo();
         String where = "repo " + repo.name();

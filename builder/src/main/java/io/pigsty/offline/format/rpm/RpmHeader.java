@@ -1,9 +1,9 @@
 package io.pigsty.offline.format.rpm;
 
+import io.pigsty.offline.format.Format;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
 import io.pigsty.offline.model.Evr;
-import io.pigsty.offline.format.Format;
 import io.pigsty.offline.model.MetadataException;
 import io.pigsty.offline.model.Op;
 import io.pigsty.offline.model.Package;

@@ -2,12 +2,12 @@ package io.pigsty.offline.format.rpm;
 
 import com.ctc.wstx.stax.WstxInputFactory;
 
+import java.io.InputStream;
+import java.util.HashMap;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
-import java.io.InputStream;
-import java.util.HashMap;
 
 /** Woodstox set up for untrusted metadata (no DTDs, no external entities) and for speed. */
 final class Xml {

@@ -3,9 +3,9 @@ package io.pigsty.offline.format.rpm;
 import io.pigsty.offline.model.Dep;
 import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.model.Op;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

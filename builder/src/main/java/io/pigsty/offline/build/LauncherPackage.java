@@ -1,4 +1,4 @@
-package io.pigsty.offline.pack;
+package io.pigsty.offline.build;
 
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.format.Format;
@@ -22,7 +22,7 @@ import java.util.Set;
  * a headless Java runtime. Every input has a fixed time, so the package is byte-identical from build
  * to build.
  */
-public final class LauncherPackage {
+final class LauncherPackage {
     private static final String DESCRIPTION = "Applies the inventory embedded in a Pigsty offline bundle on first boot:"
             + " verifies and extracts the bundle, wires the local repo, installs bootstrap packages, places the"
             + " inventory and runs it.";
@@ -30,12 +30,13 @@ public final class LauncherPackage {
     private LauncherPackage() {}
 
     /** Builds the package of {@code version} with {@code format} into {@code dir}; returns the file. */
-    public static Path build(Format format, String version, Path overlays, Path dir, long mtime) throws IOException {
-        Path work = Files.createTempDirectory("pigsty-launcher");
+    static Path build(Format format, String version, Path overlays, Path dir, long mtime) throws IOException {
+        Path work = Files.createTempDirectory(BundleLayout.LAUNCHER_PACKAGE);
         try {
             Path jar = stage(work, "jar", launcherJar(), mtime);
-            Path bin = stage(work, "bin", overlay(overlays, "pigsty-launcher"), mtime);
-            Path unit = stage(work, "unit", overlay(overlays, "pigsty-firstboot.service"), mtime);
+            // overlays/launcher/ holds the script and the unit under their installed names
+            Path bin = stage(work, "bin", overlay(overlays, fileName(BundleLayout.LAUNCHER_BIN)), mtime);
+            Path unit = stage(work, "unit", overlay(overlays, fileName(BundleLayout.FIRSTBOOT_UNIT)), mtime);
             PackageContents contents = new PackageContents(BundleLayout.LAUNCHER_PACKAGE, version, "Pigsty first-boot launcher",
                     DESCRIPTION, "https://pigsty.io", "AGPL-3.0-or-later", "Pigsty",
                     List.of(new PackageContents.Content(BundleLayout.LAUNCHER_JAR, jar, 0644),
@@ -48,8 +49,15 @@ public final class LauncherPackage {
         }
     }
 
+    /** The jar's file name, in the builder's resources and in the image's launcher layer. */
+    static final String JAR_FILE = fileName(BundleLayout.LAUNCHER_JAR);
+
+    private static String fileName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
     /** Writes the embedded launcher jar to {@code file} with a fixed mtime (for the image's launcher layer). */
-    public static Path jar(Path file, long mtime) throws IOException {
+    static Path jar(Path file, long mtime) throws IOException {
         Files.createDirectories(file.getParent());
         try (InputStream in = launcherJar()) {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
@@ -60,7 +68,7 @@ public final class LauncherPackage {
 
     /** The launcher jar embedded in the builder at build time. */
     private static InputStream launcherJar() {
-        InputStream in = LauncherPackage.class.getResourceAsStream("/launcher/pigsty-launcher.jar");
+        InputStream in = LauncherPackage.class.getResourceAsStream("/launcher/" + JAR_FILE);
         if (in == null) throw new BuildException(ExitCode.FAILED,
                 "this builder was built without the launcher jar; rebuild it with `mvn package`, or pass --no-launcher");
         return in;

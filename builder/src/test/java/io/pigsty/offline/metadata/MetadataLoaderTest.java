@@ -1,0 +1,135 @@
+package io.pigsty.offline.metadata;
+
+import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.rpm.RpmFormat;
+import io.pigsty.offline.model.BuildException;
+import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.ExitCode;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.model.MetadataException;
+import io.pigsty.offline.model.Repo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static io.pigsty.offline.fixtures.Rpms.rpm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The metadata stage on its own: repos read through a MetaSource, a skippable repo that cannot be
+ * reached left out with a warning (never one whose metadata is bad), every failure told at once, and
+ * parsed package lists kept for the next run.
+ */
+class MetadataLoaderTest {
+    @TempDir
+    Path tmp;
+
+    /** Repos as directories; a repo named in {@code down} answers like an unreachable mirror, in {@code bad} like corrupt metadata. */
+    private final class Dirs implements MetaSource {
+        final Set<String> down, bad;
+
+        Dirs(Set<String> down, Set<String> bad) {
+            this.down = down;
+            this.bad = bad;
+        }
+
+        private Path at(Repo repo, String path) throws IOException {
+            if (down.contains(repo.name())) throw new BuildException(ExitCode.NETWORK, "repo " + repo.name() + ": cannot fetch " + path);
+            if (bad.contains(repo.name())) throw new MetadataException("repo " + repo.name() + ": " + path + " does not match its checksum");
+            return tmp.resolve(repo.name()).resolve(path);
+        }
+
+        @Override
+        public Path root(Repo repo, String path) throws IOException {
+            return at(repo, path);
+        }
+
+        @Override
+        public Path optionalRoot(Repo repo, String path) throws IOException {
+            return at(repo, path);
+        }
+
+        @Override
+        public Path file(Repo repo, String path, Checksum expected) throws IOException {
+            return at(repo, path);
+        }
+
+        @Override
+        public Path derived(String name) {
+            return tmp.resolve("derived").resolve(name);
+        }
+    }
+
+    private static final class Warnings implements Log {
+        final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void info(String line) {}
+
+        @Override
+        public synchronized void warn(String line) {
+            lines.add(line);
+        }
+    }
+
+    private Format.Source source(String name, boolean skippable) throws Exception {
+        Path repo = tmp.resolve(name);
+        if (!Files.exists(repo)) {
+            rpm(name + "-tool").version("1.0").requires("bash").build(repo);
+            Tools.run(repo, "createrepo_c", "--no-database", ".").ok();
+        }
+        return new Format.Source(new Repo(name, 99, List.of("http://127.0.0.1:1/" + name + "/")), List.of(), false, skippable, null);
+    }
+
+    @Test
+    void reposLoadInOrderAndParsedListsAreKept() throws Exception {
+        Tools.require("createrepo_c");
+        List<Format.Source> sources = List.of(source("one", false), source("two", false));
+        Dirs dirs = new Dirs(Set.of(), Set.of());
+        Metadata first = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", dirs, Log.QUIET);
+        assertEquals(List.of("one-tool", "two-tool"), first.universe().packages().stream().map(p -> p.name()).toList());
+        assertTrue(first.index().newest() > 0, "repomd timestamps date the bundle");
+        try (var s = Files.list(tmp.resolve("derived"))) {
+            assertEquals(2, s.count(), "one parsed list per primary");
+        }
+        // A parsed list that is not ours is parsed again from the verified primary, and replaced.
+        List<Path> cached;
+        try (var s = Files.list(tmp.resolve("derived"))) {
+            cached = s.toList();
+        }
+        for (Path p : cached) Files.writeString(p, "garbage");
+        Metadata again = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", dirs, Log.QUIET);
+        assertEquals(first.universe().packages(), again.universe().packages());
+        for (Path p : cached) assertTrue(Files.size(p) > "garbage".length(), p + " was written anew");
+    }
+
+    @Test
+    void anUnreachableSkippableRepoIsLeftOutWithAWarning() throws Exception {
+        Tools.require("createrepo_c");
+        Warnings w = new Warnings();
+        Metadata m = MetadataLoader.load(List.of(source("one", false), source("gone", true)), RpmFormat.INSTANCE, "x86_64",
+                new Dirs(Set.of("gone"), Set.of()), w);
+        assertEquals(List.of("one-tool"), m.universe().packages().stream().map(p -> p.name()).toList());
+        assertTrue(w.lines.stream().anyMatch(l -> l.contains("repo gone") && l.contains("skip_if_unavailable")), w.lines.toString());
+    }
+
+    @Test
+    void badMetadataIsNeverSkippedAndEveryFailureIsToldAtOnce() throws Exception {
+        Tools.require("createrepo_c");
+        BuildException e = assertThrows(BuildException.class, () -> MetadataLoader.load(
+                List.of(source("one", false), source("corrupt", true), source("gone", false)), RpmFormat.INSTANCE, "x86_64",
+                new Dirs(Set.of("gone"), Set.of("corrupt")), Log.QUIET));
+        assertEquals(ExitCode.NETWORK, e.exitCode());
+        assertTrue(e.getMessage().startsWith("2 repos failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("repo corrupt") && e.getMessage().contains("repo gone"), e.getMessage());
+    }
+}
