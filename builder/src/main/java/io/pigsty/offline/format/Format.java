@@ -49,11 +49,15 @@ public interface Format {
         }
     }
 
-    /** One repo as read: its packages, and the index files it has (fetched or not). */
-    record RepoIndex(Source source, List<Package> packages, List<IndexFile> files) {
+    /**
+     * One repo as read: its packages, the index files it has (fetched or not), and the records left
+     * out because they could not be read.
+     */
+    record RepoIndex(Source source, List<Package> packages, List<IndexFile> files, List<String> dropped) {
         public RepoIndex {
             packages = List.copyOf(packages);
             files = List.copyOf(files);
+            dropped = List.copyOf(dropped);
         }
     }
 

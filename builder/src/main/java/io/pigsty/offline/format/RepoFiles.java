@@ -25,10 +25,18 @@ public interface RepoFiles {
      * The packages of one index file, parsed by {@code parse} once per {@code key} (which names the
      * file's checksum) and kept for later builds.
      */
-    List<Package> parsed(String key, Parse parse) throws IOException;
+    Parsed parsed(String key, Parse parse) throws IOException;
 
     /** Parses one index file. */
     interface Parse {
-        List<Package> parse() throws IOException;
+        Parsed parse() throws IOException;
+    }
+
+    /** One index file's packages, and the records left out because they could not be read (one line each). */
+    record Parsed(List<Package> packages, List<String> dropped) {
+        public Parsed {
+            packages = List.copyOf(packages);
+            dropped = List.copyOf(dropped);
+        }
     }
 }

@@ -9,7 +9,6 @@ import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.MetadataException;
-import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 
 import java.io.IOException;
@@ -36,8 +35,12 @@ public final class MetadataLoader {
             throws IOException {
         List<Format.RepoIndex> read = loadAll(sources, s -> format.read(s, targetArch, files(s.repo(), meta, log), log), log);
         List<IndexFile> index = new ArrayList<>();
-        for (Format.RepoIndex r : read) index.addAll(r.files());
-        return new Metadata(format.universe(read, targetArch, log), new IndexSet(index));
+        List<String> dropped = new ArrayList<>();
+        for (Format.RepoIndex r : read) {
+            index.addAll(r.files());
+            dropped.addAll(r.dropped());
+        }
+        return new Metadata(format.universe(read, targetArch, log), new IndexSet(index), dropped);
     }
 
     /**
@@ -70,7 +73,7 @@ public final class MetadataLoader {
             }
 
             @Override
-            public List<Package> parsed(String key, Parse parse) throws IOException {
+            public Parsed parsed(String key, Parse parse) throws IOException {
                 return ParsedCache.get(meta.derived(key + "-" + PackageCodec.VERSION), repo, parse, where, log);
             }
         };

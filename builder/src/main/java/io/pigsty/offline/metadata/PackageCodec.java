@@ -1,5 +1,6 @@
 package io.pigsty.offline.metadata;
 
+import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
 import io.pigsty.offline.model.Evr;
@@ -26,14 +27,17 @@ import java.util.Map;
  */
 final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private PackageCodec() {}
 
-    static void write(DataOutputStream out, List<Package> pkgs) throws IOException {
+    static void write(DataOutputStream out, RepoFiles.Parsed parsed) throws IOException {
         Writer w = new Writer(out);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
+        w.varint(parsed.dropped().size());
+        for (String d : parsed.dropped()) w.str(d);
+        List<Package> pkgs = parsed.packages();
         w.varint(pkgs.size());
         for (Package p : pkgs) {
             w.str(p.name());
@@ -44,6 +48,7 @@ final class PackageCodec {
             w.deps(p.conflicts());
             w.deps(p.obsoletes());
             w.reqs(p.weak());
+            w.reqs(p.suggests());
             w.varint(p.files().size());
             for (String f : p.files()) w.str(f);
             w.str(p.location());
@@ -54,11 +59,14 @@ final class PackageCodec {
         }
     }
 
-    /** Reads packages written by {@link #write}, attached to {@code repo}; null if the data is of another version. */
-    static List<Package> read(byte[] data, Repo repo) throws IOException {
+    /** Reads what {@link #write} wrote, packages attached to {@code repo}; null if the data is of another version. */
+    static RepoFiles.Parsed read(byte[] data, Repo repo) throws IOException {
         ByteBuffer head = ByteBuffer.wrap(data);
         if (data.length < 8 || head.getInt() != MAGIC || head.getInt() != VERSION) return null;
         Reader r = new Reader(data, 8);
+        int nd = r.varint();
+        List<String> dropped = new ArrayList<>(nd);
+        for (int i = 0; i < nd; i++) dropped.add(r.str());
         int n = r.varint();
         List<Package> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -68,17 +76,17 @@ final class PackageCodec {
             List<Dep> provides = r.deps();
             List<Req> requires = r.reqs();
             List<Dep> conflicts = r.deps(), obsoletes = r.deps();
-            List<Req> weak = r.reqs();
+            List<Req> weak = r.reqs(), suggests = r.reqs();
             int nf = r.varint();
             String[] files = new String[nf];
             for (int k = 0; k < nf; k++) files[k] = r.str();
             String location = r.str();
             long size = r.varlong();
             Checksum sum = new Checksum(r.str(), r.str());
-            out.add(new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, List.of(files),
+            out.add(new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, List.of(files),
                     location, size, sum, repo, r.str()));
         }
-        return out;
+        return new RepoFiles.Parsed(out, dropped);
     }
 
     private static final class Writer {
@@ -161,11 +169,11 @@ final class PackageCodec {
                 if (c.otherwise() != null) req(c.otherwise());
             } else if (r instanceof Req.With w) {
                 out.writeByte(5);
-                deps(w.parts());
+                reqs(w.parts());
             } else if (r instanceof Req.Without w) {
                 out.writeByte(6);
-                dep(w.what());
-                dep(w.not());
+                req(w.what());
+                req(w.not());
             }
         }
     }
@@ -253,8 +261,8 @@ final class PackageCodec {
                     Req otherwise = u8() != 0 ? req() : null;
                     yield new Req.Cond(then, cond, otherwise, tag == 4);
                 }
-                case 5 -> new Req.With(deps());
-                case 6 -> new Req.Without(dep(), dep());
+                case 5 -> new Req.With(reqs());
+                case 6 -> new Req.Without(req(), req());
                 default -> throw new IOException("corrupt requirement tag " + tag);
             };
         }

@@ -2,7 +2,6 @@ package io.pigsty.offline.metadata;
 
 import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Log;
-import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 
 import java.io.BufferedOutputStream;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 
 /**
  * Parsed package lists kept between runs, one file per verified index file (named by its checksum
@@ -21,16 +19,16 @@ final class ParsedCache {
     private ParsedCache() {}
 
     /** The packages from {@code cached} when present and readable, else parsed and written there ({@code cached} may be null: no cache). */
-    static List<Package> get(Path cached, Repo repo, RepoFiles.Parse parse, String where, Log log) throws IOException {
+    static RepoFiles.Parsed get(Path cached, Repo repo, RepoFiles.Parse parse, String where, Log log) throws IOException {
         if (cached != null && Files.isRegularFile(cached)) {
             try {
-                List<Package> pkgs = PackageCodec.read(Files.readAllBytes(cached), repo);
+                RepoFiles.Parsed pkgs = PackageCodec.read(Files.readAllBytes(cached), repo);
                 if (pkgs != null) return pkgs;
             } catch (IOException e) {
                 log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");
             }
         }
-        List<Package> pkgs = parse.parse();
+        RepoFiles.Parsed pkgs = parse.parse();
         if (cached != null) {
             Files.createDirectories(cached.getParent());
             Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid());

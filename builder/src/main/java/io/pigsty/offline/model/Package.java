@@ -6,10 +6,12 @@ import java.util.List;
  * A package as both families describe it. {@code files} holds only the paths the metadata lists up
  * front (RPM primary's file subset, plus paths merged in from filelists when file requirements need
  * them). {@code location} is the path below one of {@code repo}'s base URLs, already checked to be a
- * safe relative path. {@code multiArch} is Debian's Multi-Arch field, null for RPM.
+ * safe relative path. {@code weak} holds the dependencies installed only when asked (RPM Recommends,
+ * Debian Recommends); {@code suggests} only steers the choice among providers, as in libsolv.
+ * {@code multiArch} is Debian's Multi-Arch field, null for RPM.
  */
 public record Package(String name, Evr evr, String arch, List<Dep> provides, List<Req> requires,
-                      List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak, List<String> files,
+                      List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak, List<Req> suggests, List<String> files,
                       String location, long size, Checksum checksum, Repo repo, String multiArch) {
 
     public Package {
@@ -18,6 +20,7 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
         conflicts = List.copyOf(conflicts);
         obsoletes = List.copyOf(obsoletes);
         weak = List.copyOf(weak);
+        suggests = List.copyOf(suggests);
         files = List.copyOf(files);
     }
 
@@ -32,7 +35,7 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
     }
 
     public Package withFiles(List<String> more) {
-        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, more,
+        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, more,
                 location, size, checksum, repo, multiArch);
     }
 

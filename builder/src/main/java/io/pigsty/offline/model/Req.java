@@ -44,16 +44,19 @@ public sealed interface Req {
         }
     }
 
-    /** One single package must satisfy every part. */
-    record With(List<Dep> parts) implements Req {
+    /**
+     * One single package must satisfy every part; each part is judged on that package alone (a part
+     * may itself be an {@code or}, as in {@code ((foo < 2 or foo > 2) with foo >= 1)}).
+     */
+    record With(List<Req> parts) implements Req {
         @Override
         public String toString() {
-            return "(" + parts.stream().map(Dep::toString).collect(Collectors.joining(" with ")) + ")";
+            return "(" + parts.stream().map(Req::toString).collect(Collectors.joining(" with ")) + ")";
         }
     }
 
-    /** One single package must provide {@code what} but not {@code not}. */
-    record Without(Dep what, Dep not) implements Req {
+    /** One single package must satisfy {@code what} but not {@code not}, both judged on that package alone. */
+    record Without(Req what, Req not) implements Req {
         @Override
         public String toString() {
             return "(" + what + " without " + not + ")";

@@ -26,4 +26,22 @@ public interface Rules {
      * architectures go (Debian Multi-Arch and {@code :any}; RPM multilib).
      */
     boolean archMatches(Package provider, Dep dep, Package requirer, String targetArch);
+
+    /**
+     * The slot a package fills on an installed system: two packages of one slot never coexist (RPM:
+     * name and arch; Debian: name and arch, {@code all} counting as the target's own).
+     */
+    String slot(Package p, String targetArch);
+
+    /** Whether versions of this package install side by side (RPM's installonly kernels). */
+    boolean installOnly(Package p);
+
+    /**
+     * Whether alternatives are tried in the order they are written ({@code a | b} in Debian: apt takes
+     * the first installable one), rather than all weighed by the same preferences (RPM's {@code or}).
+     */
+    boolean alternativesInOrder();
+
+    /** Whether a provider that a chosen package recommends or suggests is preferred (libsolv does; apt does not). */
+    boolean hintsSteerChoices();
 }

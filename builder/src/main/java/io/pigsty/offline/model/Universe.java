@@ -19,6 +19,7 @@ public final class Universe {
     private final Map<String, List<Package>> byName;
     private final Map<String, List<Package>> byProvide;
     private final Map<String, List<Package>> byFile;
+    private volatile Map<String, List<Package>> byObsoleted;
 
     private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, List<Package>> byName) {
         this.rules = rules;
@@ -78,6 +79,17 @@ public final class Universe {
         return new Universe(rules, targetArch, kept, byName);
     }
 
+    /** The packages that obsolete something named {@code name} (any version): an index built on first use. */
+    public List<Package> obsoleting(String name) {
+        Map<String, List<Package>> idx = byObsoleted;
+        if (idx == null) {
+            idx = new HashMap<>();
+            for (Package p : packages) for (Dep o : p.obsoletes()) add(idx, o.name(), p);
+            byObsoleted = idx;
+        }
+        return idx.getOrDefault(name, List.of());
+    }
+
     /** This universe plus packages from elsewhere (URL packages), re-indexed. */
     public Universe with(List<Package> extra) {
         if (extra.isEmpty()) return this;
@@ -120,17 +132,49 @@ public final class Universe {
         return out;
     }
 
-    /** Whether {@code p} itself provides {@code dep}. */
+    /**
+     * Whether {@code p} itself provides {@code dep}: by a listed provide, by its own name and version
+     * (always, also when it lists its own name unversioned among its Provides), or by a listed file.
+     */
     public boolean provides(Package p, Dep dep) {
-        boolean any = false;
-        for (Dep d : p.provides()) {
-            if (!d.name().equals(dep.name())) continue;
-            any = true;
-            if (rules.satisfies(d, dep)) return true;
-        }
-        if (!any && p.name().equals(dep.name()))
-            return rules.satisfies(Dep.of(p.name(), Op.EQ, p.evr()), dep);
+        for (Dep d : p.provides())
+            if (d.name().equals(dep.name()) && rules.satisfies(d, dep)) return true;
+        if (p.name().equals(dep.name()) && rules.satisfies(Dep.of(p.name(), Op.EQ, p.evr()), dep)) return true;
         return dep.isFile() && p.files().contains(dep.name());
+    }
+
+    /**
+     * Whether {@code p} alone satisfies {@code r}, the way the parts of {@code with} and {@code without}
+     * are judged: atoms by {@link #provides}, and/or/with by their parts, conditions never.
+     */
+    public boolean satisfiedBy(Req r, Package p) {
+        if (r instanceof Req.Atom a) return provides(p, a.dep());
+        if (r instanceof Req.All a) return a.parts().stream().allMatch(x -> satisfiedBy(x, p));
+        if (r instanceof Req.With w) return w.parts().stream().allMatch(x -> satisfiedBy(x, p));
+        if (r instanceof Req.Any a) return a.parts().stream().anyMatch(x -> satisfiedBy(x, p));
+        if (r instanceof Req.Without w) return satisfiedBy(w.what(), p) && !satisfiedBy(w.not(), p);
+        return false;
+    }
+
+    /**
+     * Every package that alone satisfies {@code r} (see {@link #satisfiedBy}): the providers of any
+     * version of the capabilities its first part names, filtered by the whole of {@code r}.
+     */
+    public List<Package> singleProviders(Req r) {
+        java.util.LinkedHashSet<Package> seen = new java.util.LinkedHashSet<>();
+        for (String name : leadingNames(r, new ArrayList<>()))
+            for (Package p : whatProvides(Dep.of(name))) if (satisfiedBy(r, p)) seen.add(p);
+        return new ArrayList<>(seen);
+    }
+
+    /** The capability names any package satisfying {@code r} alone must provide one of. */
+    private static List<String> leadingNames(Req r, List<String> out) {
+        if (r instanceof Req.Atom a) out.add(a.dep().name());
+        else if (r instanceof Req.All a) leadingNames(a.parts().get(0), out);
+        else if (r instanceof Req.With w) leadingNames(w.parts().get(0), out);
+        else if (r instanceof Req.Any a) a.parts().forEach(x -> leadingNames(x, out));
+        else if (r instanceof Req.Without w) leadingNames(w.what(), out);
+        return out;
     }
 
     /** Every file path some package requires but no provide or listed file supplies: filelists may. */
@@ -154,9 +198,9 @@ public final class Universe {
             collectFiles(c.then(), out);
             if (c.otherwise() != null) collectFiles(c.otherwise(), out);
         } else if (r instanceof Req.With w) {
-            w.parts().stream().filter(Dep::isFile).forEach(d -> out.put(d.name(), true));
+            w.parts().forEach(x -> collectFiles(x, out));
         } else if (r instanceof Req.Without w) {
-            if (w.what().isFile()) out.put(w.what().name(), true);
+            collectFiles(w.what(), out);
         }
     }
 }

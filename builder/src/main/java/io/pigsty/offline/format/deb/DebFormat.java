@@ -103,6 +103,7 @@ public final class DebFormat implements Format {
         List<IndexFile> used = new ArrayList<>();
         used.add(new IndexFile(repo, RELEASE, distDir + RELEASE, null, release.date(), null));
         List<Package> pkgs = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
         for (String name : indexNames) {
             Release.Entry e = release.best(name);
             if (e == null) {
@@ -114,19 +115,21 @@ public final class DebFormat implements Format {
             Checksum sum = Checksum.sha256(e.sha256());
             Path local = fetch(path, sum, release.byHash(), files);
             used.add(new IndexFile(repo, PACKAGES, path, sum, release.date(), local));
-            pkgs.addAll(files.parsed("deb-packages-" + sum.hex(), () -> {
+            RepoFiles.Parsed parsed = files.parsed("deb-packages-" + sum.hex(), () -> {
                 try {
                     return PackagesFile.read(local, path, repo, where);
                 } catch (IllegalStateException ex) {
                     throw new MetadataException(ex.getMessage(), ex);
                 }
-            }));
+            });
+            pkgs.addAll(parsed.packages());
+            dropped.addAll(parsed.dropped());
         }
         List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
         int before = pkgs.size();
         if (!excludes.isEmpty()) pkgs.removeIf(p -> excludes.stream().anyMatch(g -> g.matches(p.name())));
         log.info(where + ": " + pkgs.size() + " packages" + (pkgs.size() < before ? ", excludepkgs hides " + (before - pkgs.size()) : ""));
-        return new RepoIndex(s, pkgs, used);
+        return new RepoIndex(s, pkgs, used, dropped);
     }
 
     @Override

@@ -57,6 +57,26 @@ final class DebRules implements Rules {
     }
 
     /** dpkg's verrevcmp over one part (upstream version or revision). */
+    @Override
+    public String slot(Package p, String targetArch) {
+        return p.name() + ":" + (p.arch().equals("all") ? targetArch : p.arch());
+    }
+
+    @Override
+    public boolean installOnly(Package p) {
+        return false;
+    }
+
+    @Override
+    public boolean alternativesInOrder() {
+        return true;
+    }
+
+    @Override
+    public boolean hintsSteerChoices() {
+        return false;
+    }
+
     public static int verrevcmp(String a, String b) {
         int i = 0, j = 0;
         int na = a.length(), nb = b.length();

@@ -1,6 +1,7 @@
 package io.pigsty.offline.format.deb;
 
 import io.pigsty.offline.format.Decompress;
+import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
 import io.pigsty.offline.model.Evr;
@@ -38,20 +39,24 @@ final class PackagesFile {
 
     private PackagesFile() {}
 
-    static List<Package> read(Path file, String name, Repo repo, String where) throws IOException {
+    /**
+     * The packages of one Packages file; a stanza whose version or relationships cannot be parsed is
+     * left out and listed in {@code dropped} (an unsafe Filename or a missing SHA256 fails the file).
+     */
+    static RepoFiles.Parsed read(Path file, String name, Repo repo, String where) throws IOException {
         if (name.endsWith(".xz")) {
-            List<Package> parallel = readXzInParallel(file, repo, where);
+            RepoFiles.Parsed parallel = readXzInParallel(file, repo, where);
             if (parallel != null) return parallel;
         }
         Converter c = new Converter(repo, where);
         try (InputStream in = Decompress.open(file, name)) {
             new Stanzas(false, FIELDS).read(in, c::add);
         }
-        return c.out;
+        return new RepoFiles.Parsed(c.out, c.dropped);
     }
 
     /** Null when the file has a single block (nothing to split). */
-    private static List<Package> readXzInParallel(Path file, Repo repo, String where) throws IOException {
+    private static RepoFiles.Parsed readXzInParallel(Path file, Repo repo, String where) throws IOException {
         long[] starts;
         try (SeekableXZInputStream probe = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), -1, false)) {
             int blocks = probe.getBlockCount();
@@ -67,7 +72,7 @@ final class PackagesFile {
             return t;
         });
         try {
-            List<Future<List<Package>>> parts = new ArrayList<>();
+            List<Future<Converter>> parts = new ArrayList<>();
             for (int t = 0; t + 1 < starts.length; t++) {
                 long from = starts[t], until = starts[t + 1];
                 parts.add(pool.submit(() -> {
@@ -77,12 +82,17 @@ final class PackagesFile {
                         in.seek(from);
                         new Stanzas(false, FIELDS).read(in, from, until, c::add);
                     }
-                    return c.out;
+                    return c;
                 }));
             }
             List<Package> all = new ArrayList<>();
-            for (Future<List<Package>> f : parts) all.addAll(f.get());
-            return all;
+            List<String> dropped = new ArrayList<>();
+            for (Future<Converter> f : parts) {
+                Converter c = f.get();
+                all.addAll(c.out);
+                dropped.addAll(c.dropped);
+            }
+            return new RepoFiles.Parsed(all, dropped);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) throw io;
             throw new MetadataException(where + ": " + e.getCause().getMessage(), e.getCause());
@@ -97,6 +107,7 @@ final class PackagesFile {
     /** Turns paragraphs into packages, sharing the strings that repeat (dependency names, versions). */
     private static final class Converter {
         final List<Package> out = new ArrayList<>();
+        final List<String> dropped = new ArrayList<>();
         private final Map<String, String> strings = new HashMap<>();
         private final Map<String, List<Req>> reqCache = new HashMap<>();
         private final Repo repo;
@@ -124,11 +135,11 @@ final class PackagesFile {
                 List<Dep> conflicts = new ArrayList<>(DebDeps.relations(s.get(CONFLICTS)));
                 conflicts.addAll(DebDeps.relations(s.get(BREAKS)));
                 out.add(new Package(intern(name), Evr.parse(intern(version)), intern(arch), provides, requires,
-                        conflicts, List.of(), reqs(s.get(RECOMMENDS)), List.of(), file,
+                        conflicts, List.of(), reqs(s.get(RECOMMENDS)), List.of(), List.of(), file,
                         s.get(SIZE) == null ? 0 : Long.parseLong(s.get(SIZE).trim()), Checksum.sha256(sha), repo,
                         s.get(MULTIARCH) == null ? null : intern(s.get(MULTIARCH))));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException(where + ": package " + name + " " + version + ": " + e.getMessage(), e);
+                dropped.add(where + ": left out " + name + " " + version + " (" + file + "): " + e.getMessage());
             }
         }
 

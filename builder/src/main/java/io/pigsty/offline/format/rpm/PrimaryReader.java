@@ -28,22 +28,30 @@ final class PrimaryReader {
     private final String where;
     // Scratch lists reused for every package; each package gets immutable copies.
     private final List<Dep> provides = new ArrayList<>(), conflicts = new ArrayList<>(), obsoletes = new ArrayList<>();
-    private final List<Req> requires = new ArrayList<>(), weak = new ArrayList<>();
+    private final List<Req> requires = new ArrayList<>(), weak = new ArrayList<>(), suggests = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
+
+    private static final java.util.Set<String> SECTIONS =
+            java.util.Set.of("provides", "requires", "conflicts", "obsoletes", "recommends", "suggests");
 
     PrimaryReader(Repo repo, String where) {
         this.repo = repo;
         this.where = where;
     }
 
-    void read(InputStream in, Consumer<Package> sink) throws MetadataException {
+    /**
+     * Reads every package record into {@code sink}. A record whose dependencies or version cannot be
+     * parsed is left out and told to {@code dropped} (as libsolv does); a record that is unsafe, and
+     * a file that is not well-formed, fail the whole repo.
+     */
+    void read(InputStream in, Consumer<Package> sink, Consumer<String> dropped) throws MetadataException {
         try {
             XMLStreamReader r = Xml.reader(in);
             while (r.hasNext()) {
                 if (r.next() == XMLStreamConstants.START_ELEMENT && r.getLocalName().equals("package")) {
                     String type = r.getAttributeValue(null, "type");
-                    Package p = readPackage(r);
-                    if (type == null || type.equals("rpm")) sink.accept(p);
+                    Package p = readPackage(r, dropped);
+                    if (p != null && (type == null || type.equals("rpm"))) sink.accept(p);
                 }
             }
             r.close();
@@ -52,7 +60,7 @@ final class PrimaryReader {
         }
     }
 
-    private Package readPackage(XMLStreamReader r) throws XMLStreamException, MetadataException {
+    private Package readPackage(XMLStreamReader r, Consumer<String> dropped) throws XMLStreamException, MetadataException {
         String name = null, arch = null, location = null, base = null;
         Evr evr = Evr.NONE;
         Checksum sum = null;
@@ -62,16 +70,16 @@ final class PrimaryReader {
         obsoletes.clear();
         requires.clear();
         weak.clear();
+        suggests.clear();
         files.clear();
-        String section = null;
+        String section = null, bad = null;
         int depth = 1;
         while (depth > 0) {
             int ev = r.next();
             if (ev == XMLStreamConstants.END_ELEMENT) {
                 depth--;
                 String ln = r.getLocalName();
-                if (ln.equals("provides") || ln.equals("requires") || ln.equals("conflicts")
-                        || ln.equals("obsoletes") || ln.equals("recommends")) section = null;
+                if (SECTIONS.contains(ln)) section = null;
                 continue;
             }
             if (ev != XMLStreamConstants.START_ELEMENT) continue;
@@ -85,7 +93,13 @@ final class PrimaryReader {
                     arch = strings.get(r.getElementText().trim());
                     depth--;
                 }
-                case "version" -> evr = evr(r);
+                case "version" -> {
+                    try {
+                        evr = evr(r);
+                    } catch (IllegalArgumentException e) {
+                        bad = "version: " + e.getMessage();
+                    }
+                }
                 case "checksum" -> {
                     String t = r.getAttributeValue(null, "type");
                     sum = new Checksum(t, r.getElementText());
@@ -96,9 +110,15 @@ final class PrimaryReader {
                     location = r.getAttributeValue(null, "href");
                     base = r.getAttributeValue("http://www.w3.org/XML/1998/namespace", "base");
                 }
-                case "provides", "requires", "conflicts", "obsoletes", "recommends" -> section = r.getLocalName();
+                case "provides", "requires", "conflicts", "obsoletes", "recommends", "suggests" -> section = r.getLocalName();
                 case "entry" -> {
-                    if (section != null) entry(r, section);
+                    if (section != null && bad == null) {
+                        try {
+                            entry(r, section);
+                        } catch (IllegalArgumentException e) {
+                            bad = section + ": " + e.getMessage();
+                        }
+                    }
                 }
                 case "file" -> {
                     files.add(r.getElementText());
@@ -120,8 +140,13 @@ final class PrimaryReader {
         if (base != null && !base.isEmpty())
             throw new MetadataException(where + ": package " + name + " points to another server (xml:base '"
                     + base + "'); only packages below the repo's own base URL are mirrored");
+        if (bad != null) {
+            dropped.accept(where + ": left out " + name + "." + arch + " (" + location + "): " + bad);
+            return null;
+        }
         return new Package(name, evr, arch, List.copyOf(provides), List.copyOf(requires), List.copyOf(conflicts),
-                List.copyOf(obsoletes), List.copyOf(weak), List.copyOf(files), location, size, sum, repo, null);
+                List.copyOf(obsoletes), List.copyOf(weak), List.copyOf(suggests), List.copyOf(files), location, size, sum,
+                repo, null);
     }
 
     private void entry(XMLStreamReader r, String section) {
@@ -137,6 +162,7 @@ final class PrimaryReader {
                 if (!n.startsWith("rpmlib(")) requires.add(requirement(n, op, e));
             }
             case "recommends" -> weak.add(requirement(n, op, e));
+            case "suggests" -> suggests.add(requirement(n, op, e));
             case "conflicts" -> {
                 if (!n.startsWith("(")) conflicts.add(Dep.of(n, op, e));
             }

@@ -122,6 +122,16 @@ public final class RpmDeps {
             return Dep.of(name, o, Evr.parse(next()));
         }
 
+        /** Whether {@code r} can be judged on one package alone (as rpm and libsolv judge with/without operands). */
+        private static boolean singlePackage(Req r) {
+            if (r instanceof Req.Atom) return true;
+            if (r instanceof Req.Any a) return a.parts().stream().allMatch(Parser::singlePackage);
+            if (r instanceof Req.All a) return a.parts().stream().allMatch(Parser::singlePackage);
+            if (r instanceof Req.With w) return w.parts().stream().allMatch(Parser::singlePackage);
+            if (r instanceof Req.Without w) return singlePackage(w.what()) && singlePackage(w.not());
+            return false;
+        }
+
         private static boolean keyword(String s) {
             return switch (s) {
                 case "and", "or", "if", "else", "unless", "with", "without" -> true;
@@ -142,19 +152,15 @@ public final class RpmDeps {
                     }
                     if (op.equals("and")) return new Req.All(parts);
                     if (op.equals("or")) return new Req.Any(parts);
-                    List<Dep> deps = new ArrayList<>();
-                    for (Req r : parts) {
-                        if (!(r instanceof Req.Atom a)) throw error("'with' takes simple capabilities");
-                        deps.add(a.dep());
-                    }
-                    return new Req.With(deps);
+                    for (Req r : parts) if (!singlePackage(r)) throw error("'with' joins what one package can satisfy");
+                    return new Req.With(parts);
                 }
                 case "without" -> {
                     next();
                     Req second = term();
-                    if (!(first instanceof Req.Atom a) || !(second instanceof Req.Atom b))
-                        throw error("'without' takes simple capabilities");
-                    return new Req.Without(a.dep(), b.dep());
+                    if (!singlePackage(first) || !singlePackage(second))
+                        throw error("'without' joins what one package can satisfy");
+                    return new Req.Without(first, second);
                 }
                 case "if", "unless" -> {
                     next();

@@ -63,13 +63,15 @@ public final class RpmFormat implements Format {
         }
         Repomd.Entry pe = md.get(PRIMARY);
         Path primary = index.stream().filter(f -> f.type().equals(PRIMARY)).findFirst().orElseThrow().local();
-        List<Package> pkgs = files.parsed("rpm-primary-" + pe.checksum().hex(), () -> {
+        RepoFiles.Parsed parsed = files.parsed("rpm-primary-" + pe.checksum().hex(), () -> {
             List<Package> out = new ArrayList<>();
+            List<String> dropped = new ArrayList<>();
             try (InputStream in = Decompress.open(primary, pe.location())) {
-                new PrimaryReader(repo, where).read(in, out::add);
+                new PrimaryReader(repo, where).read(in, out::add, dropped::add);
             }
-            return out;
+            return new RepoFiles.Parsed(out, dropped);
         });
+        List<Package> pkgs = parsed.packages();
         List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
         int before = pkgs.size();
         if (!excludes.isEmpty()) {
@@ -78,7 +80,7 @@ public final class RpmFormat implements Format {
         }
         log.info(where + ": " + pkgs.size() + " packages (revision " + md.revision() + ")"
                 + (pkgs.size() < before ? ", excludepkgs hides " + (before - pkgs.size()) : ""));
-        return new RepoIndex(s, pkgs, index);
+        return new RepoIndex(s, pkgs, index, parsed.dropped());
     }
 
     @Override

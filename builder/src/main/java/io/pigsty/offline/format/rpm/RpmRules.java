@@ -64,6 +64,32 @@ public final class RpmRules implements Rules {
     }
 
     /** rpmvercmp: alternating digit and letter segments; '~' sorts before anything, '^' after the end. */
+    /** dnf's default installonlypkgs, matched against what a package provides. */
+    private static final Set<String> INSTALL_ONLY = Set.of("kernel", "kernel-PAE", "installonlypkg(kernel)",
+            "installonlypkg(kernel-module)", "installonlypkg(vm)", "multiversion(kernel)");
+
+    @Override
+    public String slot(Package p, String targetArch) {
+        return p.name() + "." + p.arch();
+    }
+
+    @Override
+    public boolean installOnly(Package p) {
+        if (INSTALL_ONLY.contains(p.name())) return true;
+        for (Dep d : p.provides()) if (INSTALL_ONLY.contains(d.name())) return true;
+        return false;
+    }
+
+    @Override
+    public boolean alternativesInOrder() {
+        return false;
+    }
+
+    @Override
+    public boolean hintsSteerChoices() {
+        return true;
+    }
+
     public static int vercmp(String a, String b) {
         if (a.equals(b)) return 0;
         int i = 0, j = 0;

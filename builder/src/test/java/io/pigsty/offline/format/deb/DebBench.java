@@ -12,6 +12,6 @@ public final class DebBench {
     private DebBench() {}
 
     public static List<Package> parse(Path file, Repo repo) throws IOException {
-        return PackagesFile.read(file, file.getFileName().toString(), repo, "bench");
+        return PackagesFile.read(file, file.getFileName().toString(), repo, "bench").packages();
     }
 }

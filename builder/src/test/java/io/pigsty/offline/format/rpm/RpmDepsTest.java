@@ -20,8 +20,8 @@ class RpmDepsTest {
         assertEquals(new Req.All(List.of(Req.atom(Dep.of("pkgA")),
                 new Req.Cond(Req.atom(Dep.of("pkgB")), Req.atom(Dep.of("pkgC")), Req.atom(Dep.of("pkgD")), false))), r);
         assertEquals(new Req.Cond(Req.atom(Dep.of("x")), Req.atom(Dep.of("y")), null, true), RpmDeps.rich("(x unless y)"));
-        assertEquals(new Req.With(List.of(Dep.of("a"), Dep.of("b"))), RpmDeps.rich("(a with b)"));
-        assertEquals(new Req.Without(Dep.of("a"), Dep.of("b")), RpmDeps.rich("(a without b)"));
+        assertEquals(new Req.With(List.of(Req.atom(Dep.of("a")), Req.atom(Dep.of("b")))), RpmDeps.rich("(a with b)"));
+        assertEquals(new Req.Without(Req.atom(Dep.of("a")), Req.atom(Dep.of("b"))), RpmDeps.rich("(a without b)"));
     }
 
     @Test
