@@ -45,10 +45,10 @@ public final class Build {
     }
 
     /** What {@code plan} resolved, ready to print. */
-    public record PlanReport(BuildPlan plan, Resolution resolution, List<String> warnings) {
+    public record PlanReport(BuildPlan plan, Resolution resolution, int droppedRecords, List<String> warnings) {
         /** The machine-readable lock. */
         public String json() {
-            return Lock.write(plan, resolution, warnings);
+            return Lock.write(plan, resolution, droppedRecords, warnings);
         }
 
         /** The selection as a table; with {@code explain}, why each alternative provider was chosen. */
@@ -91,7 +91,7 @@ public final class Build {
     public PlanReport plan(Request r) throws IOException {
         try (Fetcher fetcher = fetcher(r)) {
             Resolved res = resolve(r, fetcher);
-            return new PlanReport(res.plan(), res.closure().resolution(), reporter.warnings());
+            return new PlanReport(res.plan(), res.closure().resolution(), res.dropped(), reporter.warnings());
         }
     }
 
@@ -110,8 +110,8 @@ public final class Build {
             BuildPlan plan = res.plan();
             FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                     res.locals(), fetcher, reporter).call();
-            PublishStep.Published tree = new PublishStep(plan, res.closure().resolution(), fetched.index(), fetched.items(),
-                    extras, res.mtime(), repoDir, reporter).call();
+            PublishStep.Published tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), fetched.index(),
+                    fetched.items(), extras, res.mtime(), repoDir, reporter).call();
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
                 if (o.artifacts().contains(kind))
@@ -121,7 +121,7 @@ public final class Build {
     }
 
     /** What every command resolves first: the plan, the local packages, the closure, and the build's fixed time. */
-    private record Resolved(BuildPlan plan, long mtime, List<LocalStep.Local> locals, ResolveStep.Resolved closure) {}
+    private record Resolved(BuildPlan plan, long mtime, int dropped, List<LocalStep.Local> locals, ResolveStep.Resolved closure) {}
 
     private Resolved resolve(Request r, Fetcher fetcher) throws IOException {
         BuildPlan plan = new PlanStep(r, reporter).call();
@@ -129,7 +129,7 @@ public final class Build {
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
         ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), fetcher, reporter).call();
-        return new Resolved(plan, mtime, locals, closure);
+        return new Resolved(plan, mtime, md.dropped().size(), locals, closure);
     }
 
     /** {@code build seed}: one NoCloud seed ISO per inventory host; returns "file  hostname" lines. */

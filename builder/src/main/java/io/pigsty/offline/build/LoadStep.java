@@ -27,6 +27,8 @@ final class LoadStep {
         List<Format.Source> sources = plan.repos().stream().map(PlannedRepo::source).toList();
         Metadata m = MetadataLoader.load(sources, plan.target().format(), plan.target().nativeArch(), source, log);
         log.info("metadata: " + m.universe().packages().size() + " packages available");
+        // libsolv leaves out a record it cannot read and goes on; so do we, and say which.
+        for (String d : m.dropped()) log.warn(d);
         return m;
     }
 }

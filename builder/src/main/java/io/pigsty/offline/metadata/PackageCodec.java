@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     private PackageCodec() {}
 
@@ -49,6 +49,7 @@ final class PackageCodec {
             w.deps(p.obsoletes());
             w.reqs(p.weak());
             w.reqs(p.suggests());
+            w.reqs(p.supplements());
             w.varint(p.files().size());
             for (String f : p.files()) w.str(f);
             w.str(p.location());
@@ -76,14 +77,14 @@ final class PackageCodec {
             List<Dep> provides = r.deps();
             List<Req> requires = r.reqs();
             List<Dep> conflicts = r.deps(), obsoletes = r.deps();
-            List<Req> weak = r.reqs(), suggests = r.reqs();
+            List<Req> weak = r.reqs(), suggests = r.reqs(), supplements = r.reqs();
             int nf = r.varint();
             String[] files = new String[nf];
             for (int k = 0; k < nf; k++) files[k] = r.str();
             String location = r.str();
             long size = r.varlong();
             Checksum sum = new Checksum(r.str(), r.str());
-            out.add(new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, List.of(files),
+            out.add(new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, supplements, List.of(files),
                     location, size, sum, repo, r.str()));
         }
         return new RepoFiles.Parsed(out, dropped);

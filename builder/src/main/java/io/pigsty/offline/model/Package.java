@@ -7,11 +7,13 @@ import java.util.List;
  * front (RPM primary's file subset, plus paths merged in from filelists when file requirements need
  * them). {@code location} is the path below one of {@code repo}'s base URLs, already checked to be a
  * safe relative path. {@code weak} holds the dependencies installed only when asked (RPM Recommends,
- * Debian Recommends); {@code suggests} only steers the choice among providers, as in libsolv.
+ * Debian Recommends); {@code suggests} and {@code supplements} (a package that supplements what is
+ * chosen) only steer the choice among providers, as in libsolv.
  * {@code multiArch} is Debian's Multi-Arch field, null for RPM.
  */
 public record Package(String name, Evr evr, String arch, List<Dep> provides, List<Req> requires,
-                      List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak, List<Req> suggests, List<String> files,
+                      List<Dep> conflicts, List<Dep> obsoletes, List<Req> weak, List<Req> suggests,
+                      List<Req> supplements, List<String> files,
                       String location, long size, Checksum checksum, Repo repo, String multiArch) {
 
     public Package {
@@ -21,6 +23,7 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
         obsoletes = List.copyOf(obsoletes);
         weak = List.copyOf(weak);
         suggests = List.copyOf(suggests);
+        supplements = List.copyOf(supplements);
         files = List.copyOf(files);
     }
 
@@ -35,7 +38,7 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
     }
 
     public Package withFiles(List<String> more) {
-        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, more,
+        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, supplements, more,
                 location, size, checksum, repo, multiArch);
     }
 

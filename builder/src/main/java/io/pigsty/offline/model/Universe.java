@@ -63,7 +63,8 @@ public final class Universe {
         List<Package> kept = new ArrayList<>(offered.size());
         for (Package p : offered) {
             List<Package> same = byName.get(p.name());
-            if (same == null) continue;
+            // a source package shares its name with its binaries but is never installable
+            if (same == null || !rules.installableArch(p.arch(), targetArch)) continue;
             boolean hidden = false;
             for (Package q : same)
                 if (q.arch().equals(p.arch()) && q.repo().priority() < p.repo().priority()) {

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The bundle's {@code manifest.json}: what was built from what. It lists the target, the repos with
  * their URLs, every package with its exact version, origin, checksum and file name, what could not be
- * resolved, the extra files and warnings. The launcher reads it by the keys of {@link Keys}.
+ * resolved, how many upstream records could not be read (each named among the warnings), the extra
+ * files and warnings. The launcher reads it by the keys of {@link Keys}.
  */
 public final class Manifest {
     private Manifest() {}
@@ -26,12 +27,12 @@ public final class Manifest {
      * The manifest of a built tree; {@code sha256ByPackage} gives each shipped package's verified
      * sha256 (also for packages whose upstream checksum is of another kind).
      */
-    public static String write(BuildPlan plan, Resolution res, Map<Package, String> sha256ByPackage,
-                                  Map<String, String> files, List<String> warnings) {
-        return Json.write(body(plan, res, sha256ByPackage, files, warnings));
+    public static String write(BuildPlan plan, Resolution res, int droppedRecords, Map<Package, String> sha256ByPackage,
+                               Map<String, String> files, List<String> warnings) {
+        return Json.write(body(plan, res, droppedRecords, sha256ByPackage, files, warnings));
     }
 
-    static Map<String, Object> body(BuildPlan plan, Resolution res, Map<Package, String> sha256,
+    static Map<String, Object> body(BuildPlan plan, Resolution res, int dropped, Map<Package, String> sha256,
                                             Map<String, String> files, List<String> warnings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", 1);
@@ -82,6 +83,7 @@ public final class Manifest {
             if (!p.checksum().isSha256()) e.put("checksum", p.checksum().toString());
             e.put("size", p.size());
             e.put("reason", pick.reason());
+            if (pick.lookupOnly()) e.put("lookup_only", true);
             pkgs.add(e);
         }
         m.put("packages", pkgs);
@@ -105,6 +107,7 @@ public final class Manifest {
         }
         m.put(Keys.FILES, extra);
         m.put(Keys.BOOTSTRAP, plan.bootstrap());
+        m.put("dropped_records", dropped);
         m.put("warnings", warnings);
         return m;
     }

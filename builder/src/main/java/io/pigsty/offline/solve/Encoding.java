@@ -54,6 +54,8 @@ final class Encoding {
     /** Auxiliary variables: the package literal standing for each (its first provider), for preferences. */
     final Map<Integer, Integer> auxLead = new HashMap<>();
     final List<Request> requests = new ArrayList<>();
+    /** Packages a request matched because they obsolete the name asked for: dnf tries them first. */
+    private final Set<Package> obsoleting = new HashSet<>();
     final List<Clause> clauses = new ArrayList<>();
     final List<Clause> weakClauses = new ArrayList<>();
     /** Pairs of variables that must not both be true (conflicts, obsoletes). */
@@ -112,6 +114,19 @@ final class Encoding {
         return byTrigger.getOrDefault(var, List.of());
     }
 
+    /** For a request clause, the packages of the requested name itself (not those obsoleting it). */
+    List<Package> named(Clause request) {
+        List<Package> out = new ArrayList<>();
+        for (int l : request.pos()) if (!obsoletesRequested(l)) out.add(pkg(l));
+        return out;
+    }
+
+    /** Whether a literal of a request stands for a package that obsoletes the requested name. */
+    boolean obsoletesRequested(int lit) {
+        Package p = pkg(lit);
+        return p != null && obsoleting.contains(p);
+    }
+
     int nVars() {
         return nVars;
     }
@@ -149,8 +164,12 @@ final class Encoding {
         }
         List<Package> named = defaultArch(u.named(text));
         if (!named.isEmpty()) {
+            // Like dnf, the packages that obsolete the name are candidates too, and preferred.
             List<Package> obsoleters = obsoleters(named);
-            groups.add(obsoleters.isEmpty() ? named : obsoleters);
+            obsoleting.addAll(obsoleters);
+            List<Package> group = new ArrayList<>(obsoleters);
+            group.addAll(named);
+            groups.add(group);
             return null;
         }
         int sep = text.lastIndexOf('.');
@@ -182,10 +201,7 @@ final class Encoding {
         return out;
     }
 
-    /**
-     * Like dnf, a requested name whose newest version another package obsoletes installs the
-     * obsoleting package instead (all its versions that obsolete it).
-     */
+    /** The packages (all versions) that obsolete the newest version of a requested name. */
     private List<Package> obsoleters(List<Package> named) {
         Package newest = named.get(0);
         for (Package p : named) if (rules.compare(p.evr(), newest.evr()) > 0) newest = p;

@@ -185,7 +185,7 @@ final class Heuristic implements IOrder {
         }
         if (candidates.isEmpty()) return 0;
         if (candidates.size() == 1 && !shut) return candidates.get(0);
-        List<Rule> rules = rules(c);
+        List<Rule> rules = rules(c, candidates);
         Comparator<Integer> order = rules.stream().map(Rule::order).reduce(Comparator::thenComparing).orElseThrow();
         candidates.sort(order);
         int best = candidates.get(0);
@@ -218,7 +218,7 @@ final class Heuristic implements IOrder {
     /** One preference: literals it orders first come first; {@code why} explains a choice it decided. */
     record Rule(String why, Comparator<Integer> order) {}
 
-    private List<Rule> rules(Encoding.Clause c) {
+    private List<Rule> rules(Encoding.Clause c, List<Integer> open) {
         Package from = c.owner();
         String fromArch = from == null ? e.arch : from.arch();
         List<Rule> rules = new ArrayList<>();
@@ -228,6 +228,7 @@ final class Heuristic implements IOrder {
         Rule priority = new Rule("better repo priority",
                 Comparator.comparingInt(l -> lead(l) == null ? Integer.MAX_VALUE : lead(l).repo().priority()));
         Rule version = new Rule("newer version", (a, b) -> name(a).equals(name(b)) ? newer(a, b) : 0);
+        if (c.spec() != null) rules.add(new Rule("it obsoletes the name asked for", flag(e::obsoletesRequested)));
         if (e.rules.alternativesInOrder()) {
             // apt: the first alternative that can be installed; within it the package of that name, then the rest.
             String wanted = c.spec() != null ? c.spec().text() : c.req() instanceof Req.Atom a ? a.dep().name() : null;
@@ -239,12 +240,17 @@ final class Heuristic implements IOrder {
             rules.add(new Rule("shorter name", Comparator.comparingInt((ToIntFunction<Integer>) l -> name(l).length())));
         } else {
             // libsolv's policy: repo priority, arch, best version of each name, what chosen packages
-            // recommend and then suggest, and the rest by name (dnf takes aaa over postfix for "mta").
+            // recommend, what supplements them, what they suggest, the highest version of the required
+            // capability itself, and the rest by name (dnf takes aaa over postfix for "mta").
+            String capability = commonCapability(open);
             rules.add(priority);
             rules.add(arch);
             rules.add(version);
             rules.add(new Rule("recommended by a package already chosen", flag(l -> hinted(l, recommendedBy))));
+            rules.add(new Rule("it supplements packages already chosen", flag(this::supplementing)));
             rules.add(new Rule("suggested by a package already chosen", flag(l -> hinted(l, suggestedBy))));
+            if (capability != null)
+                rules.add(new Rule("a newer " + capability, (a, b) -> newerProvide(b, a, capability)));
         }
         rules.add(new Rule("first by name", Comparator.comparing(this::name)));
         rules.add(new Rule("newer version", this::newer));
@@ -262,6 +268,66 @@ final class Heuristic implements IOrder {
         if (by == null) return false;
         for (int q : by) if (trueVars.get(q)) return true;
         return false;
+    }
+
+    /** Whether a candidate's Supplements hold on what is chosen so far. */
+    private boolean supplementing(int lit) {
+        Package p = lead(lit);
+        if (p == null) return false;
+        for (Req r : p.supplements()) if (holdsNow(r)) return true;
+        return false;
+    }
+
+    private boolean holdsNow(Req r) {
+        if (r instanceof Req.Atom a) {
+            for (Package q : e.u.whatProvides(a.dep())) {
+                Integer v = e.var(q);
+                if (v != null && trueVars.get(v)) return true;
+            }
+            return false;
+        }
+        if (r instanceof Req.All a) return a.parts().stream().allMatch(this::holdsNow);
+        if (r instanceof Req.Any a) return a.parts().stream().anyMatch(this::holdsNow);
+        return false;
+    }
+
+    /**
+     * A capability every candidate provides with a version (other than their own names), as libsolv
+     * sorts by a common dependency: java-17 over java-11 for "java-headless"; null when there is none.
+     */
+    private String commonCapability(List<Integer> candidates) {
+        Package first = candidates.isEmpty() ? null : lead(candidates.get(0));
+        if (first == null || candidates.size() < 2) return null;
+        for (io.pigsty.offline.model.Dep d : first.provides()) {
+            if (!d.versioned() || d.name().equals(first.name())) continue;
+            boolean all = true;
+            for (int l : candidates) {
+                Package p = lead(l);
+                if (p == null || p.name().equals(d.name()) || provided(l, d.name()) == null) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) return d.name();
+        }
+        return null;
+    }
+
+    /** Compares the versions two candidates provide of {@code capability}, when both provide it with one. */
+    private int newerProvide(int a, int b, String capability) {
+        io.pigsty.offline.model.Evr ea = provided(a, capability), eb = provided(b, capability);
+        // only versions weigh: an unversioned provide says nothing (dnf takes a-python over python3 for "python3")
+        if (ea == null || eb == null) return 0;
+        return e.rules.compare(ea, eb);
+    }
+
+    private io.pigsty.offline.model.Evr provided(int lit, String capability) {
+        Package p = lead(lit);
+        if (p == null) return null;
+        io.pigsty.offline.model.Evr best = null;
+        for (io.pigsty.offline.model.Dep d : p.provides())
+            if (d.name().equals(capability) && d.versioned() && (best == null || e.rules.compare(d.evr(), best) > 0)) best = d.evr();
+        return best;
     }
 
     private Package lead(int lit) {

@@ -10,12 +10,20 @@ import java.util.stream.Collectors;
  * What the resolver decided: the packages to ship, each with why it is there; the problems (a spec
  * that matches nothing or a requirement nothing provides, each with the chain that led there); the
  * explained choices among alternative providers; and notes on decisions worth telling the user,
- * such as shipping two versions of one name.
+ * such as a requested name that an obsoleting package replaces.
  */
 public record Resolution(List<Pick> picks, List<Problem> problems, List<Choice> choices, List<String> notes) {
 
-    /** A package in the closure; {@code reason} says which spec or package pulled it in. */
-    public record Pick(Package pkg, String reason) {}
+    /**
+     * A package to ship; {@code reason} says which spec or package pulled it in. A package shipped
+     * only so the installer finds a requested name that another package obsoletes is not part of
+     * the install ({@code lookupOnly}): dnf reads its name and installs the obsoleting package.
+     */
+    public record Pick(Package pkg, String reason, boolean lookupOnly) {
+        public Pick(Package pkg, String reason) {
+            this(pkg, reason, false);
+        }
+    }
 
     /**
      * An unsatisfied spec or requirement. {@code chain} starts with the spec, lists the package names

@@ -103,9 +103,11 @@ public final class Resolver {
         Map<Package, String> reasons = reasons(model, active);
         List<Resolution.Pick> picks = new ArrayList<>();
         reasons.forEach((p, why) -> picks.add(new Resolution.Pick(p, why)));
+        List<String> notes = new ArrayList<>();
+        picks.addAll(lookups(model, active, reasons, notes));
         picks.sort(Comparator.comparing((Resolution.Pick k) -> k.pkg().name())
                 .thenComparing(k -> k.pkg().arch()).thenComparing(k -> k.pkg().evr(), e.rules::compare));
-        List<Package> chosen = picks.stream().map(Resolution.Pick::pkg).toList();
+        List<Package> chosen = picks.stream().filter(k -> !k.lookupOnly()).map(Resolution.Pick::pkg).toList();
         List<String> wrong = Verifier.check(e.rules, e.arch, chosen);
         if (!wrong.isEmpty())
             throw new BuildException(ExitCode.FAILED, "the resolver chose an inconsistent set (a bug; please report it):\n  "
@@ -121,7 +123,31 @@ public final class Resolver {
                     List.copyOf(others), c.why()));
         }
         problems.sort(Comparator.comparing(Resolution.Problem::describe));
-        return new Resolution(picks, dedupe(problems), choices, List.of());
+        return new Resolution(picks, dedupe(problems), choices, notes);
+    }
+
+    /**
+     * For a request met by a package that obsoletes the name asked for, the newest package of that
+     * name, shipped but not installed: an installer asked for the name on the target finds it there
+     * and installs the obsoleting package, as dnf did here.
+     */
+    private List<Resolution.Pick> lookups(BitSet model, List<Encoding.Clause> active, Map<Package, String> chosen,
+                                          List<String> notes) {
+        List<Resolution.Pick> out = new ArrayList<>();
+        for (Encoding.Clause c : active) {
+            List<Package> named = e.named(c);
+            if (named.isEmpty() || named.stream().anyMatch(p -> model.get(e.var(p)))) continue;
+            Package newest = named.get(0);
+            for (Package p : named) if (e.rules.compare(p.evr(), newest.evr()) > 0) newest = p;
+            if (chosen.containsKey(newest)) continue;
+            String by = null;
+            for (int l : c.pos()) if (model.get(l)) by = e.pkg(l).nevra();
+            out.add(new Resolution.Pick(newest, "requested: " + c.spec() + "; obsoleted by " + by
+                    + ", shipped so the installer finds the name (not installed)", true));
+            notes.add(c.spec().text() + " is obsoleted by " + by + ": that is installed; " + newest.nevra()
+                    + " is shipped only so the name is found");
+        }
+        return out;
     }
 
     private static List<Resolution.Problem> dedupe(List<Resolution.Problem> ps) {

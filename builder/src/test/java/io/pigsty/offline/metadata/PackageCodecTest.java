@@ -27,11 +27,12 @@ class PackageCodecTest {
                 List.of(Req.atom(Dep.of("b", Op.GE, new Evr(0, "2", ""))), RpmDeps.rich("(c or (d if e else f))"),
                         RpmDeps.rich("(g with h)"), RpmDeps.rich("(i without j)"), RpmDeps.rich("(k unless l)")),
                 List.of(Dep.of("x", Op.LT, new Evr(0, "1", "1"))), List.of(Dep.of("old")), List.of(Req.atom(Dep.of("docs"))),
-                List.of(RpmDeps.rich("((m < 2 or m > 2) with m >= 1)")), List.of("/usr/bin/a", "/etc/a.conf"), "Packages/a.rpm", 12345678901L,
+                List.of(RpmDeps.rich("((m < 2 or m > 2) with m >= 1)")), List.of(RpmDeps.rich("(a and (lang-pl or lang-de))")),
+                List.of("/usr/bin/a", "/etc/a.conf"), "Packages/a.rpm", 12345678901L,
                 Checksum.sha256("ab".repeat(32)), repo, null);
         Package b = new Package("b", new Evr(0, "2", "1"), "all", List.of(Dep.of("b")),
                 List.of(Req.atom(new Dep("python3", Op.ANY, Evr.NONE, "any"))), List.of(), List.of(), List.of(), List.of(),
-                List.of(), "pool/b.deb", 1, new Checksum("sha1", "cd".repeat(20)), repo, "foreign");
+                List.of(), List.of(), "pool/b.deb", 1, new Checksum("sha1", "cd".repeat(20)), repo, "foreign");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         RepoFiles.Parsed parsed = new RepoFiles.Parsed(List.of(a, b), List.of("repo r: left out c.x86_64 (c.rpm): bad"));
         PackageCodec.write(new DataOutputStream(bytes), parsed);

@@ -54,7 +54,7 @@ class ResolverTest {
             }
         }
         String sum = String.format("%064x", (long) nva.hashCode() & 0xffffffffL);
-        return new Package(name, evr, arch, prov, req, con, obs, weak, List.of(), files, "Packages/" + nva + ".rpm", 100,
+        return new Package(name, evr, arch, prov, req, con, obs, weak, List.of(), List.of(), files, "Packages/" + nva + ".rpm", 100,
                 Checksum.sha256(sum), repo, null);
     }
 

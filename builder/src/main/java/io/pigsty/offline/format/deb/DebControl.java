@@ -72,7 +72,7 @@ final class DebControl {
             List<Dep> conflicts = new ArrayList<>(DebDeps.relations(fields.get(8)));
             conflicts.addAll(DebDeps.relations(fields.get(9)));
             return new Package(fields.get(0), Evr.parse(fields.get(1)), fields.get(2), provides, requires, conflicts,
-                    List.of(), DebDeps.requirements(fields.get(7)), List.of(), List.of(), fileName, size, sha256, origin, fields.get(3));
+                    List.of(), DebDeps.requirements(fields.get(7)), List.of(), List.of(), List.of(), fileName, size, sha256, origin, fields.get(3));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MetadataException(fileName + ": bad control file (" + e.getMessage() + ")", e);
         }

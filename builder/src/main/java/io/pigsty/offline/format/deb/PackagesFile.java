@@ -135,7 +135,7 @@ final class PackagesFile {
                 List<Dep> conflicts = new ArrayList<>(DebDeps.relations(s.get(CONFLICTS)));
                 conflicts.addAll(DebDeps.relations(s.get(BREAKS)));
                 out.add(new Package(intern(name), Evr.parse(intern(version)), intern(arch), provides, requires,
-                        conflicts, List.of(), reqs(s.get(RECOMMENDS)), List.of(), List.of(), file,
+                        conflicts, List.of(), reqs(s.get(RECOMMENDS)), List.of(), List.of(), List.of(), file,
                         s.get(SIZE) == null ? 0 : Long.parseLong(s.get(SIZE).trim()), Checksum.sha256(sha), repo,
                         s.get(MULTIARCH) == null ? null : intern(s.get(MULTIARCH))));
             } catch (IllegalArgumentException e) {

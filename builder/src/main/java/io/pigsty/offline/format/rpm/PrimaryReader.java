@@ -28,11 +28,12 @@ final class PrimaryReader {
     private final String where;
     // Scratch lists reused for every package; each package gets immutable copies.
     private final List<Dep> provides = new ArrayList<>(), conflicts = new ArrayList<>(), obsoletes = new ArrayList<>();
-    private final List<Req> requires = new ArrayList<>(), weak = new ArrayList<>(), suggests = new ArrayList<>();
+    private final List<Req> requires = new ArrayList<>(), weak = new ArrayList<>(), suggests = new ArrayList<>(),
+            supplements = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
 
     private static final java.util.Set<String> SECTIONS =
-            java.util.Set.of("provides", "requires", "conflicts", "obsoletes", "recommends", "suggests");
+            java.util.Set.of("provides", "requires", "conflicts", "obsoletes", "recommends", "suggests", "supplements");
 
     PrimaryReader(Repo repo, String where) {
         this.repo = repo;
@@ -71,6 +72,7 @@ final class PrimaryReader {
         requires.clear();
         weak.clear();
         suggests.clear();
+        supplements.clear();
         files.clear();
         String section = null, bad = null;
         int depth = 1;
@@ -110,7 +112,8 @@ final class PrimaryReader {
                     location = r.getAttributeValue(null, "href");
                     base = r.getAttributeValue("http://www.w3.org/XML/1998/namespace", "base");
                 }
-                case "provides", "requires", "conflicts", "obsoletes", "recommends", "suggests" -> section = r.getLocalName();
+                case "provides", "requires", "conflicts", "obsoletes", "recommends", "suggests", "supplements" ->
+                        section = r.getLocalName();
                 case "entry" -> {
                     if (section != null && bad == null) {
                         try {
@@ -145,7 +148,8 @@ final class PrimaryReader {
             return null;
         }
         return new Package(name, evr, arch, List.copyOf(provides), List.copyOf(requires), List.copyOf(conflicts),
-                List.copyOf(obsoletes), List.copyOf(weak), List.copyOf(suggests), List.copyOf(files), location, size, sum,
+                List.copyOf(obsoletes), List.copyOf(weak), List.copyOf(suggests), List.copyOf(supplements), List.copyOf(files),
+                location, size, sum,
                 repo, null);
     }
 
@@ -163,6 +167,7 @@ final class PrimaryReader {
             }
             case "recommends" -> weak.add(requirement(n, op, e));
             case "suggests" -> suggests.add(requirement(n, op, e));
+            case "supplements" -> supplements.add(requirement(n, op, e));
             case "conflicts" -> {
                 if (!n.startsWith("(")) conflicts.add(Dep.of(n, op, e));
             }

@@ -128,7 +128,7 @@ final class RpmHeader implements Format.IndexRecord {
         List<Req> weak = new ArrayList<>();
         for (Entry e : recommends) weak.add(RpmDeps.requirement(e.name(), e.op(), e.evr()));
         List<String> paths = files.stream().map(FileEntry::path).toList();
-        return new Package(name, evr, arch, prov, req, con, obs, weak, List.of(), paths, fileName, packageSize, sha256, origin, null);
+        return new Package(name, evr, arch, prov, req, con, obs, weak, List.of(), List.of(), paths, fileName, packageSize, sha256, origin, null);
     }
 
     // ---- repodata records -----------------------------------------------------------------------

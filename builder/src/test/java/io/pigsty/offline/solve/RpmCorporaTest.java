@@ -1,0 +1,221 @@
+package io.pigsty.offline.solve;
+
+import io.pigsty.offline.fetch.Cache;
+import io.pigsty.offline.fetch.Fetcher;
+import io.pigsty.offline.fixtures.DnfOracle;
+import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.format.Format;
+import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.format.rpm.RpmFormat;
+import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.MetadataLoader;
+import io.pigsty.offline.model.Log;
+import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Spec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The resolver on real yum metadata written by others (../shared/corpora), judged by real dnf:
+ * every corpus loads; the reference transactions dnf recorded are reproduced exactly; and for
+ * seeded random request sets dnf installs our selection alone and our size stays within 2 % of
+ * dnf's own answer on the full repos.
+ */
+class RpmCorporaTest {
+    @TempDir
+    static Path tmp;
+    static FileServer server;
+    static Fetcher fetcher;
+
+    /** The corpora beside the clone ({@code ../shared/corpora}, from the builder module: two levels up). */
+    static Path corpora() {
+        Path p = Path.of("..", "..", "shared", "corpora").toAbsolutePath().normalize();
+        assertTrue(Files.isDirectory(p.resolve("cs9-baseos")), "the shared corpora are missing at " + p);
+        return p;
+    }
+
+    @BeforeAll
+    static void serve() throws Exception {
+        Tools.require("dnf", "python3");
+        server = new FileServer(corpora());
+        fetcher = new Fetcher(new Cache(tmp.resolve("cache")),
+                new Fetcher.Settings(4, 2, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(50)), Log.QUIET);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fetcher.close();
+        server.close();
+    }
+
+    static Format.Source source(String corpus) {
+        return new Format.Source(new Repo(corpus, 99, List.of(server.url(corpus + "/"))), List.of(), false, false, null);
+    }
+
+    /** The repos' metadata with the file lists read for every file requirement, as a build reads them when one needs it. */
+    static Metadata load(String... corpus) throws Exception {
+        List<Format.Source> sources = new ArrayList<>();
+        Set<Repo> repos = new HashSet<>();
+        for (String c : corpus) {
+            sources.add(source(c));
+            repos.add(source(c).repo());
+        }
+        Metadata m = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", fetcher, Log.QUIET);
+        IndexSet index = MetadataLoader.complete(m.index(), RpmFormat.INSTANCE.fileListTypes(), repos, fetcher);
+        return new Metadata(RpmFormat.INSTANCE.addFiles(m.universe(), m.universe().unprovidedFileRequirements(), index),
+                index, m.dropped());
+    }
+
+    static Resolution resolve(Metadata m, List<String> specs) {
+        return Resolver.resolve(m.universe(), specs.stream().map(s -> new Spec(s, "test")).toList(), new Resolver.Options(false));
+    }
+
+    /** What the resolution installs (not the packages shipped only so a requested name is found). */
+    static List<String> nevras(Resolution r) {
+        List<String> out = new ArrayList<>();
+        for (Package p : r.picks().stream().filter(k -> !k.lookupOnly()).map(Resolution.Pick::pkg).toList())
+            out.add(p.name() + "-" + p.evr().epoch() + ":" + p.evr().version() + "-" + p.evr().release() + "." + p.arch());
+        out.sort(null);
+        return out;
+    }
+
+    static List<String> reference(String name) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String l : Files.readAllLines(corpora().resolve("reference/" + name)))
+            if (!l.isBlank() && !l.startsWith("#")) out.add(l.trim());
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void everyYumCorpusLoads() throws Exception {
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("cs9-baseos", 1125);
+        expected.put("cs9-appstream", 17649);
+        expected.put("osbuild-custom-zstd", 1);
+        expected.put("azurelinux-extended", 113);
+        expected.put("zfs-el9", 59); // 65 records, 6 of them source packages: never candidates for an install
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            Metadata m = load(e.getKey());
+            int modular = e.getKey().equals("cs9-appstream") ? 516 : 0; // non-default streams hidden, as dnf hides them
+            assertEquals(e.getValue() - modular, m.universe().packages().size(), e.getKey());
+            assertTrue(m.dropped().isEmpty(), e.getKey() + ": " + m.dropped());
+            assertTrue(m.universe().packages().stream().noneMatch(p -> p.arch().equals("src")), e.getKey());
+        }
+    }
+
+    @Test
+    void theReferenceTransactionsOfRealDnfAreReproduced() throws Exception {
+        Metadata cs9 = load("cs9-baseos", "cs9-appstream");
+        assertEquals(reference("cs9-a.txt"), nevras(resolve(cs9, List.of("bash", "python3", "sudo", "openssh-server", "chrony"))));
+        // python3-pip falls back to 21.2.3-7: the newest needs a python3 newer than this BaseOS has
+        Resolution c = resolve(cs9, List.of("python3-pip", "git"));
+        assertEquals(reference("cs9-c.txt"), nevras(c));
+        assertTrue(c.problems().isEmpty(), c.problems().toString());
+        Resolution b = resolve(cs9, List.of("postgresql-server", "nginx", "haproxy"));
+        List<String> said = b.hardProblems().stream().map(Resolution.Problem::describe).toList();
+        assertEquals(List.of("postgresql-server → libldap.so.2()(64bit): nothing provides it"), said);
+    }
+
+    @Test
+    void randomRequestsAgreeWithRealDnf() throws Exception {
+        Metadata cs9 = load("cs9-baseos", "cs9-appstream");
+        Map<String, String> repos = new LinkedHashMap<>();
+        repos.put("baseos", server.url("cs9-baseos/"));
+        repos.put("appstream", server.url("cs9-appstream/"));
+        Random rnd = new Random(20261126);
+        List<String> names = new ArrayList<>(new TreeSet<>(cs9.universe().packages().stream()
+                .filter(p -> p.arch().equals("x86_64") || p.arch().equals("noarch")).map(Package::name).toList()));
+        // Names real dnf can install on their own (most of AppStream cannot: its BaseOS is 3 years older).
+        List<List<String>> singles = new ArrayList<>();
+        Set<String> picked = new HashSet<>();
+        while (singles.size() < 600) {
+            String n = names.get(rnd.nextInt(names.size()));
+            if (picked.add(n)) singles.add(List.of(n));
+        }
+        List<DnfOracle.Answer> alone = DnfOracle.resolve(repos, List.of(), singles, tmp.resolve("dnf-singles"));
+        List<String> installable = new ArrayList<>();
+        for (int i = 0; i < singles.size(); i++) if (alone.get(i).ok()) installable.add(singles.get(i).get(0));
+        assertTrue(installable.size() >= 100, "dnf installs " + installable.size() + " of 600 names alone");
+        List<List<String>> sets = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Set<String> set = new java.util.LinkedHashSet<>();
+            int size = 3 + rnd.nextInt(38);
+            while (set.size() < size) set.add(installable.get(rnd.nextInt(installable.size())));
+            sets.add(List.copyOf(set));
+        }
+        List<DnfOracle.Answer> theirs = DnfOracle.resolve(repos, List.of(), sets, tmp.resolve("dnf-sets"));
+        List<Map<String, String>> ownRepos = new ArrayList<>();
+        List<List<String>> accepted = new ArrayList<>();
+        StringBuilder report = new StringBuilder();
+        int same = 0, both = 0;
+        for (int i = 0; i < sets.size(); i++) {
+            Resolution ours = resolve(cs9, sets.get(i));
+            DnfOracle.Answer dnf = theirs.get(i);
+            if (!dnf.ok()) {
+                assertTrue(!ours.hardProblems().isEmpty(), "dnf fails set " + i + " " + sets.get(i) + " but we resolve it:\n" + dnf.error());
+                continue;
+            }
+            assertTrue(ours.hardProblems().isEmpty(), "set " + i + " " + sets.get(i) + ": " + ours.hardProblems());
+            both++;
+            int n = nevras(ours).size(), d = dnf.nevras().size();
+            if (nevras(ours).equals(dnf.nevras())) same++;
+            report.append(String.format(Locale.ROOT, "set %2d: %3d names, ours %4d, dnf %4d%s%n", i, sets.get(i).size(), n, d,
+                    nevras(ours).equals(dnf.nevras()) ? "" : "; ours only " + minus(nevras(ours), dnf.nevras())
+                            + ", dnf only " + minus(dnf.nevras(), nevras(ours))));
+            assertTrue(Math.abs(n - d) <= 0.02 * d, "set " + i + ": ours " + n + " vs dnf " + d + "\n  ours only: "
+                    + minus(nevras(ours), dnf.nevras()) + "\n  dnf only: " + minus(dnf.nevras(), nevras(ours)));
+            ownRepos.add(Map.of("selection", "file://" + selectionRepo(cs9, ours, tmp.resolve("sel" + i))));
+            accepted.add(sets.get(i));
+        }
+        // Real dnf, given our selection as its only repo, installs the request from it.
+        List<DnfOracle.Answer> alone2 = DnfOracle.resolveEach(ownRepos, accepted, tmp.resolve("dnf-own"));
+        for (int i = 0; i < accepted.size(); i++)
+            assertTrue(alone2.get(i).ok(), "dnf refuses our selection for " + accepted.get(i) + ":\n" + alone2.get(i).error());
+        System.out.printf("random sets: %d of 50 installable by dnf, %d identical to dnf's answer%n%s", both, same, report);
+        assertTrue(both >= 25, "too few sets dnf can install to compare: " + both);
+        // Not just as large: the same packages (50 of 50 when this was written).
+        assertTrue(same >= 0.9 * both, same + " of " + both + " sets identical to dnf's answer");
+    }
+
+    private static List<String> minus(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.removeAll(b);
+        return out;
+    }
+
+    /** Our selection as a yum repo of its own: its records carried from upstream, as the bundle writes them. */
+    private static Path selectionRepo(Metadata m, Resolution r, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        List<Format.Shipped> shipped = new ArrayList<>();
+        Set<Repo> repos = new HashSet<>();
+        for (Package p : r.packages()) {
+            shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), p.size(), null));
+            repos.add(p.repo());
+        }
+        shipped.sort(java.util.Comparator.comparing(Format.Shipped::fileName));
+        IndexSet index = MetadataLoader.complete(m.index(), RpmFormat.INSTANCE.carriedTypes(), repos, fetcher);
+        RpmFormat.INSTANCE.writeIndex(dir, shipped, index, 1700000000L);
+        return dir;
+    }
+}
