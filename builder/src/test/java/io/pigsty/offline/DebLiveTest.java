@@ -2,18 +2,13 @@ package io.pigsty.offline;
 
 import io.pigsty.offline.config.HostApt;
 import io.pigsty.offline.fixtures.AptSandbox;
+import io.pigsty.offline.fixtures.Live;
 import io.pigsty.offline.fixtures.Tools;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import static io.pigsty.offline.ElEndToEndTest.cli;
@@ -33,8 +28,8 @@ class DebLiveTest {
     void jqAndCurlFromTheHostMirror() throws Exception {
         Map<String, String[]> mirrors = HostApt.mirrors(Path.of("/"), "debian");
         String mirror = mirrors.containsKey("debian_mirror") ? mirrors.get("debian_mirror")[0] : null;
-        skipLoudlyUnless(mirror != null, "this build host has no Debian apt sources to take a mirror from");
-        skipLoudlyUnless(reachable(mirror + "dists/bookworm/InRelease"), "the host's Debian mirror cannot be reached");
+        Live.skipLoudlyUnless(mirror != null, "this build host has no Debian apt sources to take a mirror from");
+        Live.skipLoudlyUnless(Live.reachable(mirror + "dists/bookworm/InRelease"), "the host's Debian mirror cannot be reached");
         Path inv = tmp.resolve("live.yml");
         Files.writeString(inv, """
                 all:
@@ -60,21 +55,5 @@ class DebLiveTest {
         assertTrue(sim.contains("Inst jq ") && sim.contains("Inst curl ") && sim.contains("Inst libc6 "), sim);
         apt.apt("install", "--download-only", "jq", "curl").ok();
         System.out.println("live d12 closure: " + Files.readAllLines(tree.resolve("repo_complete")).size() + " packages");
-    }
-
-    static void skipLoudlyUnless(boolean ok, String why) {
-        if (!ok) System.out.println("\n*** LIVE TEST SKIPPED: " + why + " ***\n");
-        Assumptions.assumeTrue(ok, "LIVE TEST SKIPPED: " + why);
-    }
-
-    static boolean reachable(String url) {
-        try {
-            HttpResponse<Void> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL)
-                    .build().send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                            .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.pigsty.offline;
 
 import io.pigsty.offline.config.HostApt;
 import io.pigsty.offline.fixtures.DebianRoot;
+import io.pigsty.offline.fixtures.Live;
 import io.pigsty.offline.fixtures.Tools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,10 +38,10 @@ class LauncherAirGapTest {
         Tools.require("unshare", "chroot", "tar", "sha256sum");
         StringBuilder why = new StringBuilder();
         Map<String, String[]> m = HostApt.mirrors(Path.of("/"), "debian");
-        DebLiveTest.skipLoudlyUnless(m.containsKey("debian_mirror"), "the build host has no Debian apt sources");
-        DebLiveTest.skipLoudlyUnless(DebLiveTest.reachable(m.get("debian_mirror")[0] + "dists/bookworm/InRelease"),
+        Live.skipLoudlyUnless(m.containsKey("debian_mirror"), "the build host has no Debian apt sources");
+        Live.skipLoudlyUnless(Live.reachable(m.get("debian_mirror")[0] + "dists/bookworm/InRelease"),
                 "the host's Debian mirror cannot be reached");
-        DebLiveTest.skipLoudlyUnless(DebianRoot.cached(why) != null, why.toString());
+        Live.skipLoudlyUnless(DebianRoot.cached(why) != null, why.toString());
 
         Path src = tmp.resolve("src/pigsty");
         Files.createDirectories(src);

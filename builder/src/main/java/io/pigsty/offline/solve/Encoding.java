@@ -391,7 +391,9 @@ final class Encoding {
         for (Dep c : p.conflicts())
             for (Package q : u.whatProvides(c)) {
                 Integer w = vars.get(q);
-                if (w != null && w != v && !q.name().equals(p.name()) && seen.add(w)) exclusions.add(new int[] {v, w});
+                // an arch-qualified conflict ("libc6-x32:i386") meets only that arch
+                if (w != null && w != v && !q.name().equals(p.name()) && rules.archMatches(q, c, p, arch) && seen.add(w))
+                    exclusions.add(new int[] {v, w});
             }
         for (Dep o : p.obsoletes())
             for (Package q : u.named(o.name())) {

@@ -223,6 +223,20 @@ public final class Resolver {
             chain.add(c.text());
             return "no provider can be installed";
         }
+        // Each requirement alone can be met, not together with p: name the clash with p itself.
+        Integer v = e.var(p);
+        for (Encoding.Clause c : e.of(v)) {
+            if (c.weak() || c.neg().length != 1 || c.pos().length == 0) continue;
+            boolean anyWith = false;
+            for (int l : c.pos()) anyWith |= sat(new VecInt(new int[] {v, l}));
+            if (anyWith) continue;
+            chain.add(c.text());
+            for (int[] x : e.exclusions)
+                for (int l : c.pos())
+                    if (x[0] == v && x[1] == l || x[1] == v && x[0] == l)
+                        return "its provider " + e.pkg(l).nevra() + " conflicts with " + p.nevra();
+            return "no provider can be installed together with " + p.nevra();
+        }
         return "it conflicts with what it needs (no consistent set contains it)";
     }
 
@@ -230,13 +244,49 @@ public final class Resolver {
         return installable.computeIfAbsent(lit, l -> sat(new VecInt(new int[] {l})));
     }
 
-    /** Two requests each possible alone, not together: name the packages that clash. */
+    /**
+     * Requests each possible alone, not together: names them, and the first clash between what each
+     * needs alone (two versions of one slot, or a conflict), e.g. "needs lib-2.0 but old needs lib-1.0".
+     */
     private Resolution.Problem together(Encoding.Clause last, List<Encoding.Clause> others) {
-        StringBuilder what = new StringBuilder("cannot be installed together with ");
         List<String> names = new ArrayList<>();
         for (Encoding.Clause o : others) names.add(o.spec().text());
-        what.append(String.join(", ", names));
-        return new Resolution.Problem(last.spec(), List.of(last.spec().text()), what.toString(), false);
+        String what = "cannot be installed together with " + String.join(", ", names);
+        BitSet mine = alone(last);
+        for (Encoding.Clause o : others) {
+            BitSet theirs = alone(o);
+            String clash = clash(mine, theirs);
+            if (clash != null) {
+                what = clash.replace("%s", o.spec().text());
+                break;
+            }
+        }
+        return new Resolution.Problem(last.spec(), List.of(last.spec().text()), what, false);
+    }
+
+    /** The packages one request installs on its own. */
+    private BitSet alone(Encoding.Clause request) {
+        BitSet m = new BitSet();
+        if (sat(selectors(List.of(request)))) for (int lit : solver.model()) if (lit > 0 && lit <= e.packages.size()) m.set(lit);
+        return m;
+    }
+
+    /** How two answers clash: a slot holding different versions, or a conflict/obsolete between them. */
+    private String clash(BitSet mine, BitSet theirs) {
+        Map<String, Package> slot = new HashMap<>();
+        for (int v = mine.nextSetBit(1); v >= 0; v = mine.nextSetBit(v + 1)) slot.put(e.rules.slot(e.pkg(v), e.arch), e.pkg(v));
+        for (int v = theirs.nextSetBit(1); v >= 0; v = theirs.nextSetBit(v + 1)) {
+            Package q = e.pkg(v), p = slot.get(e.rules.slot(q, e.arch));
+            if (p != null && !p.equals(q) && !e.rules.installOnly(q))
+                return "needs " + p.nevra() + " but %s needs " + q.nevra() + " (one " + q.name() + " at a time)";
+        }
+        for (int[] x : e.exclusions) {
+            if (mine.get(x[0]) && theirs.get(x[1]) || mine.get(x[1]) && theirs.get(x[0])) {
+                Package a = e.pkg(mine.get(x[0]) ? x[0] : x[1]), b = e.pkg(mine.get(x[0]) ? x[1] : x[0]);
+                return "needs " + a.nevra() + ", which conflicts with " + b.nevra() + " that %s needs";
+            }
+        }
+        return null;
     }
 
     /** Weak dependencies of chosen packages that nothing installable meets: skipped, and said. */

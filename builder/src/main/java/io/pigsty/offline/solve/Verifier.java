@@ -40,7 +40,8 @@ final class Verifier {
                 if (!v.holds(r, p)) wrong.add(p.nevra() + " requires " + r + ", which the selection does not meet");
             for (Dep c : p.conflicts())
                 for (Package q : v.selection.whatProvides(c))
-                    if (!q.name().equals(p.name())) wrong.add(p.nevra() + " conflicts with " + q.nevra() + " (" + c + ")");
+                    if (!q.name().equals(p.name()) && rules.archMatches(q, c, p, targetArch))
+                        wrong.add(p.nevra() + " conflicts with " + q.nevra() + " (" + c + ")");
             for (Dep o : p.obsoletes())
                 for (Package q : v.selection.named(o.name()))
                     if (!q.name().equals(p.name()) && v.selection.provides(q, o))

@@ -190,4 +190,31 @@ class ResolverTest {
         assertEquals(List.of("a → absent: nothing provides it; skipped", "a → docs: no provider fits; skipped"),
                 r.problems().stream().map(Resolution.Problem::describe).toList());
     }
+
+    @Test
+    void aConflictWithWhatItNeedsIsExplained() {
+        // a needs b, b conflicts with a: a can never be installed; the chain names the clash
+        Resolution r = resolve(List.of(p("a-1.0.x86_64", "R:b"), p("b-1.0.x86_64", "C:a")), false, "a");
+        assertEquals(List.of("a → b: its provider b-1.0-1.x86_64 conflicts with a-1.0-1.x86_64"),
+                r.hardProblems().stream().map(Resolution.Problem::describe).toList());
+        assertTrue(r.packages().isEmpty());
+    }
+
+    @Test
+    void aVersionSqueezeBetweenTwoRequestsIsExplained() {
+        // new needs lib >= 2, old needs lib < 2: each installs alone, not both; the later one is set aside
+        Resolution r = resolve(List.of(p("lib-1.0.x86_64"), p("lib-2.0.x86_64"), p("new-1.0.x86_64", "R:lib >= 2.0"),
+                p("old-1.0.x86_64", "R:lib < 2.0")), false, "new", "old");
+        assertEquals(List.of("old: needs lib-1.0-1.x86_64 but new needs lib-2.0-1.x86_64 (one lib at a time)"),
+                r.hardProblems().stream().map(Resolution.Problem::describe).toList());
+        assertEquals(List.of("lib-2.0.x86_64", "new-1.0.x86_64"), nevras(r), "the rest is still resolved");
+    }
+
+    @Test
+    void aMissingLibraryDeepDownIsOneChain() {
+        Resolution r = resolve(List.of(p("app-1.0.x86_64", "R:libmid.so.1"), p("mid-1.0.x86_64", "P:libmid.so.1", "R:libgone.so.3"),
+                p("app-2.0.x86_64", "R:libmid.so.1")), false, "app");
+        assertEquals(List.of("app → mid → libgone.so.3: nothing provides it"),
+                r.hardProblems().stream().map(Resolution.Problem::describe).toList(), "one line for both versions of app");
+    }
 }

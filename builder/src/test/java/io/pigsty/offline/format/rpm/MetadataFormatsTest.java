@@ -98,4 +98,25 @@ class MetadataFormatsTest {
             assertTrue(e.getMessage().contains("unsafe location '/abs/primary.xml.gz'"), e.getMessage());
         }
     }
+
+    @Test
+    void aRecordThatCannotBeReadIsLeftOutNotTheRepo() throws Exception {
+        Path repo = tmp.resolve("broken");
+        rpm("good").version("1.0").build(repo);
+        rpm("bad").version("1.0").requires("placeholder-dep").build(repo);
+        Tools.run(repo, "createrepo_c", "--no-database", "--general-compress-type=gz", ".").ok();
+        // A rich dependency no rpm accepts, in one record of the primary (the checksum is not checked here).
+        try (var s = Files.list(repo.resolve("repodata"))) {
+            for (Path gz : s.filter(p -> p.toString().endsWith("primary.xml.gz")).toList())
+                Tools.run(repo, "sh", "-c", "zcat " + gz + " | sed 's/placeholder-dep/(broken with/' | gzip > " + gz + ".new && mv "
+                        + gz + ".new " + gz).ok();
+        }
+        Repo r = new Repo("r", 99, List.of("http://127.0.0.1/"));
+        Metadata md = MetadataLoader.load(List.of(new Format.Source(r, List.of(), false, false, null)), RpmFormat.INSTANCE, "x86_64",
+                local(repo), Log.QUIET);
+        assertEquals(List.of("good"), md.universe().packages().stream().map(p -> p.name()).toList());
+        assertEquals(1, md.dropped().size(), md.dropped().toString());
+        String line = md.dropped().get(0);
+        assertTrue(line.startsWith("repo r: left out bad.x86_64") && line.contains("(broken with"), line);
+    }
 }
