@@ -1,7 +1,7 @@
 package io.pigsty.offline.metadata;
 
-import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;
+import io.pigsty.offline.fixtures.Corpora;
 import io.pigsty.offline.fixtures.FileServer;
 import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.deb.DebFormat;
@@ -14,9 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,17 +32,10 @@ class AptCorporaTest {
     static FileServer server;
     static Fetcher fetcher;
 
-    static Path corpora() {
-        Path p = Path.of("..", "..", "shared", "corpora").toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(p.resolve("hellyrepo")), "the shared corpora are missing at " + p);
-        return p;
-    }
-
     @BeforeAll
     static void serve() throws Exception {
-        server = new FileServer(corpora());
-        fetcher = new Fetcher(new Cache(tmp.resolve("cache")),
-                new Fetcher.Settings(4, 1, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(50)), Log.QUIET);
+        server = new FileServer(Corpora.root());
+        fetcher = Corpora.fetcher(tmp.resolve("cache"));
     }
 
     @AfterAll
@@ -61,7 +52,7 @@ class AptCorporaTest {
 
     @Test
     void aSignedRepoWithItsKeyLoadsForBothArches() throws Exception {
-        Path key = corpora().resolve("kodegood-debian-backports/kodegood-debian-backports.gpg.key");
+        Path key = Corpora.root().resolve("kodegood-debian-backports/kodegood-debian-backports.gpg.key");
         for (String arch : List.of("amd64", "arm64")) {
             Metadata m = load("kodegood-debian-backports", "bookworm", key, false, arch);
             assertEquals(17, m.universe().packages().size(), arch);
@@ -71,7 +62,7 @@ class AptCorporaTest {
 
     @Test
     void aRepoSignedByAnUnknownKeyIsRefusedUnlessTrusted() throws Exception {
-        Path otherKey = corpora().resolve("kodegood-debian-backports/kodegood-debian-backports.gpg.key");
+        Path otherKey = Corpora.root().resolve("kodegood-debian-backports/kodegood-debian-backports.gpg.key");
         BuildException e = assertThrows(BuildException.class, () -> load("hellyrepo", "bookworm", otherKey, false, "amd64"));
         assertEquals(ExitCode.NETWORK, e.exitCode());
         assertTrue(e.getMessage().contains("not in the keyring"), e.getMessage());

@@ -4,6 +4,7 @@ import io.pigsty.offline.config.HostApt;
 import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;
 import io.pigsty.offline.fixtures.AptSandbox;
+import io.pigsty.offline.fixtures.Corpora;
 import io.pigsty.offline.fixtures.Live;
 import io.pigsty.offline.fixtures.Tools;
 import io.pigsty.offline.format.Format;
@@ -138,7 +139,7 @@ class DebLiveAgreementTest {
                 }
                 // apt's resolver does not backtrack and gives up where an answer exists: apt must still
                 // install the whole request from our answer alone.
-                Set<String> own = aptOn(selectionRepo(r, tmp.resolve("sel" + i)), req, tmp.resolve("apt-sel" + i));
+                Set<String> own = aptOn(selection(r, i), req, tmp.resolve("apt-sel" + i));
                 assertTrue(ours(r).containsAll(own) && !own.isEmpty(), "apt refuses set " + i + ", and our answer for it:\n"
                         + String.join(" ", own).substring(0, Math.min(3000, String.join(" ", own).length())));
                 report.append(String.format(Locale.ROOT, "set %2d: %3d names, apt gives up; from our %d it installs the request (%d)%n",
@@ -150,7 +151,7 @@ class DebLiveAgreementTest {
             Set<String> o = ours(r);
             if (o.equals(theirs)) same++;
             if (compared % 5 == 1) { // apt installs the request from our answer alone (every fifth set: each apt run costs seconds)
-                Set<String> own = aptOn(selectionRepo(r, tmp.resolve("sel" + i)), req, tmp.resolve("apt-sel" + i));
+                Set<String> own = aptOn(selection(r, i), req, tmp.resolve("apt-sel" + i));
                 assertTrue(o.containsAll(own) && !own.isEmpty(), "apt does not install set " + i + " from our answer alone: "
                         + String.join(" ", own).substring(0, Math.min(3000, String.join(" ", own).length())));
             }
@@ -163,19 +164,9 @@ class DebLiveAgreementTest {
         assertTrue(compared >= 25, "too few sets apt installs to compare:\n" + report);
     }
 
-    /** Our selection as a flat apt repo (Packages carried from upstream), as the bundle writes it. */
-    private static Path selectionRepo(Resolution r, Path dir) throws Exception {
-        java.nio.file.Files.createDirectories(dir);
-        List<Format.Shipped> shipped = new ArrayList<>();
-        Set<Repo> repos = new java.util.HashSet<>();
-        for (Package p : r.packages()) {
-            shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), p.size(), null));
-            repos.add(p.repo());
-        }
-        shipped.sort(java.util.Comparator.comparing(Format.Shipped::fileName));
-        var index = MetadataLoader.complete(debian.index(), DebFormat.INSTANCE.carriedTypes(), repos, fetcher);
-        DebFormat.INSTANCE.writeIndex(dir, shipped, index, 1700000000L);
-        return dir;
+    /** Our answer for set {@code i} as a flat apt repo (Packages carried from upstream), as a bundle holds it. */
+    private static Path selection(Resolution r, int i) throws Exception {
+        return Corpora.selectionRepo(DebFormat.INSTANCE, debian.index(), r, fetcher, tmp.resolve("sel" + i));
     }
 
     /** apt's answer with one flat repo as its only source. */

@@ -1,7 +1,7 @@
 package io.pigsty.offline.solve;
 
-import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;
+import io.pigsty.offline.fixtures.Corpora;
 import io.pigsty.offline.fixtures.DnfOracle;
 import io.pigsty.offline.fixtures.FileServer;
 import io.pigsty.offline.fixtures.Tools;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,19 +46,11 @@ class RpmCorporaTest {
     static FileServer server;
     static Fetcher fetcher;
 
-    /** The corpora beside the clone ({@code ../shared/corpora}, from the builder module: two levels up). */
-    static Path corpora() {
-        Path p = Path.of("..", "..", "shared", "corpora").toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(p.resolve("cs9-baseos")), "the shared corpora are missing at " + p);
-        return p;
-    }
-
     @BeforeAll
     static void serve() throws Exception {
         Tools.require("dnf", "python3");
-        server = new FileServer(corpora());
-        fetcher = new Fetcher(new Cache(tmp.resolve("cache")),
-                new Fetcher.Settings(4, 2, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(50)), Log.QUIET);
+        server = new FileServer(Corpora.root());
+        fetcher = Corpora.fetcher(tmp.resolve("cache"));
     }
 
     @AfterAll
@@ -101,7 +92,7 @@ class RpmCorporaTest {
 
     static List<String> reference(String name) throws Exception {
         List<String> out = new ArrayList<>();
-        for (String l : Files.readAllLines(corpora().resolve("reference/" + name)))
+        for (String l : Files.readAllLines(Corpora.root().resolve("reference/" + name)))
             if (!l.isBlank() && !l.startsWith("#")) out.add(l.trim());
         out.sort(null);
         return out;
@@ -185,7 +176,8 @@ class RpmCorporaTest {
                             + ", dnf only " + minus(dnf.nevras(), nevras(ours))));
             assertTrue(Math.abs(n - d) <= 0.02 * d, "set " + i + ": ours " + n + " vs dnf " + d + "\n  ours only: "
                     + minus(nevras(ours), dnf.nevras()) + "\n  dnf only: " + minus(dnf.nevras(), nevras(ours)));
-            ownRepos.add(Map.of("selection", "file://" + selectionRepo(cs9, ours, tmp.resolve("sel" + i))));
+            ownRepos.add(Map.of("selection", "file://" + Corpora.selectionRepo(RpmFormat.INSTANCE, cs9.index(), ours, fetcher,
+                    tmp.resolve("sel" + i))));
             accepted.add(sets.get(i));
         }
         // Real dnf, given our selection as its only repo, installs the request from it.
@@ -202,20 +194,5 @@ class RpmCorporaTest {
         List<String> out = new ArrayList<>(a);
         out.removeAll(b);
         return out;
-    }
-
-    /** Our selection as a yum repo of its own: its records carried from upstream, as the bundle writes them. */
-    private static Path selectionRepo(Metadata m, Resolution r, Path dir) throws Exception {
-        Files.createDirectories(dir);
-        List<Format.Shipped> shipped = new ArrayList<>();
-        Set<Repo> repos = new HashSet<>();
-        for (Package p : r.packages()) {
-            shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), p.size(), null));
-            repos.add(p.repo());
-        }
-        shipped.sort(java.util.Comparator.comparing(Format.Shipped::fileName));
-        IndexSet index = MetadataLoader.complete(m.index(), RpmFormat.INSTANCE.carriedTypes(), repos, fetcher);
-        RpmFormat.INSTANCE.writeIndex(dir, shipped, index, 1700000000L);
-        return dir;
     }
 }
