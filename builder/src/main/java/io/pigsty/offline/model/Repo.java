@@ -8,6 +8,8 @@ import java.util.List;
  */
 public record Repo(String name, int priority, List<String> baseUrls) {
     public static final int DEFAULT_PRIORITY = 99;
+    /** What a target host has installed (a baseline): never hidden by, and never hiding, a repo's packages. */
+    public static final Repo INSTALLED = new Repo("@installed", Integer.MAX_VALUE, List.of("file:///"));
 
     public Repo {
         baseUrls = List.copyOf(baseUrls);

@@ -67,7 +67,7 @@ public final class Universe {
             if (same == null || !rules.installableArch(p.arch(), targetArch)) continue;
             boolean hidden = false;
             for (Package q : same)
-                if (q.arch().equals(p.arch()) && q.repo().priority() < p.repo().priority()) {
+                if (q.arch().equals(p.arch()) && q.repo().priority() < p.repo().priority() && !p.repo().equals(Repo.INSTALLED)) {
                     hidden = true;
                     break;
                 }

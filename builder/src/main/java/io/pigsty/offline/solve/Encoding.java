@@ -54,6 +54,9 @@ final class Encoding {
     /** Auxiliary variables: the package literal standing for each (its first provider), for preferences. */
     final Map<Integer, Integer> auxLead = new HashMap<>();
     final List<Request> requests = new ArrayList<>();
+    /** One clause per installed package: it stays, or something replaces it. */
+    final List<Clause> keeps = new ArrayList<>();
+    private final Set<Package> installedSet = new HashSet<>();
     /** Packages a request matched because they obsolete the name asked for: dnf tries them first. */
     private final Set<Package> obsoleting = new HashSet<>();
     final List<Clause> clauses = new ArrayList<>();
@@ -65,13 +68,30 @@ final class Encoding {
     private final Map<Integer, List<Clause>> byTrigger = new HashMap<>();
     private int nVars;
 
-    Encoding(Universe u, List<Spec> specs, boolean weakDeps) {
+    /**
+     * @param installed what the target host already has (a baseline; part of {@code u}): each stays,
+     *                  or is replaced by a newer version of its slot or a package obsoleting it
+     */
+    Encoding(Universe u, List<Spec> specs, boolean weakDeps, List<Package> installed) {
         this.u = u;
         this.rules = u.rules();
         this.arch = u.targetArch();
         this.weakDeps = weakDeps;
         List<List<List<Package>>> matched = new ArrayList<>();
         Deque<Package> queue = new ArrayDeque<>();
+        Map<Package, List<Package>> replacements = new LinkedHashMap<>();
+        for (Package i : installed) {
+            add(i, queue);
+            installedSet.add(i);
+            List<Package> newer = new ArrayList<>();
+            for (Package q : u.named(i.name()))
+                if (rules.slot(q, arch).equals(rules.slot(i, arch)) && rules.compare(q.evr(), i.evr()) > 0) newer.add(q);
+            for (Package o : u.obsoleting(i.name()))
+                for (Dep d : o.obsoletes())
+                    if (d.name().equals(i.name()) && u.provides(i, d) && !newer.contains(o)) newer.add(o);
+            for (Package q : newer) add(q, queue);
+            replacements.put(i, newer);
+        }
         List<String> problems = new ArrayList<>();
         for (Spec s : specs) {
             List<List<Package>> groups = new ArrayList<>();
@@ -86,6 +106,12 @@ final class Encoding {
             if (weakDeps) for (Req r : p.weak()) reach(r, p, queue);
         }
         nVars = packages.size();
+        replacements.forEach((i, newer) -> {
+            List<Package> keepOrReplace = new ArrayList<>(List.of(i));
+            keepOrReplace.addAll(newer);
+            int[] pos = lits(keepOrReplace);
+            keeps.add(new Clause(new int[0], pos, new int[pos.length], i, null, new Spec(i.nevra(), "installed on the target"), false));
+        });
         for (int i = 0; i < specs.size(); i++) {
             List<Clause> cs = new ArrayList<>();
             for (List<Package> g : matched.get(i)) {
@@ -125,6 +151,12 @@ final class Encoding {
     boolean obsoletesRequested(int lit) {
         Package p = pkg(lit);
         return p != null && obsoleting.contains(p);
+    }
+
+    /** Whether a literal stands for a package the target already has installed. */
+    boolean installed(int lit) {
+        Package p = pkg(lit);
+        return p != null && installedSet.contains(p);
     }
 
     int nVars() {

@@ -143,6 +143,10 @@ final class Heuristic implements IOrder {
             weakPending.or(trueVars);
             dirty = false;
         }
+        for (Encoding.Clause c : e.keeps) {
+            int l = open(c);
+            if (l != 0) return l << 1;
+        }
         for (Encoding.Request r : e.requests)
             for (Encoding.Clause c : r.clauses()) {
                 int l = open(c);
@@ -222,6 +226,8 @@ final class Heuristic implements IOrder {
         Package from = c.owner();
         String fromArch = from == null ? e.arch : from.arch();
         List<Rule> rules = new ArrayList<>();
+        // What the host has installed stays, and meets what it can, before anything new comes in.
+        rules.add(new Rule("already installed on the target", flag(e::installed)));
         Rule arch = new Rule("same arch as " + (from == null ? "the target" : from.name()),
                 flag(l -> lead(l) != null && (lead(l).arch().equals(fromArch) || lead(l).arch().equals("noarch")
                         || lead(l).arch().equals("all"))));

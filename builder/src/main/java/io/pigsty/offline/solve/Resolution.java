@@ -9,10 +9,24 @@ import java.util.stream.Collectors;
 /**
  * What the resolver decided: the packages to ship, each with why it is there; the problems (a spec
  * that matches nothing or a requirement nothing provides, each with the chain that led there); the
- * explained choices among alternative providers; and notes on decisions worth telling the user,
- * such as a requested name that an obsoleting package replaces.
+ * explained choices among alternative providers; notes on decisions worth telling the user, such
+ * as a requested name that an obsoleting package replaces; and, on a host with a baseline, what the
+ * request upgrades there (the picks then hold only what the host does not have yet).
  */
-public record Resolution(List<Pick> picks, List<Problem> problems, List<Choice> choices, List<String> notes) {
+public record Resolution(List<Pick> picks, List<Problem> problems, List<Choice> choices, List<String> notes,
+                         List<Upgrade> upgrades) {
+
+    public Resolution(List<Pick> picks, List<Problem> problems, List<Choice> choices, List<String> notes) {
+        this(picks, problems, choices, notes, List.of());
+    }
+
+    /** On a host with a baseline: an installed package the request replaces, and what replaces it. */
+    public record Upgrade(Package from, Package to) {
+        @Override
+        public String toString() {
+            return from.nevra() + " -> " + to.nevra();
+        }
+    }
 
     /**
      * A package to ship; {@code reason} says which spec or package pulled it in. A package shipped
@@ -50,6 +64,7 @@ public record Resolution(List<Pick> picks, List<Problem> problems, List<Choice> 
         problems = List.copyOf(problems);
         choices = List.copyOf(choices);
         notes = List.copyOf(notes);
+        upgrades = List.copyOf(upgrades);
     }
 
     public List<Package> packages() {

@@ -56,6 +56,7 @@ public final class Resolver {
         try {
             for (Encoding.Clause c : e.clauses) solver.addClause(clause(c));
             for (Encoding.Request r : e.requests) for (Encoding.Clause c : r.clauses()) solver.addClause(clause(c));
+            for (Encoding.Clause c : e.keeps) solver.addClause(clause(c));
             for (int[] x : e.exclusions) solver.addClause(new VecInt(new int[] {-x[0], -x[1]}));
             for (int[] s : e.slots) solver.addAtMost(new VecInt(s), 1);
         } catch (ContradictionException ex) {
@@ -71,9 +72,37 @@ public final class Resolver {
         return new VecInt(lits);
     }
 
+    /** The request as an install into an empty root. */
     public static Resolution resolve(Universe universe, List<Spec> specs, Options options) {
-        Resolver r = new Resolver(new Encoding(universe, specs, options.weakDeps()));
+        return resolve(universe, specs, options, List.of());
+    }
+
+    /**
+     * The request as an install onto a host that has {@code installed} (a baseline, not part of
+     * {@code universe}): each installed package stays or is upgraded from the repos when something
+     * needs it, and what must move with it moves too. The picks are what the host lacks.
+     */
+    public static Resolution resolve(Universe universe, List<Spec> specs, Options options, List<Package> installed) {
+        List<Package> host0 = new ArrayList<>();
+        for (Package i : installed) host0.add(known(universe, i));
+        Universe withHost = universe.with(host0);
+        Set<Package> host = new java.util.HashSet<>(host0);
+        List<Package> present = withHost.packages().stream().filter(host::contains).toList();
+        Resolver r = new Resolver(new Encoding(withHost, specs, options.weakDeps(), present));
         return r.run();
+    }
+
+    /**
+     * An installed package as the repos describe it when they carry the same version (a baseline
+     * that lists only names and versions then brings its real dependencies), else as given.
+     */
+    private static Package known(Universe u, Package installed) {
+        for (Package p : u.named(installed.name()))
+            if (p.arch().equals(installed.arch()) && u.rules().compare(p.evr(), installed.evr()) == 0)
+                return new Package(p.name(), p.evr(), p.arch(), p.provides(), p.requires(), p.conflicts(), p.obsoletes(),
+                        p.weak(), p.suggests(), p.supplements(), p.files(), p.location(), p.size(), p.checksum(),
+                        io.pigsty.offline.model.Repo.INSTALLED, p.multiArch());
+        return installed;
     }
 
     private Resolution run() {
@@ -108,7 +137,14 @@ public final class Resolver {
         picks.sort(Comparator.comparing((Resolution.Pick k) -> k.pkg().name())
                 .thenComparing(k -> k.pkg().arch()).thenComparing(k -> k.pkg().evr(), e.rules::compare));
         List<Package> chosen = picks.stream().filter(k -> !k.lookupOnly()).map(Resolution.Pick::pkg).toList();
-        List<String> wrong = Verifier.check(e.rules, e.arch, chosen);
+        List<String> wrong = Verifier.check(e.rules, e.arch, chosen); // kept installed packages are among the picks here
+        List<Resolution.Upgrade> upgrades = new ArrayList<>();
+        for (Encoding.Clause keep : e.keeps) {
+            Package from = keep.owner();
+            if (model.get(e.var(from))) continue;
+            for (int l : keep.pos()) if (model.get(l)) upgrades.add(new Resolution.Upgrade(from, e.pkg(l)));
+        }
+        picks.removeIf(k -> e.installed(e.var(k.pkg()))); // the host has them: nothing to ship
         if (!wrong.isEmpty())
             throw new BuildException(ExitCode.FAILED, "the resolver chose an inconsistent set (a bug; please report it):\n  "
                     + String.join("\n  ", wrong.subList(0, Math.min(20, wrong.size()))));
@@ -123,7 +159,7 @@ public final class Resolver {
                     List.copyOf(others), c.why()));
         }
         problems.sort(Comparator.comparing(Resolution.Problem::describe));
-        return new Resolution(picks, dedupe(problems), choices, notes);
+        return new Resolution(picks, dedupe(problems), choices, notes, upgrades);
     }
 
     /**
@@ -314,6 +350,10 @@ public final class Resolver {
         for (Encoding.Clause c : active)
             for (int l : c.pos())
                 if (model.get(l) && reasons.putIfAbsent(e.pkg(l), "requested: " + c.spec()) == null) queue.add(e.pkg(l));
+        for (Encoding.Clause keep : e.keeps)
+            for (int l : keep.pos())
+                if (model.get(l) && reasons.putIfAbsent(e.pkg(l), e.installed(l) ? "installed on the target"
+                        : "replaces " + keep.owner().nevra() + ", installed on the target") == null) queue.add(e.pkg(l));
         while (!queue.isEmpty()) {
             Package p = queue.poll();
             List<Encoding.Clause> own = new ArrayList<>(e.of(e.var(p)));

@@ -217,4 +217,33 @@ class ResolverTest {
         assertEquals(List.of("app → mid → libgone.so.3: nothing provides it"),
                 r.hardProblems().stream().map(Resolution.Problem::describe).toList(), "one line for both versions of app");
     }
+
+    /** What a host has installed: name, version and arch only, as an rpm -qa list gives them. */
+    static Package installed(String nva) {
+        Package p = p(nva);
+        return new Package(p.name(), p.evr(), p.arch(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), "", 0, p.checksum(), Repo.INSTALLED, null);
+    }
+
+    @Test
+    void onAHostABaseLibraryMovesInLockstepAndOnlyWhatTheHostLacksIsShipped() {
+        List<Package> u = List.of(p("glibc-2.0.x86_64"), p("glibc-3.0.x86_64"),
+                p("langpack-en-2.0.x86_64", "R:glibc = 2.0-1"), p("langpack-en-3.0.x86_64", "R:glibc = 3.0-1"),
+                p("app-1.0.x86_64", "R:glibc >= 3.0"), p("tool-1.0.x86_64", "R:glibc"));
+        Resolution empty = resolve(u, false, "app");
+        assertEquals(List.of("app-1.0.x86_64", "glibc-3.0.x86_64"), nevras(empty));
+        List<Package> host = List.of(installed("glibc-2.0.x86_64"), installed("langpack-en-2.0.x86_64"));
+        Resolution onHost = Resolver.resolve(Universe.of(RpmRules.INSTANCE, "x86_64", u), List.of(new Spec("app", "test"), new Spec("tool", "test")),
+                new Resolver.Options(false), host);
+        // glibc must move for app; the installed langpack needs its own glibc, so it moves with it
+        assertEquals(List.of("app-1.0.x86_64", "glibc-3.0.x86_64", "langpack-en-3.0.x86_64", "tool-1.0.x86_64"), nevras(onHost));
+        assertEquals(List.of("glibc-2.0-1.x86_64 -> glibc-3.0-1.x86_64", "langpack-en-2.0-1.x86_64 -> langpack-en-3.0-1.x86_64"),
+                onHost.upgrades().stream().map(Object::toString).sorted().toList());
+        assertTrue(onHost.problems().isEmpty(), onHost.problems().toString());
+        // what the host already has is neither upgraded nor shipped when nothing needs it to move
+        Resolution toolOnly = Resolver.resolve(Universe.of(RpmRules.INSTANCE, "x86_64", u), List.of(new Spec("tool", "test")),
+                new Resolver.Options(false), host);
+        assertEquals(List.of("tool-1.0.x86_64"), nevras(toolOnly));
+        assertTrue(toolOnly.upgrades().isEmpty(), toolOnly.upgrades().toString());
+    }
 }
