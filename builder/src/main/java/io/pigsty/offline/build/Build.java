@@ -17,6 +17,7 @@ import io.pigsty.offline.pack.Seeds;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.repo.Lock;
+import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.solve.Resolution;
 
 import java.io.IOException;
@@ -45,10 +46,11 @@ public final class Build {
     }
 
     /** What {@code plan} resolved, ready to print. */
-    public record PlanReport(BuildPlan plan, Resolution resolution, int droppedRecords, List<String> warnings) {
+    public record PlanReport(BuildPlan plan, Resolution resolution, int droppedRecords, List<Manifest.Baseline> baselines,
+                             List<String> warnings) {
         /** The machine-readable lock. */
         public String json() {
-            return Lock.write(plan, resolution, droppedRecords, warnings);
+            return Lock.write(plan, resolution, droppedRecords, baselines, warnings);
         }
 
         /** The selection as a table; with {@code explain}, why each alternative provider was chosen. */
@@ -91,7 +93,8 @@ public final class Build {
     public PlanReport plan(Request r) throws IOException {
         try (Fetcher fetcher = fetcher(r)) {
             Resolved res = resolve(r, fetcher);
-            return new PlanReport(res.plan(), res.closure().resolution(), res.dropped(), reporter.warnings());
+            return new PlanReport(res.plan(), res.closure().resolution(), res.dropped(), res.closure().baselines(),
+                    reporter.warnings());
         }
     }
 
@@ -110,7 +113,8 @@ public final class Build {
             BuildPlan plan = res.plan();
             FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                     res.locals(), fetcher, reporter).call();
-            PublishStep.Published tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), fetched.index(),
+            PublishStep.Published tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
+                    fetched.index(),
                     fetched.items(), extras, res.mtime(), repoDir, reporter).call();
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
@@ -128,7 +132,8 @@ public final class Build {
         Metadata md = new LoadStep(plan, fetcher, reporter).call();
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
-        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), fetcher, reporter).call();
+        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), r.baselines(), fetcher,
+                reporter).call();
         return new Resolved(plan, mtime, md.dropped().size(), locals, closure);
     }
 

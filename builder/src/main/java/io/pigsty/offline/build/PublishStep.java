@@ -28,6 +28,7 @@ final class PublishStep {
     private final BuildPlan plan;
     private final Resolution resolution;
     private final int droppedRecords;
+    private final List<Manifest.Baseline> baselines;
     private final IndexSet index;
     private final List<RepoTree.Item> items;
     private final Map<String, Path> extras;
@@ -36,11 +37,12 @@ final class PublishStep {
     private final Reporter reporter;
 
     /** {@code index} has a local copy of every file the format's writer carries records from. */
-    PublishStep(BuildPlan plan, Resolution resolution, int droppedRecords, IndexSet index, List<RepoTree.Item> items, Map<String, Path> extras,
+    PublishStep(BuildPlan plan, Resolution resolution, int droppedRecords, List<Manifest.Baseline> baselines, IndexSet index, List<RepoTree.Item> items, Map<String, Path> extras,
                 long mtime, Path repoDir, Reporter reporter) {
         this.plan = plan;
         this.resolution = resolution;
         this.droppedRecords = droppedRecords;
+        this.baselines = baselines;
         this.index = index;
         this.items = items;
         this.extras = extras;
@@ -54,7 +56,7 @@ final class PublishStep {
         for (RepoTree.Item it : items) sha.put(it.shipped().pkg(), it.shipped().sha256());
         Map<String, String> extraSums = new LinkedHashMap<>();
         for (Map.Entry<String, Path> x : extras.entrySet()) extraSums.put(x.getKey(), Checksum.sha256Of(x.getValue()));
-        String manifest = Manifest.write(plan, resolution, droppedRecords, sha, extraSums, reporter.warnings());
+        String manifest = Manifest.write(plan, resolution, droppedRecords, baselines, sha, extraSums, reporter.warnings());
         RepoTree.publish(repoDir, items, extras, plan.target().format(), index, mtime, manifest, reporter.plain());
         reporter.info("repo: " + items.size() + " packages in " + repoDir);
         return new Published(repoDir, manifest, mtime);

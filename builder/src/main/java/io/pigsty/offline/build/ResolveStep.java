@@ -13,10 +13,13 @@ import io.pigsty.offline.model.Spec;
 import io.pigsty.offline.model.Universe;
 import io.pigsty.offline.plan.AliasHint;
 import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.solve.Resolution;
 import io.pigsty.offline.solve.Resolver;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +30,11 @@ import java.util.List;
  * --skip-missing, into warnings).
  */
 final class ResolveStep {
-    /** The closure, and the index set as it now stands (with file lists when they were read). */
-    record Resolved(Resolution resolution, IndexSet index) {}
+    /**
+     * The closure (for an empty root and every baseline together), the index set as it now stands
+     * (with file lists when they were read), and what each baseline came to.
+     */
+    record Resolved(Resolution resolution, IndexSet index, List<Manifest.Baseline> baselines) {}
 
     private final BuildPlan plan;
     private final Metadata metadata;
@@ -36,16 +42,18 @@ final class ResolveStep {
     private final boolean weakDeps;
     private final boolean skipMissing;
     private final MetaSource source;
+    private final List<Path> baselines;
     private final Reporter reporter;
 
     ResolveStep(BuildPlan plan, Metadata metadata, List<LocalStep.Local> locals, boolean weakDeps, boolean skipMissing,
-                MetaSource source, Reporter reporter) {
+                List<Path> baselines, MetaSource source, Reporter reporter) {
         this.plan = plan;
         this.metadata = metadata;
         this.locals = locals;
         this.weakDeps = weakDeps;
         this.skipMissing = skipMissing;
         this.source = source;
+        this.baselines = baselines;
         this.reporter = reporter;
     }
 
@@ -70,6 +78,18 @@ final class ResolveStep {
             res = Resolver.resolve(universe, specs, ro);
         }
         checkAliases(res);
+        List<Manifest.Baseline> reports = new ArrayList<>();
+        for (Path b : baselines) {
+            List<Package> host = baseline(format, b);
+            Resolution onHost = Resolver.resolve(universe, specs, ro, host);
+            String name = b.getFileName().toString();
+            reports.add(new Manifest.Baseline(name, host.size(), onHost.hardProblems().isEmpty(), onHost.packages().size(),
+                    onHost.upgrades().stream().map(Resolution.Upgrade::toString).toList()));
+            reporter.info("baseline " + name + ": " + host.size() + " packages installed; the request "
+                    + (onHost.hardProblems().isEmpty() ? "installs with " + onHost.packages().size() + " packages, "
+                    + onHost.upgrades().size() + " upgrades" : "cannot be installed there"));
+            res = merge(res, onHost, name);
+        }
         res.notes().forEach(reporter::info);
         for (Resolution.Problem p : res.problems())
             if (p.weak()) reporter.note("weak dependency skipped: " + p.describe());
@@ -83,7 +103,42 @@ final class ResolveStep {
             reporter.plain().warn(b.toString().trim());
             for (Resolution.Problem p : hard) reporter.note("missing: " + p.describe());
         }
-        return new Resolved(res, index);
+        return new Resolved(res, index, reports);
+    }
+
+    /**
+     * What a baseline file says is installed: a previous bundle's manifest.json (its packages), else
+     * the family's own list (an rpm -qa list, a dpkg status file).
+     */
+    private static List<Package> baseline(Format format, Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("--baseline " + file, "cannot read it (" + e.getMessage() + ")");
+        }
+        try {
+            if (text.stripLeading().startsWith("{")) return Manifest.installed(text, file.toString());
+            return format.installed(text, file.toString());
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("--baseline " + file, e.getMessage());
+        }
+    }
+
+    /** The bundle serves every host: the union of the packages, with each baseline's problems named. */
+    private static Resolution merge(Resolution all, Resolution onHost, String baseline) {
+        List<Resolution.Pick> picks = new ArrayList<>(all.picks());
+        java.util.Set<Package> have = new java.util.HashSet<>(all.packages());
+        for (Resolution.Pick k : onHost.picks())
+            if (have.add(k.pkg())) picks.add(new Resolution.Pick(k.pkg(), "on baseline " + baseline + ": " + k.reason(), k.lookupOnly()));
+        List<Resolution.Problem> problems = new ArrayList<>(all.problems());
+        for (Resolution.Problem p : onHost.problems()) {
+            List<String> chain = new ArrayList<>(p.chain());
+            problems.add(new Resolution.Problem(p.spec(), chain, p.what() + " (on baseline " + baseline + ")", p.weak()));
+        }
+        picks.sort(java.util.Comparator.comparing((Resolution.Pick k) -> k.pkg().name()).thenComparing(k -> k.pkg().arch())
+                .thenComparing(k -> k.pkg().evr().toString()));
+        return new Resolution(picks, problems, all.choices(), all.notes(), all.upgrades());
     }
 
     private static boolean needsFileLists(Resolution res) {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Options every resolving command takes. */
@@ -50,6 +51,11 @@ final class Common {
     @Option(names = "--skip-missing", description = "Build without what cannot be resolved; it is listed in the manifest.")
     boolean skipMissing;
 
+    @Option(names = "--baseline", paramLabel = "FILE", description = "What a target host already has installed (repeatable): an rpm -qa"
+            + " list (see the README for the one command), a dpkg status file, or a previous bundle's manifest.json."
+            + " The bundle then also installs the request onto that host, upgrades included.")
+    List<Path> baselines = new java.util.ArrayList<>();
+
     @Option(names = "--no-launcher", description = "Leave out the pigsty-launcher package (and its Java runtime) and firstboot.sh.")
     boolean noLauncher;
 
@@ -69,7 +75,7 @@ final class Common {
         Map<String, String> extra = new LinkedHashMap<>(vars);
         if (region != null) extra.put("region", region);
         return new Request(home(home), os, arch, inventory, extra, mirrors, cache, jobs, retries, timeout, weakDeps, skipMissing,
-                !noLauncher, pigstySrc);
+                !noLauncher, pigstySrc, baselines);
     }
 
     Build build(PrintWriter err) {

@@ -104,6 +104,13 @@ public interface Format {
     /** The index file types {@link #writeIndex} carries records from; they must be local. */
     Set<String> carriedTypes();
 
+    /**
+     * What a host has installed, from this family's own list of it (a baseline): RPM, lines of
+     * {@code rpm -qa --qf '%{NAME} %{EPOCHNUM} %{VERSION} %{RELEASE} %{ARCH}\n'}; Debian, a dpkg
+     * {@code status} file. {@code where} names the file in errors.
+     */
+    List<Package> installed(String text, String where) throws IOException;
+
     /** Reads a package file obtained elsewhere (an URL package, the launcher) into the model. */
     Inspected inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException;
 

@@ -27,6 +27,12 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
         files = List.copyOf(files);
     }
 
+    /** A package a host has installed, known by name, version and arch only (no file to fetch). */
+    public static Package installed(String name, Evr evr, String arch) {
+        return new Package(name, evr, arch, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), "", 0, Checksum.sha256("0".repeat(64)), Repo.INSTALLED, null);
+    }
+
     /** name-[epoch:]version-release.arch, the identity of an RPM; Debian packages read the same way. */
     public String nevra() {
         return name + "-" + evr + "." + arch;

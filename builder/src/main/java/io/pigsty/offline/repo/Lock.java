@@ -14,7 +14,8 @@ import java.util.Map;
 public final class Lock {
     private Lock() {}
 
-    public static String write(BuildPlan plan, Resolution res, int droppedRecords, List<String> warnings) {
-        return Json.write(Manifest.body(plan, res, droppedRecords, null, Map.of(), warnings));
+    public static String write(BuildPlan plan, Resolution res, int droppedRecords, List<Manifest.Baseline> baselines,
+                               List<String> warnings) {
+        return Json.write(Manifest.body(plan, res, droppedRecords, baselines, null, Map.of(), warnings));
     }
 }

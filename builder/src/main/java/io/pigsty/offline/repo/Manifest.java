@@ -27,12 +27,37 @@ public final class Manifest {
      * The manifest of a built tree; {@code sha256ByPackage} gives each shipped package's verified
      * sha256 (also for packages whose upstream checksum is of another kind).
      */
-    public static String write(BuildPlan plan, Resolution res, int droppedRecords, Map<Package, String> sha256ByPackage,
-                               Map<String, String> files, List<String> warnings) {
-        return Json.write(body(plan, res, droppedRecords, sha256ByPackage, files, warnings));
+    /** What one baseline (a host's installed packages) came to: the request installs there or not, and what moves. */
+    public record Baseline(String file, int installed, boolean installable, int ships, List<String> upgrades) {
+        public Baseline {
+            upgrades = List.copyOf(upgrades);
+        }
     }
 
-    static Map<String, Object> body(BuildPlan plan, Resolution res, int dropped, Map<Package, String> sha256,
+    public static String write(BuildPlan plan, Resolution res, int droppedRecords, List<Baseline> baselines,
+                               Map<Package, String> sha256ByPackage, Map<String, String> files, List<String> warnings) {
+        return Json.write(body(plan, res, droppedRecords, baselines, sha256ByPackage, files, warnings));
+    }
+
+    /** The packages a previous bundle's manifest lists, as what a host built from it has installed. */
+    @SuppressWarnings("unchecked")
+    public static List<Package> installed(String json, String where) {
+        Object o = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(new org.yaml.snakeyaml.LoaderOptions()))
+                .load(json);
+        if (!(o instanceof Map<?, ?> m) || !(m.get("packages") instanceof List<?> pkgs))
+            throw new IllegalArgumentException(where + ": not a bundle manifest (no packages list)");
+        List<Package> out = new ArrayList<>();
+        for (Object x : pkgs) {
+            Map<String, Object> e = (Map<String, Object>) x;
+            if (Boolean.TRUE.equals(e.get("lookup_only"))) continue;
+            out.add(Package.installed(String.valueOf(e.get("name")), new io.pigsty.offline.model.Evr(
+                    ((Number) e.get("epoch")).intValue(), String.valueOf(e.get("version")), String.valueOf(e.get("release"))),
+                    String.valueOf(e.get("arch"))));
+        }
+        return out;
+    }
+
+    static Map<String, Object> body(BuildPlan plan, Resolution res, int dropped, List<Baseline> baselines, Map<Package, String> sha256,
                                             Map<String, String> files, List<String> warnings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", 1);
@@ -108,6 +133,19 @@ public final class Manifest {
         m.put(Keys.FILES, extra);
         m.put(Keys.BOOTSTRAP, plan.bootstrap());
         m.put("dropped_records", dropped);
+        if (!baselines.isEmpty()) {
+            List<Object> bs = new ArrayList<>();
+            for (Baseline b : baselines) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("file", b.file());
+                e.put("installed", b.installed());
+                e.put("installable", b.installable());
+                e.put("ships", b.ships());
+                e.put("upgrades", b.upgrades());
+                bs.add(e);
+            }
+            m.put("baselines", bs);
+        }
         m.put("warnings", warnings);
         return m;
     }

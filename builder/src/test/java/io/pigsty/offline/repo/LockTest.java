@@ -37,8 +37,8 @@ class LockTest {
                 List.of(), List.of(), List.of(), List.of(), "Packages/t/tmux-3.2a-5.el9.x86_64.rpm", 480000, Checksum.sha256("ab".repeat(32)), repo, null);
         Resolution res = new Resolution(List.of(new Resolution.Pick(tmux, "requested: tmux")),
                 List.of(new Resolution.Problem(new Spec("nope", "cli"), List.of("nope"), "no package matches", false)), List.of(), List.of());
-        String json = Lock.write(plan, res, 2, List.of("a warning with a \\ backslash and a\nnewline"));
-        assertEquals(json, Lock.write(plan, res, 2, List.of("a warning with a \\ backslash and a\nnewline")), "deterministic");
+        String json = Lock.write(plan, res, 2, List.of(), List.of("a warning with a \\ backslash and a\nnewline"));
+        assertEquals(json, Lock.write(plan, res, 2, List.of(), List.of("a warning with a \\ backslash and a\nnewline")), "deterministic");
         Path f = tmp.resolve("lock.json");
         Files.writeString(f, json);
         String facts = Tools.run(tmp, "python3", "-c", """

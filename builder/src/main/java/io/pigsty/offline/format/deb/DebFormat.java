@@ -204,6 +204,11 @@ public final class DebFormat implements Format {
     }
 
     @Override
+    public List<Package> installed(String text, String where) throws IOException {
+        return PackagesFile.installed(text, where);
+    }
+
+    @Override
     public Inspected inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException {
         DebControl c = DebControl.read(file, fileName);
         long size = Files.size(file);

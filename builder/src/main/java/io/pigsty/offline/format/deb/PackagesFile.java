@@ -104,6 +104,29 @@ final class PackagesFile {
         }
     }
 
+    /** The packages a dpkg {@code status} file says are installed, with their relationships. */
+    static List<Package> installed(String text, String where) throws IOException {
+        List<Package> out = new ArrayList<>();
+        new Stanzas(false, "Package", "Version", "Architecture", "Multi-Arch", "Provides", "Depends", "Pre-Depends",
+                "Conflicts", "Breaks", "Status").read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), s -> {
+                    String status = s.get(9);
+                    if (s.get(0) == null || s.get(1) == null || s.get(2) == null || status == null || !status.endsWith(" installed")) return;
+                    try {
+                        List<Req> requires = new ArrayList<>(DebDeps.requirements(s.get(6)));
+                        requires.addAll(DebDeps.requirements(s.get(5)));
+                        List<Dep> conflicts = new ArrayList<>(DebDeps.relations(s.get(7)));
+                        conflicts.addAll(DebDeps.relations(s.get(8)));
+                        Package p = Package.installed(s.get(0), Evr.parse(s.get(1)), s.get(2));
+                        out.add(new Package(p.name(), p.evr(), p.arch(), DebDeps.relations(s.get(4)), requires, conflicts,
+                                List.of(), List.of(), List.of(), List.of(), List.of(), p.location(), 0, p.checksum(), p.repo(),
+                                s.get(3)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalStateException(where + ": package " + s.get(0) + ": " + e.getMessage(), e);
+                    }
+                });
+        return out;
+    }
+
     /** Turns paragraphs into packages, sharing the strings that repeat (dependency names, versions). */
     private static final class Converter {
         final List<Package> out = new ArrayList<>();

@@ -7,6 +7,10 @@ import io.pigsty.offline.format.IndexSet;
 import io.pigsty.offline.format.PackageContents;
 import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.Dep;
+import io.pigsty.offline.model.Op;
+import io.pigsty.offline.model.Req;
+import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.model.Glob;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.MetadataException;
@@ -150,6 +154,70 @@ public final class RpmFormat implements Format {
     @Override
     public Set<String> carriedTypes() {
         return Set.of(PRIMARY, FILELISTS);
+    }
+
+    /**
+     * An rpm list of what a host has: a line {@code NAME EPOCH VERSION RELEASE ARCH} per package, each
+     * optionally followed by its requirements ({@code R name [op evr]}) and provides ({@code P ...}),
+     * as {@code rpm -qa --qf '%{NAME} %{EPOCHNUM} %{VERSION} %{RELEASE} %{ARCH}\n[R %{REQUIRENEVRS}\n][P %{PROVIDENEVRS}\n]'}
+     * prints them. With requirements, what must move with an upgraded package is known (a langpack
+     * pinned to its glibc); file requirements are taken as met (the host is consistent as it stands).
+     */
+    @Override
+    public List<Package> installed(String text, String where) throws MetadataException {
+        List<Package> out = new ArrayList<>();
+        String name = null, arch = null;
+        Evr evr = null;
+        List<Req> requires = new ArrayList<>();
+        List<Dep> provides = new ArrayList<>();
+        int n = 0;
+        for (String line : (text + "\n").split("\n")) {
+            n++;
+            try {
+                if (line.startsWith("R ") || line.startsWith("P ")) {
+                    if (name == null) throw new IllegalArgumentException("'" + line + "' before any package line");
+                    String[] t = line.substring(2).trim().split("\\s+", 3);
+                    Op op = t.length == 3 ? symbol(t[1]) : Op.ANY;
+                    Evr v = t.length == 3 ? Evr.parse(t[2]) : Evr.NONE;
+                    if (line.charAt(0) == 'P') provides.add(Dep.of(t[0], op, v));
+                    else if (!t[0].startsWith("rpmlib(") && !t[0].startsWith("/")) requires.add(RpmDeps.requirement(t[0], op, v));
+                    continue;
+                }
+                if (name != null) out.add(installedPackage(name, evr, arch, provides, requires));
+                name = null;
+                if (line.isBlank()) continue;
+                String[] t = line.trim().split("\\s+");
+                if (t.length != 5)
+                    throw new IllegalArgumentException("expected 'NAME EPOCH VERSION RELEASE ARCH', not '" + line.trim() + "'");
+                if (t[0].equals("gpg-pubkey")) continue; // rpm lists imported keys as packages
+                name = t[0];
+                evr = new Evr(t[1].equals("(none)") ? 0 : Integer.parseInt(t[1]), t[2], t[3]);
+                arch = t[4];
+                requires = new ArrayList<>();
+                provides = new ArrayList<>();
+            } catch (IllegalArgumentException e) {
+                throw new MetadataException(where + ":" + n + ": " + e.getMessage() + " (take the list with rpm -qa --qf"
+                        + " '%{NAME} %{EPOCHNUM} %{VERSION} %{RELEASE} %{ARCH}\\n[R %{REQUIRENEVRS}\\n][P %{PROVIDENEVRS}\\n]')");
+            }
+        }
+        return out;
+    }
+
+    private static Package installedPackage(String name, Evr evr, String arch, List<Dep> provides, List<Req> requires) {
+        Package p = Package.installed(name, evr, arch);
+        return new Package(name, evr, arch, provides, requires, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                p.location(), 0, p.checksum(), p.repo(), null);
+    }
+
+    private static Op symbol(String s) {
+        return switch (s) {
+            case "<" -> Op.LT;
+            case "<=" -> Op.LE;
+            case "=" -> Op.EQ;
+            case ">=" -> Op.GE;
+            case ">" -> Op.GT;
+            default -> throw new IllegalArgumentException("unknown relation '" + s + "'");
+        };
     }
 
     @Override
