@@ -169,6 +169,35 @@ class DebLiveAgreementTest {
         return Corpora.selectionRepo(DebFormat.INSTANCE, debian.index(), r, fetcher, tmp.resolve("sel" + i));
     }
 
+    /**
+     * A Debian host that is not empty (the debootstrap minbase root the launcher test uses): resolved
+     * with its dpkg status as the baseline, the answer ships only what the host lacks, and apt, starting
+     * from that status, installs the request from our answer alone.
+     */
+    @Test
+    void onAMinbaseHostOnlyWhatItLacksIsShippedAndAptInstallsIt() throws Exception {
+        StringBuilder why = new StringBuilder();
+        Path root = io.pigsty.offline.fixtures.DebianRoot.cached(why);
+        Live.skipLoudlyUnless(root != null, why.toString());
+        Path status = root.resolve("var/lib/dpkg/status");
+        List<Package> host = DebFormat.INSTANCE.installed(java.nio.file.Files.readString(status), status.toString());
+        assertTrue(host.size() > 50, "minbase has " + host.size() + " packages");
+        Resolution empty = resolve(INFRA);
+        Resolution onHost = Resolver.resolve(debian.universe(), INFRA.stream().map(n -> new Spec(n, "test")).toList(),
+                new Resolver.Options(false), host);
+        assertTrue(onHost.hardProblems().isEmpty(), onHost.hardProblems().toString());
+        assertTrue(onHost.packages().size() < empty.packages().size(), onHost.packages().size() + " vs " + empty.packages().size());
+        Path repo = Corpora.selectionRepo(DebFormat.INSTANCE, debian.index(), onHost, fetcher, tmp.resolve("sel-minbase"));
+        AptSandbox own = new AptSandbox(tmp.resolve("apt-minbase"), repo, "amd64").withStatus(status);
+        own.apt("update").ok();
+        List<String> args = new ArrayList<>(List.of("install", "-s", "--no-install-recommends"));
+        args.addAll(INFRA);
+        String sim = own.apt(args.toArray(String[]::new)).ok().out();
+        assertTrue(sim.contains("Inst ansible "), sim);
+        System.out.printf("minbase baseline: %d installed; the infra set ships %d packages there, %d on an empty root; %d upgrades%n",
+                host.size(), onHost.packages().size(), empty.packages().size(), onHost.upgrades().size());
+    }
+
     /** apt's answer with one flat repo as its only source. */
     private static Set<String> aptOn(Path repo, List<String> names, Path dir) throws Exception {
         AptSandbox own = new AptSandbox(dir, repo, "amd64");
