@@ -92,13 +92,14 @@ class Bench {
         row("benchmark", "ours", "peer", "peer/ours", "target");
         row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
         // -Dbench.only=parse,debian runs only those rows
-        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image");
+        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image,solve");
         if (only.contains("parse")) parse();
         if (only.contains("plan")) plan();
         if (only.contains("debian")) debian();
         if (only.contains("repodata")) repodata();
         if (only.contains("pack")) pack();
         if (only.contains("image")) image();
+        if (only.contains("solve")) solve();
         Files.writeString(Path.of("target/bench.txt"), table);
     }
 
@@ -155,6 +156,123 @@ class Bench {
         long after = usedHeap();
         row("heap held by a 40,000-package universe", (after - before) / (1 << 20) + " MiB (" + u.packages().size() + " pkgs)",
                 "-", "-", "full plan < 512 MiB heap");
+    }
+
+    /** Wall seconds and peak RSS (MiB) of a command, by GNU time; the best of {@code n} runs. */
+    private double[] timed(int n, List<String> cmd, boolean mustSucceed) {
+        double best = Double.MAX_VALUE, rss = 0;
+        for (int i = 0; i < n; i++) {
+            List<String> c = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIMED %e %M"));
+            c.addAll(cmd);
+            Tools.Run r = Tools.run(tmp, c, 1800);
+            if (mustSucceed && r.code() != 0) throw new AssertionError(r.out());
+            String line = r.out().lines().filter(l -> l.startsWith("TIMED ")).reduce((a, b) -> b).orElseThrow();
+            String[] t = line.split(" ");
+            double sec = Double.parseDouble(t[1]);
+            if (sec < best) {
+                best = sec;
+                rss = Long.parseLong(t[2]) / 1024.0;
+            }
+        }
+        return new double[] {best, rss};
+    }
+
+    /**
+     * The solver on real metadata, JVM included, against the installers' own warm solve of the same
+     * request: CentOS Stream 9 BaseOS + AppStream (the shared corpora) with dnf, Debian 12 main (the
+     * host's mirror) with apt-get -s; 23, 300 and 2000 names, what cannot be installed skipped by both.
+     */
+    void solve() throws Exception {
+        Path corpora = io.pigsty.offline.fixtures.Corpora.root();
+        Random rnd = new Random(7);
+        try (FileServer server = new FileServer(corpora)) {
+            Path home = tmp.resolve("solve-home");
+            Files.createDirectories(home.resolve("recipes"));
+            Files.createDirectories(home.resolve("repo-spec"));
+            Files.writeString(home.resolve("repo-spec/cs9.yml"), "repo_upstream:\n"
+                    + "  - { name: baseos, module: node, baseurl: { default: '" + server.url("cs9-baseos/") + "' } }\n"
+                    + "  - { name: appstream, module: node, baseurl: { default: '" + server.url("cs9-appstream/") + "' } }\n");
+            Universe u = load(corpora.resolve("cs9-baseos")).universe();
+            List<String> names = new ArrayList<>(new java.util.TreeSet<>(u.packages().stream().map(Package::name).toList()));
+            Universe a = load(corpora.resolve("cs9-appstream")).universe();
+            List<String> more = new ArrayList<>(new java.util.TreeSet<>(a.packages().stream().map(Package::name).toList()));
+            Path root = Files.createTempDirectory(tmp, "dnfsolve");
+            List<String> dnfBase = List.of("dnf", "-q", "--installroot=" + root, "--setopt=reposdir=/dev/null",
+                    "--repofrompath=baseos," + server.url("cs9-baseos/"), "--repofrompath=appstream," + server.url("cs9-appstream/"),
+                    "--releasever=9", "--forcearch=x86_64", "--nogpgcheck", "--setopt=install_weak_deps=False", "--setopt=strict=False");
+            List<String> mk = new ArrayList<>(dnfBase);
+            mk.add("makecache");
+            Tools.run(tmp, mk, 900).ok();
+            for (int n : new int[] {23, 300, 2000}) {
+                java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
+                while (set.size() < n) set.add(rnd.nextInt(3) == 0 || n > names.size() ? more.get(rnd.nextInt(more.size()))
+                        : names.get(rnd.nextInt(names.size())));
+                Files.writeString(home.resolve("recipes/el9.yml"), "os: el9\nfamily: rpm\nmajor: 9\narches: [x86_64]\nrepo_spec: [cs9.yml]\n"
+                        + "vars:\n  version: v1\n  repo_modules: node\n  repo_packages: [ '" + String.join(" ", set) + "' ]\n");
+                List<String> ours = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                        "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home",
+                        home.toString(), "--cache", tmp.resolve("solve-cache").toString(), "-q", "--no-launcher", "--skip-missing");
+                timed(1, ours, true); // warm the caches
+                double[] o = timed(3, ours, true);
+                List<String> install = new ArrayList<>(dnfBase);
+                install.addAll(List.of("--assumeno", "install"));
+                install.addAll(set);
+                double[] d = timed(3, install, false);
+                row("solve CS9, " + n + " names, warm, JVM incl.", String.format(Locale.ROOT, "%.2fs, %.0f MiB", o[0], o[1]),
+                        String.format(Locale.ROOT, "dnf --assumeno %.2fs, %.0f MiB", d[0], d[1]), ratio(d[0], o[0]), "no slower than dnf warm");
+            }
+        }
+        var mirrors = io.pigsty.offline.config.HostApt.mirrors(Path.of("/"), "debian");
+        String mirror = mirrors.containsKey("debian_mirror") ? mirrors.get("debian_mirror")[0] : null;
+        if (mirror == null) {
+            row("solve Debian main", "skipped: no Debian mirror", "-", "-", "-");
+            return;
+        }
+        Path keyring = Path.of("/usr/share/keyrings/debian-archive-keyring.gpg");
+        io.pigsty.offline.fixtures.AptSandbox apt = new io.pigsty.offline.fixtures.AptSandbox(tmp.resolve("solve-apt"),
+                "deb [signed-by=" + keyring + "] " + mirror + " bookworm main\n", "amd64");
+        apt.apt("update").ok();
+        Path inv = tmp.resolve("solve-d12.yml");
+        Path cache = tmp.resolve("solve-deb-cache");
+        List<String> debNames = null;
+        for (int n : new int[] {23, 300, 2000}) {
+            if (debNames == null) {
+                Files.writeString(inv, "all:\n  vars:\n    repo_modules: node\n    repo_packages: [ 'bash' ]\n    repo_extra_packages: []\n"
+                        + "    repo_upstream:\n      - { name: base, module: node, releases: [12], baseurl: { default: '" + mirror
+                        + " bookworm main' }, keyring: " + keyring + " }\n");
+                Tools.run(tmp, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                        System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "d12", "--home",
+                        Path.of("..").toAbsolutePath().normalize().toString(), "-i", inv.toString(), "--cache", cache.toString(), "-q",
+                        "--no-launcher"), 900).ok();
+                debNames = aptNames();
+            }
+            java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
+            while (set.size() < n) set.add(debNames.get(rnd.nextInt(debNames.size())));
+            Files.writeString(inv, "all:\n  vars:\n    repo_modules: node\n    repo_packages: [ '" + String.join(" ", set) + "' ]\n"
+                    + "    repo_extra_packages: []\n    repo_upstream:\n      - { name: base, module: node, releases: [12], baseurl: { default: '"
+                    + mirror + " bookworm main' }, keyring: " + keyring + " }\n");
+            List<String> ours = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "d12", "--home",
+                    Path.of("..").toAbsolutePath().normalize().toString(), "-i", inv.toString(), "--cache", cache.toString(), "-q",
+                    "--no-launcher", "--skip-missing");
+            double[] o = timed(3, ours, true);
+            List<String> sim = new ArrayList<>(List.of("env", "APT_CONFIG=" + tmp.resolve("solve-apt/apt.conf"), "apt-get", "-q", "-s",
+                    "--no-install-recommends", "install"));
+            sim.addAll(set);
+            double[] d = timed(2, sim, false);
+            boolean gaveUp = Tools.run(tmp, sim, 900).code() != 0; // random names may clash: apt then stops early
+            row("solve Debian main, " + n + " names, warm, JVM incl.", String.format(Locale.ROOT, "%.2fs, %.0f MiB", o[0], o[1]),
+                    String.format(Locale.ROOT, "apt-get -s %.2fs, %.0f MiB%s", d[0], d[1], gaveUp ? " (gave up)" : ""),
+                    ratio(d[0], o[0]), "no slower than apt");
+        }
+    }
+
+    /** Every real package name in the sandbox's lists (no virtual names: apt refuses those outright). */
+    private List<String> aptNames() {
+        List<String> out = new ArrayList<>(new java.util.TreeSet<>(Tools.run(tmp, List.of("sh", "-c", "grep -h '^Package: ' "
+                + tmp.resolve("solve-apt/var/lib/apt/lists") + "/*Packages | cut -d' ' -f2"), 120).ok().out().lines()
+                .filter(l -> !l.isBlank()).toList()));
+        return out;
     }
 
     /**
