@@ -51,6 +51,11 @@ final class Encoding {
 
     final List<Package> packages = new ArrayList<>(); // var - 1 -> package
     private final Map<Package, Integer> vars = new HashMap<>();
+    /**
+     * The same by identity, filled as looked up: a package's hash walks all its dependencies and
+     * files, and the solver asks for the same universe instances millions of times.
+     */
+    private final Map<Package, Integer> varsSeen = new java.util.IdentityHashMap<>();
     /** Auxiliary variables: the package literal standing for each (its first provider), for preferences. */
     final Map<Integer, Integer> auxLead = new HashMap<>();
     final List<Request> requests = new ArrayList<>();
@@ -122,14 +127,14 @@ final class Encoding {
             requests.add(new Request(specs.get(i), cs, problems.get(i)));
         }
         for (Package p : List.copyOf(packages)) {
-            int v = vars.get(p);
+            int v = var(p);
             for (Req r : p.requires()) require(v, p, r, false);
             if (weakDeps) for (Req r : p.weak()) require(v, p, r, true);
             exclusions(v, p);
         }
         Map<String, List<Integer>> bySlot = new LinkedHashMap<>();
         for (Package p : packages)
-            if (!rules.installOnly(p)) bySlot.computeIfAbsent(rules.slot(p, arch), k -> new ArrayList<>()).add(vars.get(p));
+            if (!rules.installOnly(p)) bySlot.computeIfAbsent(rules.slot(p, arch), k -> new ArrayList<>()).add(var(p));
         for (List<Integer> g : bySlot.values()) if (g.size() > 1) slots.add(g.stream().mapToInt(Integer::intValue).toArray());
         for (Clause c : clauses) byTrigger.computeIfAbsent(c.neg()[0], k -> new ArrayList<>()).add(c);
         for (Clause c : weakClauses) byTrigger.computeIfAbsent(c.neg()[0], k -> new ArrayList<>()).add(c);
@@ -164,7 +169,9 @@ final class Encoding {
     }
 
     Integer var(Package p) {
-        return vars.get(p);
+        Integer v = varsSeen.get(p);
+        if (v == null && (v = vars.get(p)) != null) varsSeen.put(p, v);
+        return v;
     }
 
     /** The package of a variable, null for auxiliary and selector variables. */
@@ -266,7 +273,7 @@ final class Encoding {
     // ---- the reachable packages -----------------------------------------------------------------
 
     private void add(Package p, Deque<Package> queue) {
-        if (vars.containsKey(p)) return;
+        if (var(p) != null) return;
         packages.add(p);
         vars.put(p, packages.size());
         queue.add(p);
@@ -309,7 +316,7 @@ final class Encoding {
     private int[] lits(List<Package> ps) {
         List<Integer> out = new ArrayList<>();
         for (Package p : ps) {
-            Integer v = vars.get(p);
+            Integer v = var(p);
             if (v != null && !out.contains(v)) out.add(v);
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
@@ -422,14 +429,14 @@ final class Encoding {
         Set<Integer> seen = new HashSet<>();
         for (Dep c : p.conflicts())
             for (Package q : u.whatProvides(c)) {
-                Integer w = vars.get(q);
+                Integer w = var(q);
                 // an arch-qualified conflict ("libc6-x32:i386") meets only that arch
                 if (w != null && w != v && !q.name().equals(p.name()) && rules.archMatches(q, c, p, arch) && seen.add(w))
                     exclusions.add(new int[] {v, w});
             }
         for (Dep o : p.obsoletes())
             for (Package q : u.named(o.name())) {
-                Integer w = vars.get(q);
+                Integer w = var(q);
                 if (w != null && w != v && !q.name().equals(p.name()) && u.provides(q, o) && seen.add(w))
                     exclusions.add(new int[] {v, w});
             }

@@ -35,6 +35,9 @@ final class Heuristic implements IOrder {
     private final Map<Encoding.Clause, Choice> choices = new HashMap<>();
     private ILits lits;
     private final BitSet trueVars = new BitSet(), pending = new BitSet(), weakPending = new BitSet();
+    /** What must be met first, kept before requested; and how many of them are already met or out of reach. */
+    private final List<Encoding.Clause> front = new ArrayList<>();
+    private int frontFrom;
     private boolean dirty;
     private int freeFrom = 1;
 
@@ -46,6 +49,8 @@ final class Heuristic implements IOrder {
         }
         for (Encoding.Clause c : e.clauses) for (int v : c.neg()) byTrigger.get(v).add(c);
         for (Encoding.Clause c : e.weakClauses) for (int v : c.neg()) weakByTrigger.get(v).add(c);
+        front.addAll(e.keeps);
+        for (Encoding.Request r : e.requests) front.addAll(r.clauses());
         if (e.rules.hintsSteerChoices())
             for (Package q : e.packages) {
                 int qv = e.var(q);
@@ -100,6 +105,11 @@ final class Heuristic implements IOrder {
         return out;
     }
 
+    /** Whether Sat4j has proven {@code var} false for good (at the root level, before any decision). */
+    boolean falseAtRoot(int var) {
+        return lits != null && lits.isFalsified(var << 1) && lits.getLevel(var << 1) == 0;
+    }
+
     // ---- IOrder ---------------------------------------------------------------------------------
 
     @Override
@@ -114,6 +124,7 @@ final class Heuristic implements IOrder {
         for (int v = 1; v <= e.nVars(); v++) if (lits.isSatisfied(v << 1)) trueVars.set(v);
         dirty = true;
         freeFrom = 1;
+        frontFrom = 0;
     }
 
     @Override
@@ -141,17 +152,15 @@ final class Heuristic implements IOrder {
             pending.or(trueVars);
             weakPending.clear();
             weakPending.or(trueVars);
+            frontFrom = 0;
             dirty = false;
         }
-        for (Encoding.Clause c : e.keeps) {
-            int l = open(c);
+        // Until something is undone, a clause found met, untriggered or out of reach stays so: skip it
+        // next time (with thousands of requests, looking at each on every decision was most of the work).
+        for (; frontFrom < front.size(); frontFrom++) {
+            int l = open(front.get(frontFrom));
             if (l != 0) return l << 1;
         }
-        for (Encoding.Request r : e.requests)
-            for (Encoding.Clause c : r.clauses()) {
-                int l = open(c);
-                if (l != 0) return l << 1;
-            }
         for (int v = pending.nextSetBit(0); v >= 0; v = pending.nextSetBit(v + 1)) {
             if (v < byTrigger.size())
                 for (Encoding.Clause c : byTrigger.get(v)) {

@@ -112,8 +112,15 @@ public final class Resolver {
             if (r.problem() != null) problems.add(new Resolution.Problem(r.spec(), List.of(r.spec().text()), r.problem(), false));
             active.addAll(r.clauses());
         }
-        // Requests that cannot be met are set aside one by one, each with its explanation.
-        while (!sat(selectors(active))) {
+        // A request whose every candidate propagation alone rules out (nothing provides what it needs,
+        // however deep) is set aside at once: one solve proves them all, not one solve each.
+        sat(new VecInt());
+        List<Encoding.Clause> dead = new ArrayList<>();
+        for (Encoding.Clause c : active) if (heuristic.falseAtRoot(c.neg()[0])) dead.add(c);
+        for (Encoding.Clause c : dead) problems.addAll(explain(c));
+        active.removeAll(dead);
+        // The others that cannot be met are set aside one by one, each with its explanation.
+        while (!active.isEmpty() && !sat(selectors(active))) {
             List<Encoding.Clause> core = core(active);
             List<Encoding.Clause> impossible = new ArrayList<>();
             for (Encoding.Clause c : core) if (!sat(selectors(List.of(c)))) impossible.add(c);
@@ -125,7 +132,6 @@ public final class Resolver {
                 for (Encoding.Clause c : impossible) problems.addAll(explain(c));
                 active.removeAll(impossible);
             }
-            if (active.isEmpty()) break;
         }
         BitSet model = new BitSet(); // the last solve of the loop above was the satisfiable one
         if (!active.isEmpty()) for (int lit : solver.model()) if (lit > 0) model.set(lit);
@@ -277,7 +283,7 @@ public final class Resolver {
     }
 
     private boolean installable(int lit) {
-        return installable.computeIfAbsent(lit, l -> sat(new VecInt(new int[] {l})));
+        return installable.computeIfAbsent(lit, l -> !heuristic.falseAtRoot(l) && sat(new VecInt(new int[] {l})));
     }
 
     /**
