@@ -1,6 +1,7 @@
 package io.pigsty.offline;
 
 import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.Homes;
 import io.pigsty.offline.fixtures.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static io.pigsty.offline.ElEndToEndTest.cli;
 import static io.pigsty.offline.fixtures.Rpms.rpm;
@@ -49,7 +51,8 @@ class BaselineTest {
         Files.writeString(baseline, qa);
 
         try (FileServer server = new FileServer(tmp.resolve("new"))) {
-            Path home = home(tmp.resolve("home"), server.url("repo/"));
+            Path home = Homes.el9(tmp.resolve("home"), "app", Map.of("new", server.url("repo/")));
+            Tools.copyOverlays(home);
             // For an empty root: app and glibc 3.0; the langpack is not needed there.
             Path plain = build(home, "plain");
             assertTrue(rpms(plain).contains("glibc-3.0-1.x86_64.rpm") && !rpms(plain).toString().contains("langpack"), rpms(plain).toString());
@@ -97,29 +100,5 @@ class BaselineTest {
         try (var s = Files.list(tree)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".rpm")).sorted().toList();
         }
-    }
-
-    private static Path home(Path dir, String url) throws Exception {
-        Files.createDirectories(dir.resolve("recipes"));
-        Files.createDirectories(dir.resolve("repo-spec"));
-        Files.writeString(dir.resolve("recipes/el9.yml"), """
-                os: el9
-                family: rpm
-                major: 9
-                arches: [x86_64]
-                repo_spec: [new.yml]
-                vars:
-                  version: v1.0.0
-                  repo_modules: node
-                  repo_packages: [ app ]
-                  repo_extra_packages: []
-                  package_map: {}
-                """);
-        Files.writeString(dir.resolve("repo-spec/new.yml"), """
-                repo_upstream:
-                  - { name: new, module: node, releases: [9], arch: [x86_64], baseurl: { default: '%s' } }
-                """.formatted(url));
-        Tools.copyOverlays(dir);
-        return dir;
     }
 }

@@ -1,6 +1,7 @@
 package io.pigsty.offline;
 
 import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.Homes;
 import io.pigsty.offline.fixtures.LocalMeta;
 import io.pigsty.offline.fixtures.Rpms;
 import io.pigsty.offline.fixtures.SyntheticRepo;
@@ -24,6 +25,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,13 +125,7 @@ class Bench {
         SyntheticRepo.write(up.resolve("repo"), 40_000, 2);
         List<String> names = IntStream.range(0, 300).map(i -> 39_999 - i * 37).mapToObj(SyntheticRepo::name).collect(Collectors.toList());
         try (FileServer server = new FileServer(up)) {
-            Path home = tmp.resolve("plan-home");
-            Files.createDirectories(home.resolve("recipes"));
-            Files.createDirectories(home.resolve("repo-spec"));
-            Files.writeString(home.resolve("recipes/el9.yml"), "os: el9\nfamily: rpm\nmajor: 9\narches: [x86_64]\nrepo_spec: [b.yml]\n"
-                    + "vars:\n  version: v1\n  repo_packages: [ '" + String.join(" ", names) + "' ]\n");
-            Files.writeString(home.resolve("repo-spec/b.yml"), "repo_upstream:\n  - { name: bench, module: node, baseurl: { default: '"
-                    + server.url("repo/") + "' } }\n");
+            Path home = Homes.el9(tmp.resolve("plan-home"), String.join(" ", names), Map.of("bench", server.url("repo/")));
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                     "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home", home.toString(), "--cache",
                     tmp.resolve("plan-cache").toString(), "-q", "--no-launcher");
@@ -187,11 +183,9 @@ class Bench {
         Random rnd = new Random(7);
         try (FileServer server = new FileServer(corpora)) {
             Path home = tmp.resolve("solve-home");
-            Files.createDirectories(home.resolve("recipes"));
-            Files.createDirectories(home.resolve("repo-spec"));
-            Files.writeString(home.resolve("repo-spec/cs9.yml"), "repo_upstream:\n"
-                    + "  - { name: baseos, module: node, baseurl: { default: '" + server.url("cs9-baseos/") + "' } }\n"
-                    + "  - { name: appstream, module: node, baseurl: { default: '" + server.url("cs9-appstream/") + "' } }\n");
+            Map<String, String> cs9 = new LinkedHashMap<>();
+            cs9.put("baseos", server.url("cs9-baseos/"));
+            cs9.put("appstream", server.url("cs9-appstream/"));
             Universe u = load(corpora.resolve("cs9-baseos")).universe();
             List<String> names = new ArrayList<>(new java.util.TreeSet<>(u.packages().stream().map(Package::name).toList()));
             Universe a = load(corpora.resolve("cs9-appstream")).universe();
@@ -207,8 +201,7 @@ class Bench {
                 java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
                 while (set.size() < n) set.add(rnd.nextInt(3) == 0 || n > names.size() ? more.get(rnd.nextInt(more.size()))
                         : names.get(rnd.nextInt(names.size())));
-                Files.writeString(home.resolve("recipes/el9.yml"), "os: el9\nfamily: rpm\nmajor: 9\narches: [x86_64]\nrepo_spec: [cs9.yml]\n"
-                        + "vars:\n  version: v1\n  repo_modules: node\n  repo_packages: [ '" + String.join(" ", set) + "' ]\n");
+                Homes.el9(home, String.join(" ", set), cs9);
                 List<String> ours = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                         "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home",
                         home.toString(), "--cache", tmp.resolve("solve-cache").toString(), "-q", "--no-launcher", "--skip-missing");

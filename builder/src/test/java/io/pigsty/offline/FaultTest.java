@@ -2,6 +2,7 @@ package io.pigsty.offline;
 
 import io.pigsty.offline.fixtures.FileServer.Fault;
 import io.pigsty.offline.fixtures.FileServer;
+import io.pigsty.offline.fixtures.Homes;
 import io.pigsty.offline.fixtures.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -65,22 +67,7 @@ class FaultTest {
 
     /** A home whose only repo has the given mirrors (space-separated URLs). */
     static Path home(String name, String mirrors) throws Exception {
-        Path h = tmp.resolve(name);
-        Files.createDirectories(h.resolve("recipes"));
-        Files.createDirectories(h.resolve("repo-spec"));
-        Files.writeString(h.resolve("recipes/el9.yml"), """
-                os: el9
-                family: rpm
-                major: 9
-                arches: [x86_64]
-                repo_spec: [r.yml]
-                vars:
-                  version: v1
-                  repo_packages: [ small ]
-                """);
-        Files.writeString(h.resolve("repo-spec/r.yml"), "repo_upstream:\n  - { name: fx, module: node, releases: [9], arch: [x86_64], baseurl: { default: '"
-                + mirrors + "' } }\n");
-        return h;
+        return Homes.el9(tmp.resolve(name), "small", Map.of("fx", mirrors));
     }
 
     static String[] args(Path home, Path work, String... extra) {
