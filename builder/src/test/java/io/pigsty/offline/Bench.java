@@ -90,7 +90,7 @@ class Bench {
 
     @Test
     void table() throws Exception {
-        Tools.require("dnf", "createrepo_c", "pigz", "zstd", "tar");
+        Tools.require("dnf", "apt-get", "createrepo_c", "pigz", "zstd", "tar", "time");
         row("benchmark", "ours", "peer", "peer/ours", "target");
         row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
         // -Dbench.only=parse,debian runs only those rows
