@@ -144,6 +144,13 @@ class CliTest {
     }
 
     @Test
+    void onlyBaselinesWithoutABaselineIsExit2() {
+        ElEndToEndTest.Cli c = run("plan", null, "--only-baselines");
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("--only-baselines: give at least one --baseline FILE"), c.err());
+    }
+
+    @Test
     void unknownMirrorNameIsExit2() {
         ElEndToEndTest.Cli c = run("plan", null, "--mirror", "nosuch=http://127.0.0.1:1/");
         assertEquals(2, c.code());

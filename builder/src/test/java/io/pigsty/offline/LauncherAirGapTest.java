@@ -32,6 +32,9 @@ class LauncherAirGapTest {
     @TempDir
     static Path tmp;
     static Path tgz;
+    static Path home;
+    static Path inv;
+    static Path pigstySrc;
 
     @BeforeAll
     static void bundle() throws Exception {
@@ -54,9 +57,9 @@ class LauncherAirGapTest {
                         dest: /root/pigsty-applied.txt
                         content: "applied to {{ inventory_hostname }} with admin_ip {{ admin_ip }}\\n"
                 """);
-        Path pigstySrc = tmp.resolve("pigsty-v9.9.9.tgz");
+        pigstySrc = tmp.resolve("pigsty-v9.9.9.tgz");
         Tools.run(tmp, "tar", "-czf", pigstySrc.toString(), "-C", tmp.resolve("src").toString(), "pigsty").ok();
-        Path inv = tmp.resolve("pigsty.yml");
+        inv = tmp.resolve("pigsty.yml");
         Files.writeString(inv, """
                 all:
                   children:
@@ -77,20 +80,53 @@ class LauncherAirGapTest {
                       home: /root/pigsty
                       apply: "ansible-playbook -i pigsty.yml -c local site.yml"
                 """);
-        Path home = Path.of("..").toAbsolutePath().normalize();
-        ElEndToEndTest.Cli c = cli(new String[] {"offline", "--os", "d12", "--home", home.toString(), "-i", inv.toString(),
+        home = Path.of("..").toAbsolutePath().normalize();
+        tgz = build("");
+    }
+
+    /** Builds the d12 bundle into dist{@code suffix}/ with {@code more} options; returns the tarball. */
+    static Path build(String suffix, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("offline", "--os", "d12", "--home", home.toString(), "-i", inv.toString(),
                 "--pigsty-src", pigstySrc.toString(), "--cache", tmp.resolve("cache").toString(),
-                "--repo-dir", tmp.resolve("www/pigsty").toString(), "--dist", tmp.resolve("dist").toString(), "-q"});
+                "--repo-dir", tmp.resolve("www" + suffix + "/pigsty").toString(), "--dist", tmp.resolve("dist" + suffix).toString(), "-q"));
+        args.addAll(List.of(more));
+        ElEndToEndTest.Cli c = cli(args.toArray(String[]::new));
         assertEquals(0, c.code(), c.err());
-        tgz = tmp.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.d12.x86_64.tgz");
+        return tmp.resolve("dist" + suffix + "/v9.9.9/pigsty-pkg-v9.9.9.d12.x86_64.tgz");
     }
 
     /** A fresh copy of the Debian root with the bundle extracted at /www, as a user would do it. */
     static Path rootWithBundle(String name) {
+        return rootWithBundle(name, tgz);
+    }
+
+    static Path rootWithBundle(String name, Path bundle) {
         Path root = DebianRoot.copy(tmp.resolve(name));
         Tools.run(null, "mkdir", "-p", root.resolve("www").toString()).ok();
-        Tools.run(null, "tar", "-xzf", tgz.toString(), "-C", root.resolve("www").toString()).ok();
+        Tools.run(null, "tar", "-xzf", bundle.toString(), "-C", root.resolve("www").toString()).ok();
         return root;
+    }
+
+    static long debs(Path bundle) {
+        return Tools.run(null, "tar", "-tzf", bundle.toString()).ok().out().lines().filter(l -> l.endsWith(".deb")).count();
+    }
+
+    /**
+     * Built for the minbase host only ({@code --baseline} its dpkg status, {@code --only-baselines}),
+     * the bundle leaves out what the host has and still applies there with no network.
+     */
+    @Test
+    void aBundleForTheMinbaseHostIsSmallerAndAppliesThere() throws Exception {
+        Path fitted = build("-minbase", "--baseline", DebianRoot.CACHED.resolve("var/lib/dpkg/status").toString(), "--only-baselines");
+        long own = debs(fitted), full = debs(tgz);
+        assertTrue(own < full, own + " packages for the minbase host, " + full + " for an empty root");
+        Path root = rootWithBundle("minbase", fitted);
+        Tools.Run first = DebianRoot.offline(root, "sh /www/pigsty/firstboot.sh");
+        assertEquals(0, first.code(), first.out());
+        assertEquals("applied to 10.10.10.10 with admin_ip 10.10.10.10\n", Files.readString(root.resolve("root/pigsty-applied.txt")));
+        String status = Files.readString(root.resolve("var/lib/dpkg/status"));
+        assertTrue(status.contains("Package: ansible\nStatus: install ok installed"), "ansible is not installed");
+        System.out.printf("minbase bundle: %d packages, empty-root bundle: %d%n", own, full);
     }
 
     @Test

@@ -132,7 +132,7 @@ public final class Build {
         Metadata md = new LoadStep(plan, fetcher, reporter).call();
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
-        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), r.baselines(), fetcher,
+        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), r.hosts(), fetcher,
                 reporter).call();
         return new Resolved(plan, mtime, md.dropped().size(), locals, closure);
     }

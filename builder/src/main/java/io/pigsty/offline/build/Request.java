@@ -1,5 +1,7 @@
 package io.pigsty.offline.build;
 
+import io.pigsty.offline.config.ConfigException;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,15 +16,27 @@ import java.util.Map;
  * @param cache     the download cache, or null for {@code <home>/output/cache}
  * @param launcher  ship the pigsty-launcher package, its Java runtime and firstboot.sh
  * @param pigstySrc a Pigsty source tarball to embed, or null
- * @param baselines what target hosts already have installed (rpm -qa lists, dpkg status files, or a
- *                  previous bundle's manifest.json): the bundle must install the request onto each
+ * @param hosts     the hosts the bundle must install onto
  */
 public record Request(Path home, String os, String arch, Path inventory, Map<String, String> vars,
                       Map<String, String> mirrors, Path cache, int jobs, int retries, int timeoutSeconds,
-                      boolean weakDeps, boolean skipMissing, boolean launcher, Path pigstySrc, List<Path> baselines) {
+                      boolean weakDeps, boolean skipMissing, boolean launcher, Path pigstySrc, Hosts hosts) {
     public Request {
         vars = Map.copyOf(vars);
         mirrors = Map.copyOf(mirrors);
-        baselines = List.copyOf(baselines);
+    }
+
+    /**
+     * The hosts a bundle must install onto: an empty root unless {@code emptyRoot} is false, and one
+     * host per baseline file (an rpm -qa list, a dpkg status file, or a previous bundle's manifest.json).
+     */
+    public record Hosts(List<Path> baselines, boolean emptyRoot) {
+        public static final Hosts EMPTY_ROOT = new Hosts(List.of(), true);
+
+        public Hosts {
+            baselines = List.copyOf(baselines);
+            if (baselines.isEmpty() && !emptyRoot)
+                throw new ConfigException("--only-baselines", "give at least one --baseline FILE: with none there is no host to install onto");
+        }
     }
 }

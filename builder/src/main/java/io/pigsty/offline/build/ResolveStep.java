@@ -42,18 +42,18 @@ final class ResolveStep {
     private final boolean weakDeps;
     private final boolean skipMissing;
     private final MetaSource source;
-    private final List<Path> baselines;
+    private final Request.Hosts hosts;
     private final Reporter reporter;
 
     ResolveStep(BuildPlan plan, Metadata metadata, List<LocalStep.Local> locals, boolean weakDeps, boolean skipMissing,
-                List<Path> baselines, MetaSource source, Reporter reporter) {
+                Request.Hosts hosts, MetaSource source, Reporter reporter) {
         this.plan = plan;
         this.metadata = metadata;
         this.locals = locals;
         this.weakDeps = weakDeps;
         this.skipMissing = skipMissing;
         this.source = source;
-        this.baselines = baselines;
+        this.hosts = hosts;
         this.reporter = reporter;
     }
 
@@ -79,7 +79,8 @@ final class ResolveStep {
         }
         checkAliases(res);
         List<Manifest.Baseline> reports = new ArrayList<>();
-        for (Path b : baselines) {
+        Resolution all = hosts.emptyRoot() ? res : null;
+        for (Path b : hosts.baselines()) {
             List<Package> host = baseline(format, b);
             Resolution onHost = Resolver.resolve(universe, specs, ro, host);
             String name = b.getFileName().toString();
@@ -88,8 +89,9 @@ final class ResolveStep {
             reporter.info("baseline " + name + ": " + host.size() + " packages installed; the request "
                     + (onHost.hardProblems().isEmpty() ? "installs with " + onHost.packages().size() + " packages, "
                     + onHost.upgrades().size() + " upgrades" : "cannot be installed there"));
-            res = merge(res, onHost, name);
+            all = merge(all, onHost, name);
         }
+        res = all;
         res.notes().forEach(reporter::info);
         for (Resolution.Problem p : res.problems())
             if (p.weak()) reporter.note("weak dependency skipped: " + p.describe());
@@ -125,8 +127,12 @@ final class ResolveStep {
         }
     }
 
-    /** The bundle serves every host: the union of the packages, with each baseline's problems named. */
+    /**
+     * The bundle serves every host: the union of the packages, with each baseline's problems named.
+     * {@code all} is null before the first host.
+     */
     private static Resolution merge(Resolution all, Resolution onHost, String baseline) {
+        if (all == null) all = new Resolution(List.of(), List.of(), onHost.choices(), onHost.notes(), onHost.upgrades());
         List<Resolution.Pick> picks = new ArrayList<>(all.picks());
         java.util.Set<Package> have = new java.util.HashSet<>(all.packages());
         for (Resolution.Pick k : onHost.picks())

@@ -56,6 +56,10 @@ final class Common {
             + " The bundle then also installs the request onto that host, upgrades included.")
     List<Path> baselines = new java.util.ArrayList<>();
 
+    @Option(names = "--only-baselines", description = "Install onto the --baseline hosts only, not onto an empty root:"
+            + " a smaller bundle for a fleet whose hosts are all known.")
+    boolean onlyBaselines;
+
     @Option(names = "--no-launcher", description = "Leave out the pigsty-launcher package (and its Java runtime) and firstboot.sh.")
     boolean noLauncher;
 
@@ -75,7 +79,7 @@ final class Common {
         Map<String, String> extra = new LinkedHashMap<>(vars);
         if (region != null) extra.put("region", region);
         return new Request(home(home), os, arch, inventory, extra, mirrors, cache, jobs, retries, timeout, weakDeps, skipMissing,
-                !noLauncher, pigstySrc, baselines);
+                !noLauncher, pigstySrc, new Request.Hosts(baselines, !onlyBaselines));
     }
 
     Build build(PrintWriter err) {
