@@ -295,18 +295,22 @@ final class Encoding {
         }
     }
 
-    /** The packages that may satisfy {@code dep} for {@code from}: the target's arches, or {@code from}'s own. */
+    /**
+     * The packages that may satisfy {@code dep} for {@code from}: those of the target's arches or of
+     * {@code from}'s own; when there are none, any arch the target runs (dnf installs the i686 build
+     * when it alone provides what a noarch package needs).
+     */
     List<Package> providers(Dep dep, Package from) {
-        List<Package> out = new ArrayList<>();
+        List<Package> out = new ArrayList<>(), other = new ArrayList<>();
         for (Package p : u.whatProvides(dep))
-            if (archOk(p, from) && rules.archMatches(p, dep, from, arch)) out.add(p);
-        return out;
+            if (rules.archMatches(p, dep, from, arch)) (archOk(p, from) ? out : other).add(p);
+        return out.isEmpty() ? other : out;
     }
 
     private List<Package> singleProviders(Req r, Package from) {
-        List<Package> out = new ArrayList<>();
-        for (Package p : u.singleProviders(r)) if (archOk(p, from)) out.add(p);
-        return out;
+        List<Package> out = new ArrayList<>(), other = new ArrayList<>();
+        for (Package p : u.singleProviders(r)) (archOk(p, from) ? out : other).add(p);
+        return out.isEmpty() ? other : out;
     }
 
     private boolean archOk(Package p, Package from) {

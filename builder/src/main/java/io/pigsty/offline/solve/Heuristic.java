@@ -40,6 +40,9 @@ final class Heuristic implements IOrder {
     private int frontFrom;
     private boolean dirty;
     private int freeFrom = 1;
+    /** Whether real choices wait for requirements that name their package (libsolv's way; apt's is the order met). */
+    private final boolean postponing;
+    private Map<Package, Integer> positions;
 
     Heuristic(Encoding e) {
         this.e = e;
@@ -49,6 +52,7 @@ final class Heuristic implements IOrder {
         }
         for (Encoding.Clause c : e.clauses) for (int v : c.neg()) byTrigger.get(v).add(c);
         for (Encoding.Clause c : e.weakClauses) for (int v : c.neg()) weakByTrigger.get(v).add(c);
+        postponing = !e.rules.alternativesInOrder();
         front.addAll(e.keeps);
         for (Encoding.Request r : e.requests) front.addAll(r.clauses());
         if (e.rules.hintsSteerChoices())
@@ -161,14 +165,27 @@ final class Heuristic implements IOrder {
             int l = open(front.get(frontFrom));
             if (l != 0) return l << 1;
         }
+        // libsolv decides a requirement that leaves a real choice (providers of several names, after
+        // priority and arch) only when no requirement is left that names its package outright: what
+        // those bring in may already meet it (texlive-latex, needed by name by many, over the
+        // collection that also provides it). Then it takes the postponed rule of the package met last
+        // in the repos (its rules are sorted so), which decides which choice meets the others.
+        Encoding.Clause postponed = null;
         for (int v = pending.nextSetBit(0); v >= 0; v = pending.nextSetBit(v + 1)) {
+            boolean waiting = false;
             if (v < byTrigger.size())
                 for (Encoding.Clause c : byTrigger.get(v)) {
+                    if (postponing && realChoice(c)) {
+                        if (postponed == null || position(c.owner()) > position(postponed.owner())) postponed = c;
+                        waiting = true;
+                        continue;
+                    }
                     int l = open(c);
                     if (l != 0) return l << 1;
                 }
-            pending.clear(v);
+            if (!waiting) pending.clear(v);
         }
+        if (postponed != null) return open(postponed) << 1;
         for (int v = weakPending.nextSetBit(0); v >= 0; v = weakPending.nextSetBit(v + 1)) {
             if (v < weakByTrigger.size())
                 for (Encoding.Clause c : weakByTrigger.get(v)) {
@@ -184,6 +201,48 @@ final class Heuristic implements IOrder {
             }
         }
         return ILits.UNDEFINED;
+    }
+
+    /**
+     * Whether a triggered, unmet clause leaves open providers of more than one name among those of
+     * the best repo priority and arch, which is when libsolv postpones it.
+     */
+    private boolean realChoice(Encoding.Clause c) {
+        for (int n : c.neg()) if (!lits.isSatisfied(n << 1)) return false;
+        int best = Integer.MAX_VALUE;
+        boolean bestArch = false;
+        String fromArch = c.owner() == null ? e.arch : c.owner().arch();
+        for (int p : c.pos()) {
+            if (lits.isSatisfied(p << 1)) return false;
+            Package q = lead(p);
+            if (q == null || !lits.isUnassigned(p << 1)) continue;
+            best = Math.min(best, q.repo().priority());
+            bestArch |= sameArch(q, fromArch);
+        }
+        String name = null;
+        for (int p : c.pos()) {
+            Package q = lead(p);
+            if (q == null || !lits.isUnassigned(p << 1) || q.repo().priority() != best || bestArch && !sameArch(q, fromArch))
+                continue;
+            if (name == null) name = q.name();
+            else if (!name.equals(q.name())) return true;
+        }
+        return false;
+    }
+
+    /** Where a package stands in the repos' own order (libsolv's solvable id); -1 for none. */
+    private int position(Package p) {
+        if (p == null) return -1;
+        if (positions == null) {
+            positions = new java.util.IdentityHashMap<>();
+            List<Package> all = e.u.packages();
+            for (int i = 0; i < all.size(); i++) positions.put(all.get(i), i);
+        }
+        return positions.getOrDefault(p, -1);
+    }
+
+    private static boolean sameArch(Package p, String arch) {
+        return p.arch().equals(arch) || p.arch().equals("noarch") || p.arch().equals("all");
     }
 
     /** The best open literal of a triggered clause no literal of which holds yet; 0 when none. */
@@ -238,8 +297,7 @@ final class Heuristic implements IOrder {
         // What the host has installed stays, and meets what it can, before anything new comes in.
         rules.add(new Rule("already installed on the target", flag(e::installed)));
         Rule arch = new Rule("same arch as " + (from == null ? "the target" : from.name()),
-                flag(l -> lead(l) != null && (lead(l).arch().equals(fromArch) || lead(l).arch().equals("noarch")
-                        || lead(l).arch().equals("all"))));
+                flag(l -> lead(l) != null && sameArch(lead(l), fromArch)));
         Rule priority = new Rule("better repo priority",
                 Comparator.comparingInt(l -> lead(l) == null ? Integer.MAX_VALUE : lead(l).repo().priority()));
         Rule version = new Rule("newer version", (a, b) -> name(a).equals(name(b)) ? newer(a, b) : 0);
