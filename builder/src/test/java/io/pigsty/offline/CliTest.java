@@ -144,10 +144,13 @@ class CliTest {
     }
 
     @Test
-    void onlyBaselinesWithoutABaselineIsExit2() {
+    void badBaselineOptionsAreExit2() {
         ElEndToEndTest.Cli c = run("plan", null, "--only-baselines");
         assertEquals(2, c.code(), c.err());
         assertTrue(c.err().contains("--only-baselines: give at least one --baseline FILE"), c.err());
+        c = run("plan", null, "--baseline", "nosuch");
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("--baseline nosuch: no such file, and no shipped baseline ") && c.err().contains("el9-nosuch.x86_64.*"), c.err());
     }
 
     @Test

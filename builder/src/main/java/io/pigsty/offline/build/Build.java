@@ -16,6 +16,7 @@ import io.pigsty.offline.pack.Image;
 import io.pigsty.offline.pack.Seeds;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
+import io.pigsty.offline.plan.Target;
 import io.pigsty.offline.repo.Lock;
 import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.solve.Resolution;
@@ -129,10 +130,12 @@ public final class Build {
 
     private Resolved resolve(Request r, Fetcher fetcher) throws IOException {
         BuildPlan plan = new PlanStep(r, reporter).call();
+        Target t = plan.target();
+        Request.Hosts hosts = r.hosts().named(r.home().resolve("recipes/baselines"), t.os(), t.format().nativeArch(t.arch()));
         Metadata md = new LoadStep(plan, fetcher, reporter).call();
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
-        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), r.hosts(), fetcher,
+        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), hosts, fetcher,
                 reporter).call();
         return new Resolved(plan, mtime, md.dropped().size(), locals, closure);
     }

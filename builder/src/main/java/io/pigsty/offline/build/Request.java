@@ -38,5 +38,28 @@ public record Request(Path home, String os, String arch, Path inventory, Map<Str
             if (baselines.isEmpty() && !emptyRoot)
                 throw new ConfigException("--only-baselines", "give at least one --baseline FILE: with none there is no host to install onto");
         }
+
+        /**
+         * These hosts with each baseline given by a bare name (no such file, e.g. {@code minbase})
+         * taken from the project's shipped ones: {@code <dir>/<os>-<name>.<arch>.*}.
+         */
+        Hosts named(Path dir, String os, String arch) {
+            List<Path> out = new java.util.ArrayList<>();
+            for (Path b : baselines) {
+                if (java.nio.file.Files.exists(b) || b.getNameCount() != 1 || !b.toString().matches("[a-z0-9][a-z0-9-]*")) {
+                    out.add(b);
+                    continue;
+                }
+                String prefix = os + "-" + b + "." + arch + ".";
+                ConfigException none = new ConfigException("--baseline " + b, "no such file, and no shipped baseline " + dir.resolve(prefix + "*"));
+                if (!java.nio.file.Files.isDirectory(dir)) throw none;
+                try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+                    out.add(s.filter(f -> f.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow(() -> none));
+                } catch (java.io.IOException e) {
+                    throw new ConfigException("--baseline " + b, "no such file, and " + dir + " cannot be read (" + e.getMessage() + ")");
+                }
+            }
+            return new Hosts(out, emptyRoot);
+        }
     }
 }

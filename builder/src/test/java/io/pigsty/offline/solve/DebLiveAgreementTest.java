@@ -196,6 +196,15 @@ class DebLiveAgreementTest {
         assertTrue(sim.contains("Inst ansible "), sim);
         System.out.printf("minbase baseline: %d installed; the infra set ships %d packages there, %d on an empty root; %d upgrades%n",
                 host.size(), onHost.packages().size(), empty.packages().size(), onHost.upgrades().size());
+
+        // The shipped minbase baseline (recipes/baselines, made by make-debian-minbase.sh) names what
+        // debootstrap installs today, and the request installs onto it.
+        Path shipped = Path.of("..").toAbsolutePath().normalize().resolve("recipes/baselines/d12-minbase.amd64.status");
+        List<Package> recipe = DebFormat.INSTANCE.installed(java.nio.file.Files.readString(shipped), shipped.toString());
+        assertEquals(new TreeSet<>(host.stream().map(Package::name).toList()), new TreeSet<>(recipe.stream().map(Package::name).toList()));
+        Resolution onRecipe = Resolver.resolve(debian.universe(), INFRA.stream().map(n -> new Spec(n, "test")).toList(),
+                new Resolver.Options(false), recipe);
+        assertTrue(onRecipe.hardProblems().isEmpty(), onRecipe.hardProblems().toString());
     }
 
     /** apt's answer with one flat repo as its only source. */
