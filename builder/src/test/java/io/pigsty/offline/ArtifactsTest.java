@@ -144,7 +144,7 @@ class ArtifactsTest {
 
             // one more package: only its layer and the small repo layer (index, manifest) change
             Path inv = tmp.resolve("one-more.yml");
-            Files.writeString(inv, "all:\n  vars:\n    repo_packages: [ fixture-set, webserver-a ]\n");
+            Files.writeString(inv, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    repo_packages: [ fixture-set, webserver-a ]\n");
             c = build("image", work, "--push", ref, "-i", inv.toString());
             assertEquals(0, c.code(), c.err());
             long uploaded = blobs(storage) - blobsBefore;
@@ -209,7 +209,7 @@ class ArtifactsTest {
                     seed_gateway: 10.10.10.1
                 """);
         Path work = tmp.resolve("all");
-        ElEndToEndTest.Cli c = build("all", work, "-i", inv.toString(), "--format", "oci");
+        ElEndToEndTest.Cli c = build("all", work, "-i", inv.toString(), "--host", "10.10.10.10", "--format", "oci");
         assertEquals(0, c.code(), c.err());
         List<String> rows = c.out().lines().toList();
         assertTrue(rows.get(0).startsWith("ARTIFACT"), c.out());

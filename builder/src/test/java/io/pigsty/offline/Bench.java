@@ -230,7 +230,7 @@ class Bench {
         List<String> debNames = null;
         for (int n : new int[] {23, 300, 2000}) {
             if (debNames == null) {
-                Files.writeString(inv, "all:\n  vars:\n    repo_modules: node\n    repo_packages: [ 'bash' ]\n    repo_extra_packages: []\n"
+                Files.writeString(inv, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    repo_modules: node\n    repo_packages: [ 'bash' ]\n    repo_extra_packages: []\n"
                         + "    repo_upstream:\n      - { name: base, module: node, releases: [12], baseurl: { default: '" + mirror
                         + " bookworm main' }, keyring: " + keyring + " }\n");
                 Tools.run(tmp, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -241,7 +241,7 @@ class Bench {
             }
             java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
             while (set.size() < n) set.add(debNames.get(rnd.nextInt(debNames.size())));
-            Files.writeString(inv, "all:\n  vars:\n    repo_modules: node\n    repo_packages: [ '" + String.join(" ", set) + "' ]\n"
+            Files.writeString(inv, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    repo_modules: node\n    repo_packages: [ '" + String.join(" ", set) + "' ]\n"
                     + "    repo_extra_packages: []\n    repo_upstream:\n      - { name: base, module: node, releases: [12], baseurl: { default: '"
                     + mirror + " bookworm main' }, keyring: " + keyring + " }\n");
             List<String> ours = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
@@ -284,7 +284,7 @@ class Bench {
         Tools.run(repo, "sh", "-c", "xz -dk Packages.xz && gzip -6k Packages && apt-ftparchive release . > ../Release && mv ../Release .").ok();
         long stanzas = Long.parseLong(Tools.run(repo, "sh", "-c", "grep -c '^Package:' Packages").ok().out().trim());
         Repo r = new Repo("debmain", 99, List.of("http://127.0.0.1/"));
-        Format.Dist flat = new Format.Dist("./", List.of(), null, true);
+        Format.Dist flat = new Format.Dist("./", List.of(), List.of(), true);
         for (String name : List.of("Packages.xz", "Packages.gz")) {
             // Parse only: the same reader the build uses, without its parsed cache.
             Path file = repo.resolve(name);

@@ -56,7 +56,7 @@ class CliTest {
 
     static Path inventory(String name, String vars) throws Exception {
         Path p = tmp.resolve(name);
-        Files.writeString(p, "all:\n  children: {}\n  vars:\n" + vars.indent(4));
+        Files.writeString(p, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n" + vars.indent(4));
         return p;
     }
 

@@ -119,7 +119,7 @@ class DebIntegrityTest {
                 .file("/usr/bin/urltool", "#!/bin/sh\n").build(tmp.resolve("url-up/downloads"));
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(deb)));
         Path inv = tmp.resolve("url-inventory.yml");
-        Files.writeString(inv, "all:\n  vars:\n    repo_packages: [ app ]\n    repo_url_packages:\n      - { url: '"
+        Files.writeString(inv, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    repo_packages: [ app ]\n    repo_url_packages:\n      - { url: '"
                 + server.url("downloads/" + deb.getFileName()) + "', sha256: '" + sha + "' }\n");
         Path work = tmp.resolve("url-work");
         ElEndToEndTest.Cli c = cli(new String[] {"offline", "--os", "d12", "--home", home.toString(), "-i", inv.toString(),

@@ -33,6 +33,7 @@ class DebLiveTest {
         Path inv = tmp.resolve("live.yml");
         Files.writeString(inv, """
                 all:
+                  children: { infra: { hosts: { 10.10.10.10: {} } } }
                   vars:
                     repo_modules: node
                     repo_packages: [ 'jq curl' ]

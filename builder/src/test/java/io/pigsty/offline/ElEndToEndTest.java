@@ -108,7 +108,7 @@ class ElEndToEndTest {
         Files.createDirectories(root);
         List<String> dnf = new ArrayList<>(List.of("dnf", "-y", "-q", "--installroot=" + root, "--setopt=reposdir=/dev/null",
                 "--repofrompath=local,file://" + extracted.resolve("pigsty"), "--nogpgcheck", "--forcearch=x86_64",
-                "--releasever=9", "--setopt=install_weak_deps=False", "--setopt=local.module_hotfixes=1", "install"));
+                "--releasever=9", "--setopt=local.module_hotfixes=1", "install"));
         dnf.addAll(YumFixture.REQUEST);
         dnf.add("pigsty-launcher");
         Tools.run(work, dnf, 600).ok();
@@ -118,7 +118,7 @@ class ElEndToEndTest {
                 "nginx-0:1.26-1.x86_64", "postfix-0:3.5-1.x86_64", "webserver-a-0:1.0-1.noarch", "richplug-0:1.0-1.noarch",
                 "plugin-impl-full-0:1.0-1.noarch", "app-data-0:1.0-1.noarch", "python3-0:3.9-1.x86_64",
                 "postgresql18-server-0:18.1-1.x86_64", "postgresql18-libs-0:18.1-1.x86_64", "newtool-0:2.0-1.x86_64",
-                "want-old-0:1.0-1.noarch"))
+                "want-old-0:1.0-1.noarch", "app-docs-0:1.0-1.noarch"))
             assertTrue(installed.contains(expect), expect + " not installed by dnf:\n" + installed);
         assertFalse(installed.contains("aaa-mta"), installed);
         // The launcher package: its requirements as rpm reads them, its files where dnf put them.
@@ -132,8 +132,9 @@ class ElEndToEndTest {
         assertTrue(entries.contains("pigsty/firstboot.sh"), entries.toString());
         assertTrue(Files.isRegularFile(root.resolve("usr/share/app-data/data.txt")));
 
-        // The bundle holds no more than the closure: nothing dnf did not need, no weak deps.
-        assertFalse(rpms.stream().anyMatch(r -> r.startsWith("app-docs") || r.startsWith("aaa-mta") || r.startsWith("badpkg")
+        // The bundle holds no more than the closure with weak deps, as Pigsty's repotrack downloads and dnf installs.
+        assertTrue(rpms.stream().anyMatch(r -> r.startsWith("app-docs")), rpms.toString());
+        assertFalse(rpms.stream().anyMatch(r -> r.startsWith("aaa-mta") || r.startsWith("badpkg")
                 || r.startsWith("webserver-b") || r.startsWith("oldtool")), rpms.toString());
     }
 
@@ -166,7 +167,12 @@ class ElEndToEndTest {
         assertEquals("better", byName.get("libfoo.x86_64").get("repo"));
         assertEquals("16.0", byName.get("nodejs.x86_64").get("version"));
         assertTrue(((List<?>) lock.get("missing")).isEmpty());
-        assertFalse(byName.containsKey("app-docs.noarch"));
+        assertTrue(byName.containsKey("app-docs.noarch"), "EL ships weak deps by default, as Pigsty's repotrack does");
+        c = cli("plan", "--os", "el9", "--home", home.toString(), "--cache", tmp.resolve("plan-cache").toString(), "--json", "--no-weak-deps");
+        assertEquals(0, c.code(), c.err());
+        assertFalse(c.out().contains("\"app-docs\""), "--no-weak-deps leaves them out");
+        c = cli("plan", "--os", "el9", "--home", home.toString(), "--no-weak-deps", "--with-weak-deps");
+        assertEquals(2, c.code(), c.err());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.pigsty.offline.build;
 
+import io.pigsty.bundle.Family;
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.config.ConfigException;
+import io.pigsty.offline.config.RecipeGenerator;
 import io.pigsty.offline.config.Node;
 import io.pigsty.offline.config.YamlFile;
 import io.pigsty.offline.fetch.Cache;
@@ -135,7 +137,8 @@ public final class Build {
         Metadata md = new LoadStep(plan, fetcher, reporter).call();
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
-        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, r.weakDeps(), r.skipMissing(), hosts, fetcher,
+        boolean weak = r.weakDeps() != null ? r.weakDeps() : t.family() == Family.RPM;
+        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, weak, r.skipMissing(), hosts, fetcher,
                 reporter).call();
         return new Resolved(plan, mtime, md.dropped().size(), locals, closure);
     }
@@ -149,6 +152,23 @@ public final class Build {
                 Timestamps.sourceDate(Timestamps.NO_METADATA));
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) lines.add(isos.get(i) + "  " + hosts.get(i).hostname());
+        return lines;
+    }
+
+    /**
+     * {@code build recipes}: writes the recipes and repo-specs made from a Pigsty tree into {@code home},
+     * each file replaced whole; returns "file" lines.
+     */
+    public List<String> recipes(Path tree, String source, Path home) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> f : RecipeGenerator.generate(tree, source, reporter.plain()).entrySet()) {
+            Path target = home.resolve(f.getKey());
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.writeString(tmp, f.getValue());
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            lines.add(target.toString());
+        }
         return lines;
     }
 

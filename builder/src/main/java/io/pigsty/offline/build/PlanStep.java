@@ -19,10 +19,11 @@ final class PlanStep {
 
     BuildPlan call() {
         ConfigLoader.Request req = new ConfigLoader.Request(request.home(), request.os(), request.arch(), request.inventory(),
-                new LinkedHashMap<>(request.vars()), new LinkedHashMap<>(request.mirrors()));
+                new LinkedHashMap<>(request.vars()), new LinkedHashMap<>(request.mirrors()), java.nio.file.Path.of("/"), request.host());
         BuildPlan plan = Planner.plan(ConfigLoader.load(req, log));
         log.info("target " + plan.target().label() + ", " + plan.repos().size() + " repos, " + plan.specs().size()
-                + " package specs");
+                + " package specs" + (plan.host() == null ? "" : ", vars of inventory host " + plan.host()));
+        plan.origins().forEach((k, o) -> log.info("  " + k + ": " + o));
         return plan;
     }
 

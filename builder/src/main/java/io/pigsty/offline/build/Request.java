@@ -16,14 +16,22 @@ import java.util.Map;
  * @param cache     the download cache, or null for {@code <home>/output/cache}
  * @param launcher  ship the pigsty-launcher package, its Java runtime and firstboot.sh
  * @param pigstySrc a Pigsty source tarball to embed, or null
+ * @param weakDeps  ship weak dependencies; null: as Pigsty downloads (on for EL, off for Debian/Ubuntu)
  * @param hosts     the hosts the bundle must install onto
+ * @param host      the inventory host whose vars count (null: the first infra host, as Pigsty builds its repo there)
  */
 public record Request(Path home, String os, String arch, Path inventory, Map<String, String> vars,
                       Map<String, String> mirrors, Path cache, int jobs, int retries, int timeoutSeconds,
-                      boolean weakDeps, boolean skipMissing, boolean launcher, Path pigstySrc, Hosts hosts) {
+                      Boolean weakDeps, boolean skipMissing, boolean launcher, Path pigstySrc, Hosts hosts, String host) {
     public Request {
         vars = Map.copyOf(vars);
         mirrors = Map.copyOf(mirrors);
+    }
+
+    /** {@code --with-weak-deps} / {@code --no-weak-deps} as one setting: null when neither is given. */
+    public static Boolean weakDeps(boolean with, boolean without) {
+        if (with && without) throw new ConfigException("--no-weak-deps", "contradicts --with-weak-deps; give one of them");
+        return with ? Boolean.TRUE : without ? Boolean.FALSE : null;
     }
 
     /**

@@ -21,6 +21,10 @@ final class Common {
     @Option(names = {"-i", "--inventory"}, description = "Pigsty inventory (pigsty.yml) or a vars file; overrides the recipe.")
     Path inventory;
 
+    @Option(names = "--host", paramLabel = "HOST", description = "The inventory host whose vars count (all.vars < its groups' vars"
+            + " < its own); default: the first host of group infra, where Pigsty builds its repo.")
+    String host;
+
     @Option(names = "--region", description = "Mirror region: default, china, europe... (overrides the 'region' var).")
     String region;
 
@@ -45,8 +49,13 @@ final class Common {
     @Option(names = "--timeout", defaultValue = "30", description = "Seconds without data before a transfer is retried (default: ${DEFAULT-VALUE}).")
     int timeout;
 
-    @Option(names = {"--with-weak-deps", "--with-recommends"}, description = "Also ship weak dependencies (RPM weak deps, Debian Recommends).")
-    boolean weakDeps;
+    @Option(names = {"--with-weak-deps", "--with-recommends"}, description = "Ship weak dependencies (RPM weak deps, Debian"
+            + " Recommends). Default: as Pigsty downloads: on for EL (repotrack resolves them, and the target's dnf installs"
+            + " them), off for Debian/Ubuntu (apt-cache depends --no-recommends).")
+    boolean withWeakDeps;
+
+    @Option(names = "--no-weak-deps", description = "Leave weak dependencies out (also on EL).")
+    boolean noWeakDeps;
 
     @Option(names = "--skip-missing", description = "Build without what cannot be resolved; it is listed in the manifest.")
     boolean skipMissing;
@@ -78,8 +87,8 @@ final class Common {
     Request request(Path pigstySrc) {
         Map<String, String> extra = new LinkedHashMap<>(vars);
         if (region != null) extra.put("region", region);
-        return new Request(home(home), os, arch, inventory, extra, mirrors, cache, jobs, retries, timeout, weakDeps, skipMissing,
-                !noLauncher, pigstySrc, new Request.Hosts(baselines, !onlyBaselines));
+        return new Request(home(home), os, arch, inventory, extra, mirrors, cache, jobs, retries, timeout, Request.weakDeps(withWeakDeps, noWeakDeps), skipMissing,
+                !noLauncher, pigstySrc, new Request.Hosts(baselines, !onlyBaselines), host);
     }
 
     Build build(PrintWriter err) {

@@ -34,6 +34,7 @@ public final class Main implements Runnable {
                 "Resolve, download and verify every package, build the local repo and pack the offline tarball.");
         cl.addSubcommand("plan", new PlanCommand());
         cl.addSubcommand("seed", new SeedCommand());
+        cl.addSubcommand("recipes", new RecipesCommand());
         build(cl, "image", EnumSet.of(ArtifactKind.IMAGE),
                 "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it.");
         build(cl, "iso", EnumSet.of(ArtifactKind.ISO),

@@ -20,13 +20,29 @@ import java.util.stream.Stream;
  * and command-line values. Precedence: CLI &gt; inventory &gt; recipe's per-arch vars &gt; recipe vars.
  */
 public final class ConfigLoader {
-    /** What the command line asked for. */
+    /**
+     * What the command line asked for. {@code host}: the inventory host whose vars count (null: the
+     * first host of group infra, where Pigsty builds its repo).
+     */
     public record Request(Path home, String os, String arch, Path inventory, Map<String, String> extraVars,
-                          Map<String, String> mirrors, Path hostRoot) {
+                          Map<String, String> mirrors, Path hostRoot, String host) {
         public Request(Path home, String os, String arch, Path inventory, Map<String, String> extraVars, Map<String, String> mirrors) {
-            this(home, os, arch, inventory, extraVars, mirrors, Path.of("/"));
+            this(home, os, arch, inventory, extraVars, mirrors, Path.of("/"), null);
+        }
+
+        public Request(Path home, String os, String arch, Path inventory, Map<String, String> extraVars, Map<String, String> mirrors,
+                       Path hostRoot) {
+            this(home, os, arch, inventory, extraVars, mirrors, hostRoot, null);
         }
     }
+
+    /** The variables a repo build reads: templates in them are evaluated, and where each came from is told. */
+    public static final List<String> REPO_KEYS = List.of("version", "region", "pg_version", "repo_modules", "repo_upstream",
+            "repo_packages", "repo_extra_packages", "repo_url_packages");
+
+    /** Pigsty's {@code x | default(x_default)} for these keys: the recipe's default when the inventory sets none. */
+    private static final Map<String, String> DEFAULTED = Map.of("repo_packages", "repo_packages_default",
+            "repo_extra_packages", "repo_extra_packages_default");
 
     private ConfigLoader() {}
 
@@ -46,9 +62,12 @@ public final class ConfigLoader {
 
         Map<String, Node> vars = new LinkedHashMap<>();
         Map<String, Node> packageMap = new LinkedHashMap<>();
-        overlay(vars, packageMap, recipeNode.get("vars"));
+        Map<String, String> origins = new LinkedHashMap<>();
+        String recipeLabel = "recipe " + rel(req.home(), recipeFile);
+        overlay(vars, packageMap, recipeNode.get("vars"), origins, recipeLabel);
         Node archVars = recipeNode.get("arch_vars");
-        if (archVars != null && archVars.isMap()) overlay(vars, packageMap, archVars.map().get(arch));
+        if (archVars != null && archVars.isMap()) overlay(vars, packageMap, archVars.map().get(arch), origins, recipeLabel + " (" + arch + ")");
+        Map<String, Node> recipeAliases = Map.copyOf(packageMap);
 
         List<Config.Upstream> upstream = new ArrayList<>();
         Node specs = required(recipeNode, "repo_spec");
@@ -60,20 +79,40 @@ public final class ConfigLoader {
             upstream.addAll(upstreams(required(spec, "repo_upstream")));
         }
 
+        origins.put("repo_upstream", "repo-spec " + String.join(", ", specs.words()));
+        String host = null;
         if (req.inventory() != null) {
-            Node inv = YamlFile.load(req.inventory(), req.inventory().toString(), log);
-            Node invVars = inventoryVars(inv);
-            if (invVars != null) {
-                overlay(vars, packageMap, invVars);
-                Node own = invVars.get("repo_upstream");
-                if (own != null && !own.isNull()) upstream = upstreams(own); // Pigsty: the user's list replaces the default
-            }
+            Inventory.Vars inv = Inventory.of(YamlFile.load(req.inventory(), req.inventory().toString(), log), req.host(),
+                    req.inventory().toString());
+            host = inv.host();
+            for (Inventory.Layer layer : inv.layers()) overlay(vars, packageMap, layer.vars(), origins, layer.label());
+        } else if (req.host() != null) {
+            throw new ConfigException("--host", "names a host of an inventory: give the inventory with -i");
         }
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, Node> a : packageMap.entrySet())
+            if (!recipeAliases.containsKey(a.getKey()) || !a.getValue().plain().equals(recipeAliases.get(a.getKey()).plain()))
+                changed.add(a.getKey());
+        for (String a : recipeAliases.keySet()) if (!packageMap.containsKey(a)) changed.add(a);
+        if (!changed.isEmpty())
+            log.warn("the inventory changes package_map aliases " + String.join(", ", changed) + ": applied here, though Pigsty"
+                    + " itself ignores an inventory's package_map (its per-OS vars, loaded with include_vars, outrank inventory vars)");
         for (Map.Entry<String, String> e : req.extraVars().entrySet()) {
             Node v = Node.synthetic(e.getValue(), "command line (" + e.getKey() + ")");
             if (e.getKey().equals("package_map")) throw new ConfigException("-e", "package_map cannot be set on the command line");
             vars.put(e.getKey(), v);
+            origins.put(e.getKey(), "command line (-e)");
         }
+        Templates.evaluate(vars, REPO_KEYS, origins);
+        for (Map.Entry<String, String> d : DEFAULTED.entrySet()) {
+            Node v = vars.get(d.getKey());
+            if (v == null && vars.containsKey(d.getValue())) {
+                vars.put(d.getKey(), vars.get(d.getValue()));
+                origins.put(d.getKey(), origins.getOrDefault(d.getValue(), recipeLabel) + " (" + d.getValue() + ")");
+            }
+        }
+        Node own = vars.get("repo_upstream");
+        if (own != null && !own.isNull()) upstream = upstreams(own); // Pigsty: the user's list replaces the default
         vars.remove("package_map");
         vars.remove("repo_upstream");
         if (recipe.family() == Family.DEB) {
@@ -84,7 +123,29 @@ public final class ConfigLoader {
                     vars.put(m.getKey(), Node.synthetic(m.getValue()[0], "the build host's apt sources (" + m.getValue()[1] + ")"));
             }
         }
-        return new Config(recipe, arch, vars, packageMap, List.copyOf(upstream), Map.copyOf(req.mirrors()), req.inventory());
+        Config.AptKeys keys = recipe.family() == Family.DEB
+                ? new Config.AptKeys(knownKeys(req.home(), log), HostApt.trustedKeys(req.hostRoot())) : Config.AptKeys.NONE;
+        Map<String, String> told = new LinkedHashMap<>();
+        for (String k : REPO_KEYS) if (origins.containsKey(k)) told.put(k, origins.get(k));
+        return new Config(recipe, arch, vars, packageMap, List.copyOf(upstream), Map.copyOf(req.mirrors()), req.inventory(), keys,
+                host, told);
+    }
+
+    /** {@code repo-spec/keys/keys.yml}: which shipped (or host) key signs which repos; none when absent. */
+    private static List<Config.Known> knownKeys(Path home, Log log) {
+        Path dir = home.resolve("repo-spec").resolve("keys"), index = dir.resolve("keys.yml");
+        if (!Files.isRegularFile(index)) return List.of();
+        Node list = YamlFile.load(index, rel(home, index), log, true);
+        List<Config.Known> out = new ArrayList<>();
+        for (Node e : list.list()) {
+            Node file = required(e, "file"), distro = e.get("distro"), urls = e.get("urls");
+            Path f = dir.resolve(file.text().trim()).normalize();
+            if (!f.isAbsolute() || !f.startsWith(dir) && !f.startsWith("/usr/share/keyrings"))
+                throw new ConfigException(file.where(), "a key is a file under repo-spec/keys/ or /usr/share/keyrings/");
+            if (f.startsWith(dir) && !Files.isRegularFile(f)) throw new ConfigException(file.where(), f + " not found");
+            out.add(new Config.Known(f, urls == null ? List.of() : urls.words(), distro == null ? "" : distro.text().trim()));
+        }
+        return out;
     }
 
     private static List<String> available(Path recipes) {
@@ -127,22 +188,15 @@ public final class ConfigLoader {
         return n;
     }
 
-    /** {@code all.vars} of a Pigsty inventory, or the whole file when it is a plain vars mapping. */
-    private static Node inventoryVars(Node inv) {
-        if (!inv.isMap()) throw new ConfigException(inv.where(), "an inventory must be a mapping (Pigsty's pigsty.yml, or a vars file)");
-        Node all = inv.get("all");
-        if (all == null) return inv;
-        if (!all.isMap()) throw new ConfigException(all.where(), "'all' must be a mapping with vars and children");
-        Node v = all.get("vars");
-        if (v == null || v.isNull()) return null;
-        v.map();
-        return v;
-    }
-
-    /** Lays {@code src} over the vars; {@code package_map} merges alias by alias (null removes one). */
-    private static void overlay(Map<String, Node> vars, Map<String, Node> packageMap, Node src) {
+    /**
+     * Lays {@code src} over the vars, noting {@code label} as each key's origin; {@code package_map}
+     * merges alias by alias (null removes one).
+     */
+    private static void overlay(Map<String, Node> vars, Map<String, Node> packageMap, Node src, Map<String, String> origins,
+                                String label) {
         if (src == null || src.isNull()) return;
         for (Map.Entry<String, Node> e : src.map().entrySet()) {
+            origins.put(e.getKey(), e.getValue().line() > 0 ? e.getValue().where() + " (" + label + ")" : label);
             if (e.getKey().equals("package_map") && !e.getValue().isNull()) {
                 for (Map.Entry<String, Node> alias : e.getValue().map().entrySet()) {
                     if (alias.getValue().isNull()) packageMap.remove(alias.getKey());

@@ -42,6 +42,28 @@ public final class HostApt {
         return out;
     }
 
+    /**
+     * The keys the host's apt trusts for every source: {@code /etc/apt/trusted.gpg} and the
+     * {@code .gpg}/{@code .asc} files of {@code /etc/apt/trusted.gpg.d}, sorted.
+     */
+    public static List<Path> trustedKeys(Path root) {
+        List<Path> out = new ArrayList<>();
+        Path legacy = root.resolve("etc/apt/trusted.gpg");
+        if (Files.isRegularFile(legacy)) out.add(legacy);
+        Path dir = root.resolve("etc/apt/trusted.gpg.d");
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.{gpg,asc}")) {
+                List<Path> files = new ArrayList<>();
+                for (Path f : ds) if (Files.isRegularFile(f)) files.add(f);
+                files.sort(null);
+                out.addAll(files);
+            } catch (IOException e) {
+                // an unreadable directory trusts nothing
+            }
+        }
+        return out;
+    }
+
     static String hostDistro(Path root) {
         try {
             for (String line : Files.readAllLines(root.resolve("etc/os-release"))) {

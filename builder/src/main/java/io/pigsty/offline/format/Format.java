@@ -36,12 +36,13 @@ public interface Format {
 
     /**
      * Where an apt repo's indexes are: {@code suite} with {@code components} below {@code dists/},
-     * or a flat repo ({@code suite} "./", no components). Its Release signature is checked with
-     * {@code keyring} unless {@code trusted}.
+     * or a flat repo ({@code suite} "./", no components). Its Release signature must verify with a
+     * key of one of {@code keyrings} (as apt trusts every key it has) unless {@code trusted}.
      */
-    record Dist(String suite, List<String> components, Path keyring, boolean trusted) {
+    record Dist(String suite, List<String> components, List<Path> keyrings, boolean trusted) {
         public Dist {
             components = List.copyOf(components);
+            keyrings = List.copyOf(keyrings);
         }
 
         public boolean flat() {

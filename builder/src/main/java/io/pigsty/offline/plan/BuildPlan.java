@@ -3,17 +3,21 @@ package io.pigsty.offline.plan;
 import io.pigsty.offline.model.Spec;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything a build needs to know, resolved from config and free of YAML: the target, the repos to
  * read, the package specs (aliases expanded, each with its origin), URL packages, names used to
  * tell a mistyped alias from a missing package, and the bootstrap packages the launcher installs
- * first on the target (Pigsty's node-bootstrap alias).
+ * first on the target (Pigsty's node-bootstrap alias). {@code host} is the inventory host whose vars
+ * were taken (null without an inventory) and {@code origins} where each repo key came from.
  */
 public record BuildPlan(Target target, String version, List<PlannedRepo> repos, List<Spec> specs,
-                        List<UrlPackage> urlPackages, Set<String> aliases, Set<String> topLevelWords, List<String> bootstrap) {
+                        List<UrlPackage> urlPackages, Set<String> aliases, Set<String> topLevelWords, List<String> bootstrap,
+                        String host, Map<String, String> origins) {
     public BuildPlan {
+        origins = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(origins));
         bootstrap = List.copyOf(bootstrap);
         repos = List.copyOf(repos);
         specs = List.copyOf(specs);

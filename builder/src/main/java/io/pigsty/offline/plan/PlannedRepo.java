@@ -41,22 +41,23 @@ public sealed interface PlannedRepo {
     }
 
     /**
-     * An apt repo: a suite (ending in '/' for a flat repo) with components, and the keyring that
-     * checks its Release (null with {@code trusted}).
+     * An apt repo: a suite (ending in '/' for a flat repo) with components, and the keyrings whose
+     * keys may sign its Release (none with {@code trusted}).
      */
     record AptRepo(String name, String module, List<String> urls, int priority, List<String> excludes,
-                   boolean skipIfUnavailable, String suite, List<String> components, Path keyring, boolean trusted)
+                   boolean skipIfUnavailable, String suite, List<String> components, List<Path> keyrings, boolean trusted)
             implements PlannedRepo {
         public AptRepo {
             urls = List.copyOf(urls);
             excludes = List.copyOf(excludes);
             components = List.copyOf(components);
+            keyrings = List.copyOf(keyrings);
         }
 
         @Override
         public Format.Source source() {
             return new Format.Source(new Repo(name, priority, urls), excludes, false, skipIfUnavailable,
-                    new Format.Dist(suite, components, keyring, trusted));
+                    new Format.Dist(suite, components, keyrings, trusted));
         }
     }
 }

@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  * package groups split on commas and spaces with {@code package_map} aliases expanded.
  */
 public final class Planner {
+    /** The origin of a spec added because the bundle's first boot installs it. */
+    public static final String FIRST_BOOT = "the first boot installs it";
+
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     private Planner() {}
@@ -44,10 +47,22 @@ public final class Planner {
         Map<String, String> pkgVars = Map.of("v", c.text("pg_version", ""), "pg_version", c.text("pg_version", ""));
         Set<String> topLevel = new LinkedHashSet<>();
         List<Spec> specs = specs(c, pkgVars, topLevel);
+        // What the bundle's first boot installs must be in it, or the bundle cannot apply itself.
+        Node fb = c.var("firstboot");
+        Node own = fb != null && fb.isMap() ? fb.get("packages") : null;
+        Node boot = own != null && !own.isNull() ? own : c.packageMap().get("node-bootstrap");
         List<String> bootstrap = new ArrayList<>();
-        Node boot = c.packageMap().get("node-bootstrap");
-        if (boot != null) for (String w : boot.words()) bootstrap.add(expand(w, pkgVars, boot.where()));
-        return new BuildPlan(target, version, repos, specs, urlPackages(c), c.packageMap().keySet(), topLevel, bootstrap);
+        if (boot != null) {
+            Set<String> have = new HashSet<>();
+            for (Spec s : specs) have.add(s.text());
+            for (String w : boot.words()) {
+                String text = expand(w, pkgVars, boot.where());
+                bootstrap.add(text);
+                if (have.add(text)) specs.add(new Spec(text, boot.where() + " (" + FIRST_BOOT + ": "
+                        + (boot == own ? "firstboot.packages" : "alias node-bootstrap") + ")"));
+            }
+        }
+        return new BuildPlan(target, version, repos, specs, urlPackages(c, target), c.packageMap().keySet(), topLevel, bootstrap, c.host(), c.origins());
     }
 
     /** Values usable in baseurls: the family's own ($releasever, $basearch / codename) and Pigsty vars. */
@@ -87,7 +102,7 @@ public final class Planner {
                         + "' and no default; add baseurl.default or pass --mirror " + u.name() + "=URL");
             List<String> words = new ArrayList<>();
             if (chosen != null && !chosen.isNull())
-                for (String s : chosen.text().trim().split("\\s+")) words.add(expand(s, vars, chosen.where()));
+                for (String s : chosen.text().trim().split("\\s+")) words.add(slashes(expand(s, vars, chosen.where())));
             if (chosen != null) where = chosen.where();
             Node pr = u.meta().get("priority");
             int priority = pr == null || pr.isNull() ? Repo.DEFAULT_PRIORITY : pr.integer();
@@ -117,7 +132,7 @@ public final class Planner {
                 Node trustedNode = u.node().get("trusted");
                 boolean trusted = trustedNode != null && trustedNode.bool();
                 out.add(new PlannedRepo.AptRepo(u.name(), u.module(), urls, priority, excludes, skipIfUnavailable, suite,
-                        components, trusted ? null : keyring(c, u), trusted));
+                        components, trusted ? List.of() : keyrings(c, u, urls), trusted));
             }
         }
         for (String m : c.mirrors().keySet())
@@ -130,6 +145,11 @@ public final class Planner {
         return out;
     }
 
+    /** Pigsty writes {@code ${debian_mirror}/}; a mirror value that ends in a slash must not double it. */
+    private static String slashes(String url) {
+        return url.replaceAll("(?<!:)/{2,}", "/");
+    }
+
     private static void checkUrls(String repo, List<String> urls, String where) {
         for (String url : urls)
             if (!url.startsWith("http://") && !url.startsWith("https://"))
@@ -137,18 +157,33 @@ public final class Planner {
                         + "' is not an http(s) URL; serve local mirrors over HTTP (e.g. python3 -m http.server)");
     }
 
-    /** The keyring file that checks an apt repo's Release signature. */
-    private static Path keyring(Config c, Config.Upstream u) {
+    /**
+     * The keyrings whose keys may sign an apt repo's Release: its own {@code keyring:} alone, else,
+     * as apt trusts what it has, the shipped keys for its URL, the distro's archive key and the build
+     * host's trusted keys.
+     */
+    private static List<Path> keyrings(Config c, Config.Upstream u, List<String> urls) {
         Node keyNode = u.node().get("keyring");
-        if (keyNode == null || keyNode.isNull())
-            throw new ConfigException(u.node().where(), "repo '" + u.name() + "': no keyring to check its Release signature;"
-                    + " add keyring: (a file under repo-spec/ or /usr/share/keyrings/...) or trusted: true");
+        if (keyNode == null || keyNode.isNull()) {
+            List<Path> out = new ArrayList<>();
+            for (Config.Known k : c.aptKeys().known())
+                for (String url : urls)
+                    if (k.urls().stream().anyMatch(url.replaceFirst("^https?://", "")::startsWith) && !out.contains(k.file())) out.add(k.file());
+            for (Config.Known k : c.aptKeys().known())
+                if (k.distro().equals(c.recipe().distroName()) && Files.isRegularFile(k.file()) && !out.contains(k.file())) out.add(k.file());
+            for (Path h : c.aptKeys().host()) if (!out.contains(h)) out.add(h);
+            if (out.isEmpty())
+                throw new ConfigException(u.node().where(), "repo '" + u.name() + "': no key to check its Release signature: no shipped"
+                        + " key matches its URL and the build host's apt trusts none; add keyring: (a file under repo-spec/ or"
+                        + " /usr/share/keyrings/...) or trusted: true");
+            return out;
+        }
         Path keyring = c.recipe().home().resolve("repo-spec").resolve(keyNode.text().trim()).normalize();
         if (!Files.isRegularFile(keyring))
             throw new ConfigException(keyNode.where(), "repo '" + u.name() + "': keyring " + keyring + " not found"
                     + (keyring.startsWith("/usr/share/keyrings") ? " (install the distro's keyring package, e.g."
                     + " debian-archive-keyring or ubuntu-keyring)" : "") + "; or set trusted: true to skip the check");
-        return keyring;
+        return List.of(keyring);
     }
 
     /** Expands {@code $name} and {@code ${name}}; an unknown variable is an error at {@code where}. */
@@ -194,24 +229,35 @@ public final class Planner {
         return new ArrayList<>(specs.values());
     }
 
-    private static List<UrlPackage> urlPackages(Config c) {
+    /**
+     * {@code repo_url_packages} as Pigsty's repo role fetches them: {@code ${releasever}}, {@code ${arch}}
+     * and {@code ${distro_codename}} filled in, and Pigsty's own host swapped for its China mirror when
+     * {@code region} is china.
+     */
+    private static List<UrlPackage> urlPackages(Config c, Target t) {
         Node list = c.var("repo_url_packages");
         List<UrlPackage> out = new ArrayList<>();
         if (list == null || list.isNull()) return out;
+        boolean china = c.text("region", "default").equals("china");
         for (Node n : list.list()) {
             String url, name, sha = null;
+            Node nm = null;
             if (n.isMap()) {
                 Node u = n.get("url");
                 if (u == null) throw new ConfigException(n.where(), "a repo_url_packages entry needs a url");
                 url = u.text().trim();
-                Node nm = n.get("name");
-                name = nm == null ? url.substring(url.lastIndexOf('/') + 1) : nm.text().trim();
+                nm = n.get("name");
                 Node s = n.get("sha256");
                 if (s != null && !s.isNull()) sha = s.text().trim().toLowerCase();
             } else {
                 url = n.text().trim();
-                name = url.substring(url.lastIndexOf('/') + 1);
             }
+            url = url.replace("${releasever}", String.valueOf(t.major())).replace("${arch}", t.arch())
+                    .replace("${distro_codename}", t.codename());
+            if (china) url = url.replace("pigsty.io", "pigsty.cc");
+            if (url.contains("${")) throw new ConfigException(n.where(), "'" + url + "' uses a placeholder other than"
+                    + " ${releasever}, ${arch} and ${distro_codename}, which are all Pigsty fills in");
+            name = nm == null ? url.substring(url.lastIndexOf('/') + 1) : nm.text().trim();
             if (!url.startsWith("http://") && !url.startsWith("https://"))
                 throw new ConfigException(n.where(), "'" + url + "' is not an http(s) URL");
             if (!SafePaths.safeFileName(name))

@@ -9,6 +9,7 @@ import io.pigsty.offline.plan.Target;
 import io.pigsty.offline.repo.Json;
 import io.pigsty.offline.solve.Resolution;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class Manifest {
             if (r instanceof PlannedRepo.AptRepo apt) {
                 e.put("suite", apt.suite());
                 e.put("components", apt.components());
-                e.put("signature", apt.trusted() ? "not checked (trusted)" : "checked with " + apt.keyring());
+                e.put("signature", apt.trusted() ? "not checked (trusted)" : "checked with " + String.join(", ", apt.keyrings().stream().map(Path::toString).toList()));
             }
             e.put("priority", r.priority());
             e.put("excludes", r.excludes());

@@ -223,7 +223,7 @@ class ConfigTest {
                 .replace(", keyring: keys/k.asc", ""));
         String m = configError(() -> Planner.plan(ConfigLoader.load(new ConfigLoader.Request(home, "d12", null, null, Map.of(),
                 Map.of(), home.resolve("no-host")), log))).getMessage();
-        assertTrue(m.startsWith("repo-spec/r.yml:2: repo 'base': no keyring"), m);
+        assertTrue(m.startsWith("repo-spec/r.yml:2: repo 'base': no key to check its Release signature"), m);
         Files.writeString(home.resolve("repo-spec/r.yml"), spec.formatted("https://x.invalid/d ${distro_codename} main"));
         BuildPlan plan = Planner.plan(ConfigLoader.load(new ConfigLoader.Request(home, "d12", null, null, Map.of(),
                 Map.of("base", "https://mirror.invalid/debian/"), home.resolve("no-host")), log));

@@ -46,7 +46,7 @@ class AptCorporaTest {
 
     static Metadata load(String corpus, String suite, Path keyring, boolean trusted, String arch) throws Exception {
         Format.Source s = new Format.Source(new Repo(corpus, 99, List.of(server.url(corpus + "/"))), List.of(), false, false,
-                new Format.Dist(suite, List.of("main"), keyring, trusted));
+                new Format.Dist(suite, List.of("main"), keyring == null ? List.of() : List.of(keyring), trusted));
         return MetadataLoader.load(List.of(s), DebFormat.INSTANCE, arch, fetcher, Log.QUIET);
     }
 

@@ -80,7 +80,7 @@ class DebLiveAgreementTest {
 
     static Format.Source source(String name, String url, String suite, Path keyring) {
         return new Format.Source(new Repo(name, 99, List.of(url)), List.of(), false, false,
-                new Format.Dist(suite, List.of("main"), keyring, false));
+                new Format.Dist(suite, List.of("main"), List.of(keyring), false));
     }
 
     /** apt's answer: name=version of every package it would install, or null when it refuses. */

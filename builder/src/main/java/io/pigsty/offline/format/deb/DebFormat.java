@@ -145,10 +145,10 @@ public final class DebFormat implements Format {
     private static Release release(String distDir, Dist d, RepoFiles files, String where, Log log) throws IOException {
         PGPPublicKeyRingCollection keys = null;
         if (!d.trusted()) {
-            if (d.keyring() == null)
+            if (d.keyrings().isEmpty())
                 throw new BuildException(ExitCode.CONFIG, where + ": no keyring to check its Release signature;"
                         + " set keyring: in its repo-spec entry, or trusted: true to skip the check");
-            keys = Signatures.keyring(d.keyring());
+            keys = Signatures.keyring(d.keyrings(), log);
         }
         Path in = files.optionalRoot(distDir + "InRelease");
         String text;

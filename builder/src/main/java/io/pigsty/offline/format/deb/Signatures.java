@@ -1,8 +1,10 @@
 package io.pigsty.offline.format.deb;
 
+import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.MetadataException;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
@@ -37,6 +39,27 @@ final class Signatures {
         } catch (PGPException | IOException | RuntimeException e) {
             throw new IOException(file + " is not an OpenPGP public keyring: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The keys of every keyring: the first file is required; later ones (a host's trusted.gpg.d) that
+     * cannot be read are skipped with a warning, as apt skips them.
+     */
+    static PGPPublicKeyRingCollection keyring(List<Path> files, Log log) throws IOException {
+        List<PGPPublicKeyRing> rings = new ArrayList<>();
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (int i = 0; i < files.size(); i++) {
+            PGPPublicKeyRingCollection c;
+            try {
+                c = keyring(files.get(i));
+            } catch (IOException e) {
+                if (i == 0) throw e;
+                log.warn("skipping keyring " + files.get(i) + ": " + e.getMessage());
+                continue;
+            }
+            for (PGPPublicKeyRing r : c) if (ids.add(r.getPublicKey().getKeyID())) rings.add(r);
+        }
+        return new PGPPublicKeyRingCollection(rings);
     }
 
     /**
