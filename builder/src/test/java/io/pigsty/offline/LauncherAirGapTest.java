@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole loop on a real Debian 12 root: a d12 bundle built from the host's mirror with the
- * launcher, its Java runtime and ansible; then, inside the root with no network at all (unshare
+ * launcher and its Java runtime, asked for jq only: ansible comes because the first boot installs it
+ * (node-bootstrap), which repo_packages does not name; then, inside the root with no network at all (unshare
  * --net + chroot), {@code sh /www/pigsty/firstboot.sh} installs the launcher, which verifies, wires
  * the local repo, installs ansible, places the inventory and the Pigsty source, and runs
  * ansible-playbook. A second run changes nothing; a tampered bundle changes nothing either.
@@ -68,10 +69,10 @@ class LauncherAirGapTest {
                     version: v9.9.9
                     admin_ip: 10.10.10.10
                     repo_modules: node
-                    repo_packages: [ ansible ]
+                    repo_packages: [ jq ]
                     repo_extra_packages: []
                     package_map:
-                      node-bootstrap: "ansible"
+                      node-bootstrap: "ansible python3-jmespath"
                     repo_upstream:
                       - { name: base,     module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename} main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
                       - { name: updates,  module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename}-updates main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
@@ -127,6 +128,20 @@ class LauncherAirGapTest {
         String status = Files.readString(root.resolve("var/lib/dpkg/status"));
         assertTrue(status.contains("Package: ansible\nStatus: install ok installed"), "ansible is not installed");
         System.out.printf("minbase bundle: %d packages, empty-root bundle: %d%n", own, full);
+    }
+
+    /**
+     * Pigsty's own node-bootstrap names sow, which is in Pigsty's repo, not Debian's: a bundle from
+     * Debian alone could not apply itself, so the plan stops (exit 3) naming it and why it is needed.
+     */
+    @Test
+    void aFirstBootListTheReposCannotMeetStopsThePlan() throws Exception {
+        Path inv2 = tmp.resolve("no-map.yml");
+        Files.writeString(inv2, Files.readString(inv).replace("    package_map:\n      node-bootstrap: \"ansible python3-jmespath\"\n", ""));
+        ElEndToEndTest.Cli c = cli(new String[] {"plan", "--os", "d12", "--home", home.toString(), "-i", inv2.toString(),
+                "--cache", tmp.resolve("cache").toString()});
+        assertEquals(3, c.code(), c.err());
+        assertTrue(c.err().contains("sow: no package matches it") && c.err().contains("the first boot installs it: alias node-bootstrap"), c.err());
     }
 
     @Test

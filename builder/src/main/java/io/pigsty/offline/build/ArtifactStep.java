@@ -25,6 +25,9 @@ final class ArtifactStep {
     /** How the tarball is packed and where an image goes, validated. */
     record Packing(Tarball.Compression compression, int level, int threads, Image.Target image) {}
 
+    /** Pigsty's bootstrap treats a /tmp/pkg.tgz under this size as a broken download and removes it. */
+    static final long PIGSTY_BOOTSTRAP_MIN = 409_600_000L;
+
     private final ArtifactKind kind;
     private final BuildPlan plan;
     private final PublishStep.Published tree;
@@ -56,6 +59,10 @@ final class ArtifactStep {
                 Tarball.Result tar = Tarball.write(tree.repoDir(), BundleLayout.TOP, tgz, packing.compression(), packing.level(),
                         tree.mtime(), packing.threads());
                 reporter.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256() + ")");
+                if (tar.size() < PIGSTY_BOOTSTRAP_MIN)
+                    reporter.warn("the tarball is smaller than " + PIGSTY_BOOTSTRAP_MIN + " bytes: Pigsty's own bootstrap script"
+                            + " deletes a /tmp/pkg.tgz that small as invalid; install it with firstboot.sh, or extract it to /www"
+                            + " before running bootstrap (README: Installing on the target)");
                 return List.of(new Artifact(kind, tar.file().toString(), tar.size(), tar.sha256()));
             }
             case ISO -> {

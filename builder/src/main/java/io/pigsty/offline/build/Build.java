@@ -138,7 +138,7 @@ public final class Build {
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
         boolean weak = r.weakDeps() != null ? r.weakDeps() : t.family() == Family.RPM;
-        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, weak, r.skipMissing(), hosts, fetcher,
+        ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, weak, r.skipMissing(), hosts, r.launcher(), fetcher,
                 reporter).call();
         return new Resolved(plan, mtime, md.dropped().size(), locals, closure);
     }

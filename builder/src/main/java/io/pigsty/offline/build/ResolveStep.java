@@ -43,10 +43,11 @@ final class ResolveStep {
     private final boolean skipMissing;
     private final MetaSource source;
     private final Request.Hosts hosts;
+    private final boolean firstBoot;
     private final Reporter reporter;
 
     ResolveStep(BuildPlan plan, Metadata metadata, List<LocalStep.Local> locals, boolean weakDeps, boolean skipMissing,
-                Request.Hosts hosts, MetaSource source, Reporter reporter) {
+                Request.Hosts hosts, boolean firstBoot, MetaSource source, Reporter reporter) {
         this.plan = plan;
         this.metadata = metadata;
         this.locals = locals;
@@ -54,12 +55,14 @@ final class ResolveStep {
         this.skipMissing = skipMissing;
         this.source = source;
         this.hosts = hosts;
+        this.firstBoot = firstBoot;
         this.reporter = reporter;
     }
 
     Resolved call() throws IOException {
         Format format = plan.target().format();
         List<Spec> specs = new ArrayList<>(plan.specs());
+        if (firstBoot) specs.addAll(plan.firstBoot());
         List<Package> own = new ArrayList<>();
         for (LocalStep.Local l : locals) {
             own.add(l.pkg());

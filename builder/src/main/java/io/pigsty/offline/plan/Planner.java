@@ -52,17 +52,18 @@ public final class Planner {
         Node own = fb != null && fb.isMap() ? fb.get("packages") : null;
         Node boot = own != null && !own.isNull() ? own : c.packageMap().get("node-bootstrap");
         List<String> bootstrap = new ArrayList<>();
+        List<Spec> firstBoot = new ArrayList<>();
         if (boot != null) {
             Set<String> have = new HashSet<>();
             for (Spec s : specs) have.add(s.text());
             for (String w : boot.words()) {
                 String text = expand(w, pkgVars, boot.where());
                 bootstrap.add(text);
-                if (have.add(text)) specs.add(new Spec(text, boot.where() + " (" + FIRST_BOOT + ": "
+                if (have.add(text)) firstBoot.add(new Spec(text, boot.where() + " (" + FIRST_BOOT + ": "
                         + (boot == own ? "firstboot.packages" : "alias node-bootstrap") + ")"));
             }
         }
-        return new BuildPlan(target, version, repos, specs, urlPackages(c, target), c.packageMap().keySet(), topLevel, bootstrap, c.host(), c.origins());
+        return new BuildPlan(target, version, repos, specs, urlPackages(c, target), c.packageMap().keySet(), topLevel, bootstrap, firstBoot, c.host(), c.origins());
     }
 
     /** Values usable in baseurls: the family's own ($releasever, $basearch / codename) and Pigsty vars. */

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class AliasHintTest {
     private static BuildPlan plan(String... aliases) {
         return new BuildPlan(new Target("el9", Family.RPM, 9, "", "x86_64"), "v1", List.of(), List.of(new Spec("x", "t")),
-                List.of(), Set.of(aliases), Set.of(), List.of(), null, java.util.Map.of());
+                List.of(), Set.of(aliases), Set.of(), List.of(), List.of(), null, java.util.Map.of());
     }
 
     @Test
