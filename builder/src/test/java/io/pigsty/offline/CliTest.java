@@ -35,7 +35,6 @@ class CliTest {
     @BeforeAll
     static void fixture() throws Exception {
         YumFixture.create(tmp.resolve("upstream"));
-        unsafeRepo(tmp.resolve("upstream/unsafe"));
         server = new FileServer(tmp.resolve("upstream"));
         home = YumFixture.home(tmp.resolve("home"), server.url(""), List.of("app"));
     }
@@ -160,14 +159,24 @@ class CliTest {
         assertTrue(c.err().contains("no selected repo is named 'nosuch'"), c.err());
     }
 
-    @Test
-    void unsafeLocationInUpstreamMetadataIsRefused() throws Exception {
-        ElEndToEndTest.Cli c = run("plan", inventory("unsafe.yml", "repo_modules: evil\nrepo_packages: [ evil ]\n" + """
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "../../../etc/passwd | ../../../etc/passwd",
+            "%2e%2e/%2e%2e/etc/passwd | %2e%2e/%2e%2e/etc/passwd",
+            "evil&#10;injected.rpm | evil\\u000ainjected.rpm",
+            "evil-1.rpm?x=1 | evil-1.rpm?x=1"})
+    void unsafeLocationInUpstreamMetadataIsRefused(String href, String shown) throws Exception {
+        String dir = "unsafe-" + Integer.toHexString(href.hashCode()) + "/";
+        unsafeRepo(tmp.resolve("upstream").resolve(dir), href);
+        ElEndToEndTest.Cli c = run("offline", inventory("unsafe.yml", "repo_modules: evil\nrepo_packages: [ evil ]\n" + """
                 repo_upstream:
                   - { name: evil, module: evil, releases: [9], baseurl: { default: '%s' } }
-                """.formatted(server.url("unsafe/"))));
+                """.formatted(server.url(dir))));
         assertEquals(4, c.code(), c.err());
-        assertTrue(c.err().contains("repo evil") && c.err().contains("unsafe location '../../../etc/passwd'"), c.err());
+        assertTrue(c.err().contains("repo evil") && c.err().contains("unsafe location '" + shown + "'"), c.err());
+        // nothing was fetched from outside the repo, nothing published
+        assertTrue(server.requests().stream().noneMatch(r -> r.contains("passwd")), server.requests().toString());
+        assertFalse(Files.exists(tmp.resolve("www/pigsty/repo_complete")) && Files.readString(tmp.resolve("www/pigsty/repo_complete")).contains("evil"));
     }
 
     @Test
@@ -213,16 +222,16 @@ class CliTest {
     }
 
     /** A repo whose primary.xml puts a package outside the repo: must be refused, not fetched. */
-    static void unsafeRepo(Path dir) throws Exception {
+    static void unsafeRepo(Path dir, String href) throws Exception {
         String primary = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm" packages="1">
                 <package type="rpm"><name>evil</name><arch>noarch</arch><version epoch="0" ver="1" rel="1"/>
                 <checksum type="sha256" pkgid="YES">%s</checksum><summary>x</summary><description>x</description>
                 <packager/><url/><time file="1" build="1"/><size package="1" installed="1" archive="1"/>
-                <location href="../../../etc/passwd"/><format/></package>
+                <location href="%s"/><format/></package>
                 </metadata>
-                """.formatted("a".repeat(64));
+                """.formatted("a".repeat(64), href);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(primary.getBytes(StandardCharsets.UTF_8));

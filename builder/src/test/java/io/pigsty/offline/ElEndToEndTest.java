@@ -74,6 +74,8 @@ class ElEndToEndTest {
         Path tree = work.resolve("www/pigsty");
         Path tgz = work.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz");
         assertTrue(Files.isRegularFile(tgz), c.err());
+        // a small bundle: told that Pigsty's own bootstrap would discard it
+        assertTrue(c.err().contains("smaller than 409600000 bytes: Pigsty's own bootstrap script"), c.err());
 
         // repo_complete checks with sha256sum inside the tree, and lists every package file.
         Tools.run(tree, "sha256sum", "--strict", "-c", "repo_complete").ok();

@@ -147,8 +147,8 @@ final class PackagesFile {
             if (name == null || version == null || arch == null || file == null) return; // not a binary package record
             if (file.startsWith("./")) file = file.substring(2); // flat repos (apt-ftparchive) write ./name.deb
             if (!SafePaths.safeRelative(file))
-                throw new IllegalStateException(where + ": package " + name + " has unsafe Filename '" + file
-                        + "'; refusing this repo's metadata");
+                throw new IllegalStateException(where + ": package " + name + " has unsafe Filename '" + SafePaths.shown(file)
+                        + "' (outside the repo, a control character, a query or a percent-escape); refusing this repo's metadata");
             if (sha == null)
                 throw new IllegalStateException(where + ": package " + name + " has no SHA256 (older hashes are not trusted)");
             try {

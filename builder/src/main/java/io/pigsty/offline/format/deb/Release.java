@@ -41,7 +41,7 @@ record Release(long date, long validUntil, List<String> architectures, List<Stri
             String[] t = line.trim().split("\\s+");
             if (t.length != 3) continue;
             if (!SafePaths.safeRelative(t[2]) || !t[0].matches("[0-9a-fA-F]{64}"))
-                throw new MetadataException(where + ": Release names an unsafe index '" + t[2] + "'");
+                throw new MetadataException(where + ": Release names an unsafe index '" + SafePaths.shown(t[2]) + "'");
             files.put(t[2], new Entry(t[2], t[0].toLowerCase(Locale.ROOT), Long.parseLong(t[1])));
         }
         return new Release(time(s.get(0), where), time(s.get(1), where), words(s.get(2)), words(s.get(3)), files,

@@ -138,8 +138,8 @@ final class PrimaryReader {
             throw new MetadataException(where + ": a package record lacks name, arch, location or checksum"
                     + (name == null ? "" : " (" + name + ")"));
         if (!SafePaths.safeRelative(location))
-            throw new MetadataException(where + ": package " + name + " has unsafe location '" + location
-                    + "'; refusing this repo's metadata");
+            throw new MetadataException(where + ": package " + name + " has unsafe location '" + SafePaths.shown(location)
+                    + "' (outside the repo, a control character, a query or a percent-escape); refusing this repo's metadata");
         if (base != null && !base.isEmpty())
             throw new MetadataException(where + ": package " + name + " points to another server (xml:base '"
                     + base + "'); only packages below the repo's own base URL are mirrored");

@@ -55,7 +55,7 @@ record Repomd(String revision, Map<String, Entry> data) {
                     if (location == null || sum == null)
                         throw new MetadataException(where + ": data '" + type + "' lacks a location or checksum");
                     if (!SafePaths.safeRelative(location))
-                        throw new MetadataException(where + ": unsafe location '" + location + "' for '" + type + "'");
+                        throw new MetadataException(where + ": unsafe location '" + SafePaths.shown(location) + "' for '" + type + "'");
                     data.put(type, new Entry(type, location, new Checksum(sumType, sum), ts));
                     type = null;
                 }
