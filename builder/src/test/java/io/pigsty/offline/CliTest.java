@@ -53,6 +53,14 @@ class CliTest {
         return cli(a.toArray(String[]::new));
     }
 
+    /** {@code offline} into the given repo dir and dist. */
+    static ElEndToEndTest.Cli at(Path repoDir, Path dist, String... extra) {
+        List<String> a = new ArrayList<>(List.of("offline", "--os", "el9", "--home", home.toString(),
+                "--cache", tmp.resolve("cache").toString(), "--timeout", "2", "--repo-dir", repoDir.toString(), "--dist", dist.toString()));
+        a.addAll(List.of(extra));
+        return cli(a.toArray(String[]::new));
+    }
+
     static Path inventory(String name, String vars) throws Exception {
         Path p = tmp.resolve(name);
         Files.writeString(p, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n" + vars.indent(4));
@@ -150,6 +158,90 @@ class CliTest {
         c = run("plan", null, "--baseline", "nosuch");
         assertEquals(2, c.code(), c.err());
         assertTrue(c.err().contains("--baseline nosuch: no such file, and no shipped baseline ") && c.err().contains("el9-nosuch.x86_64.*"), c.err());
+    }
+
+    /** --repo-dir replaces a whole directory: never one of the user's, never the cache. */
+    @Test
+    void aRepoDirThatIsNotABundleIsRefusedAndKept() throws Exception {
+        Path mine = tmp.resolve("mine");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("thesis.txt"), "four years of work");
+        ElEndToEndTest.Cli c = at(mine, tmp.resolve("dist"));
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("holds files that are not a bundle built here"), c.err());
+        assertEquals("four years of work", Files.readString(mine.resolve("thesis.txt")));
+        c = at(tmp.resolve("cache"), tmp.resolve("dist"));
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("overlaps the download cache"), c.err());
+        c = at(tmp.resolve("cache/pigsty"), tmp.resolve("dist"));
+        assertEquals(2, c.code(), c.err());
+        assertTrue(Files.isDirectory(tmp.resolve("cache/blobs")) || Files.isDirectory(tmp.resolve("cache/roots")), "the cache was touched");
+    }
+
+    /** Two builds into the same repo dir: the second waits for the first (here: a held lock), then builds. */
+    @Test
+    void aSecondBuildWaitsForTheLock() throws Exception {
+        Path www = tmp.resolve("www-locked");
+        Files.createDirectories(www);
+        java.util.concurrent.Future<ElEndToEndTest.Cli> second;
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(www.resolve(".pigsty-build.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = ch.lock()) {
+            Files.writeString(www.resolve(".pigsty-build.lock"), "pid 4242\n");
+            second = ex.submit(() -> at(www.resolve("pigsty"), tmp.resolve("dist-locked"), "--no-launcher"));
+            Thread.sleep(3000);
+            assertFalse(second.isDone(), "the second build did not wait");
+        }
+        ElEndToEndTest.Cli c = second.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        ex.shutdown();
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.err().contains("another build (pid 4242) is writing to " + www + "; waiting for it"), c.err());
+        assertTrue(Files.isRegularFile(www.resolve("pigsty/repo_complete")));
+    }
+
+    /** A version names a directory under --dist: '..' would put the tarball outside it. */
+    @Test
+    void aVersionThatIsNotAFileNameIsExit2AndNothingIsWritten() throws Exception {
+        for (String v : List.of("..", ".", "-rf", "a/b", "v1 2")) {
+            ElEndToEndTest.Cli c = run("offline", null, "-e", "version=" + v);
+            assertEquals(2, c.code(), v + ": " + c.err());
+            assertTrue(c.err().contains("cannot be part of a file name"), c.err());
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("pigsty-pkg")), "a tarball was written outside --dist");
+        }
+    }
+
+    /** A repomd whose timestamps claim the year 285 billion: not a date, the tarball keeps sane mtimes. */
+    @Test
+    void anImpossibleMetadataTimestampIsNotTheBundlesDate() throws Exception {
+        Tools.require("tar");
+        Path future = tmp.resolve("upstream/future");
+        Tools.run(null, "cp", "-a", tmp.resolve("upstream/base").toString(), future.toString()).ok();
+        Path repomd = future.resolve("repodata/repomd.xml");
+        Files.writeString(repomd, Files.readString(repomd).replaceAll("<timestamp>[0-9.]+</timestamp>", "<timestamp>9000000000000000000</timestamp>"));
+        ElEndToEndTest.Cli c = at(tmp.resolve("www-future/pigsty"), tmp.resolve("dist-future"), "--no-launcher", "-i",
+                inventory("future.yml", "repo_modules: node\nrepo_packages: [ tool ]\n" + """
+                repo_upstream:
+                  - { name: future, module: node, releases: [9], baseurl: { default: '%s' } }
+                """.formatted(server.url("future/"))).toString());
+        assertEquals(0, c.code(), c.err());
+        String listing = Tools.run(null, "tar", "--full-time", "-tvzf",
+                tmp.resolve("dist-future/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz").toString()).ok().out();
+        for (String line : listing.lines().toList()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(" (-?\\d+)-\\d\\d-\\d\\d ").matcher(line);
+            assertTrue(m.find(), line);
+            int year = Integer.parseInt(m.group(1));
+            assertTrue(year >= 1970 && year <= 2242, line);
+        }
+    }
+
+    @Test
+    void aZeroTimeoutIsExit2() {
+        ElEndToEndTest.Cli c = cli(new String[] {"plan", "--os", "el9", "--home", home.toString(), "--timeout", "0"});
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("--timeout: must be at least 1 second"), c.err());
     }
 
     @Test

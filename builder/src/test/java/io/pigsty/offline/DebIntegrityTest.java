@@ -85,6 +85,50 @@ class DebIntegrityTest {
         assertTrue(c.err().contains("warning: repo main: trusted: true, Release signature not checked"), c.err());
     }
 
+    /** A Release past its Valid-Until: refused as apt refuses it, accepted with --allow-expired-release (and a warning). */
+    @Test
+    void anExpiredReleaseIsExit4UnlessAllowed() throws Exception {
+        Path home = serveCopy("expired");
+        Path dist = tmp.resolve("expired-up/main/dists/fixture");
+        Files.writeString(dist.resolve("Release"), Files.readString(dist.resolve("Release"))
+                .replaceFirst("\nDate: ([^\n]*)\n", "\nDate: $1\nValid-Until: Thu, 01 Jan 2015 00:00:00 UTC\n"));
+        AptFixture.sign(fx.gnupg, dist, true);
+        ElEndToEndTest.Cli c = plan(home);
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains("repo main: the Release expired on 2015-01-01T00:00:00Z") && c.err().contains("--allow-expired-release"), c.err());
+        c = plan(home, "--allow-expired-release");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.err().contains("warning: repo main: the Release expired on 2015-01-01") && c.err().contains("accepted"), c.err());
+    }
+
+    /** apt refuses a Release signed with SHA-1, and one signed by a key that has expired. */
+    @Test
+    void aSha1SignatureAndAnExpiredKeyAreExit4() throws Exception {
+        Path home = serveCopy("sha1");
+        Path dist = tmp.resolve("sha1-up/main/dists/fixture");
+        AptFixture.sign(fx.gnupg, dist, true, "--digest-algo", "SHA1");
+        ElEndToEndTest.Cli c = plan(home);
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains("repo main") && c.err().contains("signed with SHA-1, which apt refuses"), c.err());
+
+        home = serveCopy("oldkey");
+        Path gnupg = tmp.resolve("oldkey-gnupg");
+        Files.createDirectories(gnupg);
+        Tools.run(tmp, "chmod", "700", gnupg.toString()).ok();
+        // a key made in 2020 that expired a day later, signing in 2020: valid then, expired now
+        Tools.run(tmp, List.of("gpg", "--homedir", gnupg.toString(), "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+                "--faked-system-time", "20200101T000000", "--quick-gen-key", "Old <old@example.invalid>", "ed25519", "sign", "1d"), 60).ok();
+        Path dist2 = tmp.resolve("oldkey-up/main/dists/fixture");
+        AptFixture.sign(gnupg, dist2, true, "--faked-system-time", "20200101T010000");
+        Path key = tmp.resolve("oldkey.asc");
+        Files.writeString(key, Tools.run(tmp, "gpg", "--homedir", gnupg.toString(), "--armor", "--export").ok().out());
+        Path spec = home.resolve("repo-spec/fixture.yml");
+        Files.writeString(spec, Files.readString(spec).replace("keyring: '" + fx.keyring + "' }", "keyring: '" + key + "' }"));
+        c = plan(home);
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains("repo main") && c.err().contains("its key expired on 2020-01-02"), c.err());
+    }
+
     @Test
     void signatureByAnUnknownKeyIsExit4() throws Exception {
         Path home = serveCopy("otherkey");

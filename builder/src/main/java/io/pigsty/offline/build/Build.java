@@ -19,6 +19,7 @@ import io.pigsty.offline.pack.Seeds;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.Target;
+import io.pigsty.offline.repo.Destination;
 import io.pigsty.offline.repo.Lock;
 import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.solve.Resolution;
@@ -101,6 +102,9 @@ public final class Build {
         }
     }
 
+    /** How long a build waits for another one writing to the same repo dir or dist before it gives up. */
+    static final int LOCK_WAIT_SECONDS = 600;
+
     /** The whole job: resolves, fetches, publishes the tree once and makes every artifact {@code o} asks for. */
     public Summary run(Request r, Output o) throws IOException {
         ArtifactStep.Packing packing = packing(o);
@@ -111,7 +115,9 @@ public final class Build {
         if (o.artifacts().contains(ArtifactKind.SEED) && r.inventory() != null) // a bad inventory fails now, not after the downloads
             Seeds.check(Seeds.hosts(ArtifactStep.inventory(r.inventory())), Files.readAllBytes(r.inventory()),
                     ArtifactStep.seedTemplates(r.home()));
-        try (Fetcher fetcher = fetcher(r)) {
+        Destination.check(repoDir, cacheDir(r));
+        try (Destination lock = Destination.lock(List.of(repoDir.toAbsolutePath().normalize().getParent(), dist), LOCK_WAIT_SECONDS,
+                reporter.plain()); Fetcher fetcher = fetcher(r)) {
             Resolved res = resolve(r, fetcher);
             BuildPlan plan = res.plan();
             FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
@@ -134,7 +140,7 @@ public final class Build {
         BuildPlan plan = new PlanStep(r, reporter).call();
         Target t = plan.target();
         Request.Hosts hosts = r.hosts().named(r.home().resolve("recipes/baselines"), t.os(), t.format().nativeArch(t.arch()));
-        Metadata md = new LoadStep(plan, fetcher, reporter).call();
+        Metadata md = new LoadStep(plan, fetcher, r.allowExpiredRelease(), reporter).call();
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
         boolean weak = r.weakDeps() != null ? r.weakDeps() : t.family() == Family.RPM;
@@ -175,6 +181,8 @@ public final class Build {
     /** The exit code the CLI returns for a failure. */
     public static int exitCode(Throwable t) {
         if (t instanceof BuildException b) return b.exitCode().code;
+        // a local file's failure (no such file, permissions, a full disk) is not the network's
+        if (t instanceof java.nio.file.FileSystemException) return ExitCode.FAILED.code;
         return (t instanceof IOException ? ExitCode.NETWORK : ExitCode.FAILED).code;
     }
 
@@ -188,12 +196,16 @@ public final class Build {
         return ExitCode.CONFIG.code;
     }
 
+    private static Path cacheDir(Request r) {
+        return r.cache() != null ? r.cache() : r.home().resolve("output").resolve("cache");
+    }
+
     private Fetcher fetcher(Request r) throws IOException {
         if (r.jobs() < 1 || r.jobs() > 64) throw new ConfigException("--jobs", "must be 1..64");
+        if (r.timeoutSeconds() < 1) throw new ConfigException("--timeout", "must be at least 1 second (it bounds how long a transfer may stall)");
         Fetcher.Settings fs = new Fetcher.Settings(r.jobs(), Math.max(1, r.retries()),
                 Duration.ofSeconds(Math.min(r.timeoutSeconds(), 15)), Duration.ofSeconds(r.timeoutSeconds()), Duration.ofMillis(500));
-        Path cache = r.cache() != null ? r.cache() : r.home().resolve("output").resolve("cache");
-        return new Fetcher(new Cache(cache), fs, reporter.plain());
+        return new Fetcher(new Cache(cacheDir(r)), fs, reporter.plain());
     }
 
     /** The tarball's compression and the image's destination, checked before any long work. */

@@ -16,15 +16,18 @@ final class LoadStep {
     private final BuildPlan plan;
     private final MetaSource source;
     private final Log log;
+    private final boolean allowExpired;
 
-    LoadStep(BuildPlan plan, MetaSource source, Log log) {
+    LoadStep(BuildPlan plan, MetaSource source, boolean allowExpired, Log log) {
         this.plan = plan;
         this.source = source;
+        this.allowExpired = allowExpired;
         this.log = log;
     }
 
     Metadata call() throws IOException {
-        List<Format.Source> sources = plan.repos().stream().map(PlannedRepo::source).toList();
+        List<Format.Source> sources = plan.repos().stream().map(PlannedRepo::source).map(s -> !allowExpired || s.dist() == null ? s
+                : new Format.Source(s.repo(), s.excludes(), s.moduleHotfixes(), s.skipIfUnavailable(), s.dist().allowingExpired())).toList();
         Metadata m = MetadataLoader.load(sources, plan.target().format(), plan.target().nativeArch(), source, log);
         log.info("metadata: " + m.universe().packages().size() + " packages available");
         // libsolv leaves out a record it cannot read and goes on; so do we, and say which.

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param weakDeps  ship weak dependencies; null: as Pigsty downloads (on for EL, off for Debian/Ubuntu)
  * @param hosts     the hosts the bundle must install onto
  * @param host      the inventory host whose vars count (null: the first infra host, as Pigsty builds its repo there)
+ * @param allowExpiredRelease accept an apt Release past its Valid-Until (with a warning) instead of refusing it
  */
 public record Request(Path home, String os, String arch, Path inventory, Map<String, String> vars,
                       Map<String, String> mirrors, Path cache, int jobs, int retries, int timeoutSeconds,
-                      Boolean weakDeps, boolean skipMissing, boolean launcher, Path pigstySrc, Hosts hosts, String host) {
+                      Boolean weakDeps, boolean skipMissing, boolean launcher, Path pigstySrc, Hosts hosts, String host,
+                      boolean allowExpiredRelease) {
     public Request {
         vars = Map.copyOf(vars);
         mirrors = Map.copyOf(mirrors);

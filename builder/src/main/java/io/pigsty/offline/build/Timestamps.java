@@ -1,6 +1,7 @@
 package io.pigsty.offline.build;
 
 import io.pigsty.offline.config.ConfigException;
+import io.pigsty.offline.format.IndexSet;
 
 /** The one place a build's fixed time comes from. */
 final class Timestamps {
@@ -13,10 +14,14 @@ final class Timestamps {
     static long sourceDate(long fallback) {
         String env = System.getenv("SOURCE_DATE_EPOCH");
         if (env == null || env.isBlank()) return fallback;
+        long t;
         try {
-            return Long.parseLong(env.trim());
+            t = Long.parseLong(env.trim());
         } catch (NumberFormatException e) {
             throw new ConfigException("SOURCE_DATE_EPOCH", "must be seconds since 1970, not '" + env + "'");
         }
+        if (t < 0 || t > IndexSet.LATEST)
+            throw new ConfigException("SOURCE_DATE_EPOCH", t + " is outside 0.." + IndexSet.LATEST + " (what a tar header can hold)");
+        return t;
     }
 }

@@ -57,6 +57,10 @@ final class Common {
     @Option(names = "--no-weak-deps", description = "Leave weak dependencies out (also on EL).")
     boolean noWeakDeps;
 
+    @Option(names = "--allow-expired-release", description = "Accept an apt Release past its Valid-Until (a stale mirror)"
+            + " with a warning; by default it is refused, as apt refuses it.")
+    boolean allowExpiredRelease;
+
     @Option(names = "--skip-missing", description = "Build without what cannot be resolved; it is listed in the manifest.")
     boolean skipMissing;
 
@@ -88,7 +92,7 @@ final class Common {
         Map<String, String> extra = new LinkedHashMap<>(vars);
         if (region != null) extra.put("region", region);
         return new Request(home(home), os, arch, inventory, extra, mirrors, cache, jobs, retries, timeout, Request.weakDeps(withWeakDeps, noWeakDeps), skipMissing,
-                !noLauncher, pigstySrc, new Request.Hosts(baselines, !onlyBaselines), host);
+                !noLauncher, pigstySrc, new Request.Hosts(baselines, !onlyBaselines), host, allowExpiredRelease);
     }
 
     Build build(PrintWriter err) {

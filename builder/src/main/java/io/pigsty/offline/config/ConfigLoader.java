@@ -85,7 +85,10 @@ public final class ConfigLoader {
             Inventory.Vars inv = Inventory.of(YamlFile.load(req.inventory(), req.inventory().toString(), log), req.host(),
                     req.inventory().toString());
             host = inv.host();
-            for (Inventory.Layer layer : inv.layers()) overlay(vars, packageMap, layer.vars(), origins, layer.label());
+            for (Inventory.Layer layer : inv.layers()) {
+                typos(layer.vars(), log);
+                overlay(vars, packageMap, layer.vars(), origins, layer.label());
+            }
         } else if (req.host() != null) {
             throw new ConfigException("--host", "names a host of an inventory: give the inventory with -i");
         }
@@ -129,6 +132,39 @@ public final class ConfigLoader {
         for (String k : REPO_KEYS) if (origins.containsKey(k)) told.put(k, origins.get(k));
         return new Config(recipe, arch, vars, packageMap, List.copyOf(upstream), Map.copyOf(req.mirrors()), req.inventory(), keys,
                 host, told);
+    }
+
+    /** Keys a repo build reads, whose misspellings are worth a warning. */
+    private static final List<String> KNOWN = List.of("version", "region", "pg_version", "repo_modules", "repo_upstream",
+            "repo_packages", "repo_extra_packages", "repo_url_packages", "package_map", "firstboot", "admin_ip");
+
+    /** Warns about a key one or two letters away from a key the build reads ({@code repo_pakages}). */
+    private static void typos(Node vars, Log log) {
+        if (vars == null || !vars.isMap()) return;
+        for (Map.Entry<String, Node> e : vars.map().entrySet()) {
+            String k = e.getKey();
+            if (KNOWN.contains(k)) continue;
+            for (String known : KNOWN)
+                if (Math.abs(known.length() - k.length()) <= 2 && distance(k, known) <= 2) {
+                    log.warn(e.getValue().where() + ": '" + k + "' is not a key this build reads; did you mean '" + known + "'?");
+                    break;
+                }
+        }
+    }
+
+    /** Levenshtein distance (the keys are short). */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** {@code repo-spec/keys/keys.yml}: which shipped (or host) key signs which repos; none when absent. */

@@ -32,6 +32,9 @@ final class Inventory {
      * one layer. No infra group and no host named: Pigsty builds no repo for such an inventory.
      */
     static Vars of(Node inv, String host, String shownAs) {
+        if (inv.isNull())
+            throw new ConfigException(shownAs, "the inventory is empty; give Pigsty's pigsty.yml or a vars file, or leave -i out"
+                    + " to build the recipe's defaults");
         if (!inv.isMap()) throw new ConfigException(inv.where(), "an inventory must be a mapping (Pigsty's pigsty.yml, or a vars file)");
         Node all = inv.get("all");
         if (all == null) {

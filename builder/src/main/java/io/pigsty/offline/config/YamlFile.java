@@ -42,13 +42,12 @@ public final class YamlFile {
         opts.setMaxAliasesForCollections(100);
         opts.setCodePointLimit(64 * 1024 * 1024);
         Typer typer = new Typer(opts);
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        String text = utf8(file, shownAs);
+        try (Reader r = new java.io.StringReader(text)) {
             org.yaml.snakeyaml.nodes.Node root = new Yaml(typer, new org.yaml.snakeyaml.representer.Representer(
                     new org.yaml.snakeyaml.DumperOptions()), new org.yaml.snakeyaml.DumperOptions(), opts).compose(r);
-            if (root == null) return new Node(new LinkedHashMap<String, Node>(), shownAs, 1);
-            return convert(root, shownAs, typer, log, strict);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(shownAs, "file not found");
+            if (root == null) return new Node(null, shownAs, 1);
+            return convert(root, shownAs, typer, log, strict, new int[] {MAX_VALUES});
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = m == null ? shownAs : shownAs + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
@@ -62,12 +61,44 @@ public final class YamlFile {
         }
     }
 
-    private static Node convert(org.yaml.snakeyaml.nodes.Node n, String file, Typer typer, Log log, boolean strict) {
+    /** More values than any real inventory or recipe holds: an alias bomb expands past it, and is refused. */
+    static final int MAX_VALUES = 500_000;
+    private static final long MAX_BYTES = 64L * 1024 * 1024;
+
+    /** The file as text, refused with the line of the first byte that is not UTF-8. */
+    private static String utf8(Path file, String shownAs) {
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_BYTES) throw new ConfigException(shownAs, "larger than " + MAX_BYTES + " bytes; not a config file");
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(shownAs, "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(shownAs, "cannot read file: " + e.getMessage());
+        }
+        java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return d.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+            StandardCharsets.UTF_8.newDecoder().decode(in, out, true);
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) if (bytes[i] == '\n') line++;
+            throw new ConfigException(shownAs + ":" + line, "not UTF-8 text (byte 0x" + String.format("%02x", bytes[in.position()] & 0xff)
+                    + " at offset " + in.position() + "); save the file as UTF-8");
+        }
+    }
+
+    private static Node convert(org.yaml.snakeyaml.nodes.Node n, String file, Typer typer, Log log, boolean strict, int[] budget) {
         int line = n.getStartMark().getLine() + 1;
+        if (--budget[0] < 0)
+            throw new ConfigException(file + ":" + line, "the YAML expands to more than " + MAX_VALUES
+                    + " values (aliases that repeat each other: an alias bomb?); refusing it");
         if (n instanceof ScalarNode s) return new Node(typer.scalar(s), file, line);
         if (n instanceof SequenceNode s) {
             List<Node> items = new ArrayList<>();
-            for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) items.add(convert(item, file, typer, log, strict));
+            for (org.yaml.snakeyaml.nodes.Node item : s.getValue()) items.add(convert(item, file, typer, log, strict, budget));
             return new Node(items, file, line);
         }
         MappingNode m = (MappingNode) n;
@@ -90,7 +121,7 @@ public final class YamlFile {
         Map<String, Node> map = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
             String key = String.valueOf(typer.scalar((ScalarNode) t.getKeyNode()));
-            map.put(key, convert(t.getValueNode(), file, typer, log, strict));
+            map.put(key, convert(t.getValueNode(), file, typer, log, strict, budget));
         }
         return new Node(map, file, line);
     }

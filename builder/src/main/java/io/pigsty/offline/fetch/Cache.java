@@ -1,6 +1,7 @@
 package io.pigsty.offline.fetch;
 
 import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.FileTrees;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,9 @@ public final class Cache {
     public Cache(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         Files.createDirectories(this.root);
+        // index roots written by a run that was killed (partial packages stay: they resume)
+        FileTrees.sweep(this.root.resolve("roots"), "*.tmp*");
+        FileTrees.sweep(this.root.resolve("derived"), "*.tmp*");
     }
 
     public Path root() {

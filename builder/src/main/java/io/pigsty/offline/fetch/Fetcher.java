@@ -132,13 +132,39 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             if (!resp.isSuccessful()) throw new Retry.HttpStatus(resp.code());
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
-            try (InputStream in = body(resp).byteStream()) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (InputStream in = body(resp).byteStream(); OutputStream out = local(() -> Files.newOutputStream(tmp), tmp)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) write(out, buf, n, tmp);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            local(() -> Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE), file);
             String etag = resp.header("ETag", ""), lm = resp.header("Last-Modified", "");
-            Files.writeString(validators, etag + "\n" + lm + "\n");
+            local(() -> Files.writeString(validators, etag + "\n" + lm + "\n"), validators);
             return file;
+        }
+    }
+
+    /** A local file operation: its failure (a full disk...) is the build's, never a mirror's, so it is not retried. */
+    interface LocalOp<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T local(LocalOp<T> op, Path file) {
+        try {
+            return op.run();
+        } catch (IOException e) {
+            throw BuildException.local("write", file, e);
+        }
+    }
+
+    private static void write(OutputStream out, byte[] buf, int n, Path file) {
+        try {
+            out.write(buf, 0, n);
+        } catch (IOException e) {
+            throw BuildException.local("write", file, e);
         }
     }
 
@@ -167,14 +193,18 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             for (Job j : jobs) futures.add(pool.submit(() -> fetch(j, progress)));
             List<Path> out = new ArrayList<>();
             List<String> failures = new ArrayList<>();
+            BuildException local = null;
             for (Future<Path> f : futures) {
                 try {
                     out.add(f.get());
                 } catch (ExecutionException e) {
+                    // a local failure (the disk is full) is the build's own: report it, not as a network error
+                    if (e.getCause() instanceof BuildException b && b.exitCode() != ExitCode.NETWORK && local == null) local = b;
                     failures.add(e.getCause().getMessage());
                     out.add(null);
                 }
             }
+            if (local != null) throw local;
             if (!failures.isEmpty())
                 throw new BuildException(ExitCode.NETWORK, failures.size() + " of " + jobs.size()
                         + " downloads failed:\n" + String.join("\n", failures));
@@ -274,8 +304,8 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             }
             if (resp.code() != 416) {
                 try (InputStream in = body(resp).byteStream();
-                     OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                             append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                     OutputStream out = local(() -> Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                             append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING), part)) {
                     byte[] buf = new byte[1 << 16];
                     long total = append ? have : 0;
                     int n;
@@ -286,7 +316,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                             Files.deleteIfExists(part);
                             throw new Retry.Corrupt("larger than the " + size + " bytes the metadata states");
                         }
-                        out.write(buf, 0, n);
+                        write(out, buf, n, part);
                         md.update(buf, 0, n);
                         progress.addBytes(n);
                     }

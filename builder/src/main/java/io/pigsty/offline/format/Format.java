@@ -37,12 +37,21 @@ public interface Format {
     /**
      * Where an apt repo's indexes are: {@code suite} with {@code components} below {@code dists/},
      * or a flat repo ({@code suite} "./", no components). Its Release signature must verify with a
-     * key of one of {@code keyrings} (as apt trusts every key it has) unless {@code trusted}.
+     * key of one of {@code keyrings} (as apt trusts every key it has) unless {@code trusted}; a
+     * Release past its Valid-Until is refused unless {@code allowExpired}.
      */
-    record Dist(String suite, List<String> components, List<Path> keyrings, boolean trusted) {
+    record Dist(String suite, List<String> components, List<Path> keyrings, boolean trusted, boolean allowExpired) {
         public Dist {
             components = List.copyOf(components);
             keyrings = List.copyOf(keyrings);
+        }
+
+        public Dist(String suite, List<String> components, List<Path> keyrings, boolean trusted) {
+            this(suite, components, keyrings, trusted, false);
+        }
+
+        public Dist allowingExpired() {
+            return new Dist(suite, components, keyrings, trusted, true);
         }
 
         public boolean flat() {

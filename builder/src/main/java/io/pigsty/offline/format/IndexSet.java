@@ -19,13 +19,18 @@ public record IndexSet(List<IndexFile> files) {
         files = List.copyOf(files);
     }
 
+    /** The latest time a tar header (11 octal digits) and the formats written from it can hold: year 2242. */
+    public static final long LATEST = 077777777777L;
+
     /**
      * The newest timestamp in the metadata (seconds): the bundle's fixed mtime when
      * SOURCE_DATE_EPOCH is not set, so the same metadata gives the same bytes. 0 when unknown.
+     * A timestamp no archive can hold (negative, or after {@link #LATEST}: a repomd claiming 9e18)
+     * is not a date and is ignored.
      */
     public long newest() {
         long t = 0;
-        for (IndexFile f : files) t = Math.max(t, f.timestamp());
+        for (IndexFile f : files) if (f.timestamp() > 0 && f.timestamp() <= LATEST) t = Math.max(t, f.timestamp());
         return t;
     }
 

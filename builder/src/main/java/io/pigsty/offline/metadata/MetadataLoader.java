@@ -105,6 +105,8 @@ public final class MetadataLoader {
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
                     if (c instanceof RuntimeException re && !(re instanceof BuildException)) throw re;
+                    // the build's own failure (a full disk, a bad config) is not a repo's
+                    if (c instanceof BuildException b && b.exitCode() != ExitCode.NETWORK) throw b;
                     if (sources.get(i).skipIfUnavailable() && !(c instanceof MetadataException))
                         log.warn(c.getMessage().lines().findFirst().orElse("") + " (skip_if_unavailable: going on without it)");
                     else failures.add(c.getMessage());

@@ -72,33 +72,41 @@ final class HashingWriter extends OutputStream {
     private void handOff() throws IOException {
         check();
         if (used == 0) return;
-        try {
-            full.put(new Chunk(buf, used));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing");
-        }
+        put(new Chunk(buf, used));
         buf = new byte[SIZE];
         used = 0;
     }
 
+    /** A new exception each time: the writer's own failure thrown twice would suppress itself in try-with-resources. */
     private void check() throws IOException {
-        if (failure != null) throw failure;
+        if (failure != null) throw new IOException(failure.getMessage(), failure);
+    }
+
+    /** Hands a chunk to the writer thread; never waits on a writer that has failed and stopped taking. */
+    private void put(Chunk c) throws IOException {
+        try {
+            while (!full.offer(c, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) check();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing");
+        }
     }
 
     @Override
     public void close() throws IOException {
         if (closed) return;
         closed = true;
-        handOff();
         try {
-            full.put(END);
+            handOff();
+            put(END);
             worker.join();
+            check();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while finishing");
+        } finally {
+            worker.interrupt(); // a writer still waiting for chunks after a failure above
+            out.close();
         }
-        check();
-        out.close();
     }
 }

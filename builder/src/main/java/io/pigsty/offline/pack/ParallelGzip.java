@@ -121,9 +121,12 @@ final class ParallelGzip extends OutputStream {
             long c = crc.getValue();
             out.write(new byte[] {(byte) c, (byte) (c >> 8), (byte) (c >> 16), (byte) (c >> 24),
                     (byte) length, (byte) (length >> 8), (byte) (length >> 16), (byte) (length >> 24)});
-            out.close();
         } finally {
-            pool.shutdownNow();
+            try {
+                pool.shutdownNow();
+            } finally {
+                out.close(); // also when writing failed: the file must not stay open
+            }
         }
     }
 }

@@ -1,13 +1,16 @@
 package io.pigsty.offline.pack;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.Checksum;
+import io.pigsty.offline.model.FileTrees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,53 +59,84 @@ public final class Tarball {
     public static Result write(Path tree, String top, Path out, Compression compression, int level, long mtime,
                                int threads) throws IOException {
         Files.createDirectories(out.getParent());
+        heal(out.getParent());
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        MessageDigest sha = Checksum.digest("SHA-256");
+        Path sumFile = out.resolveSibling(out.getFileName() + ".sha256");
+        Path sumTmp = sumFile.resolveSibling("." + sumFile.getFileName() + ".tmp" + ProcessHandle.current().pid());
         try {
-            try (OutputStream digest = new HashingWriter(Files.newOutputStream(tmp), sha);
-                 OutputStream packed = compressor(digest, compression, level, threads);
-                 TarArchiveOutputStream tar = new TarArchiveOutputStream(packed, 1 << 16)) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                tar.setAddPaxHeadersForNonAsciiNames(true);
-                byte[] buf = new byte[1 << 20];
-                for (Path p : entries(tree)) {
-                    String rel = tree.relativize(p).toString().replace('\\', '/');
-                    boolean dir = Files.isDirectory(p);
-                    String name = rel.isEmpty() ? top + "/" : top + "/" + rel + (dir ? "/" : "");
-                    TarArchiveEntry e = new TarArchiveEntry(name);
-                    e.setModTime(mtime * 1000);
-                    e.setIds(0, 0);
-                    e.setUserName("root");
-                    e.setGroupName("root");
-                    if (dir) {
-                        e.setMode(040755);
-                        tar.putArchiveEntry(e);
-                    } else {
-                        e.setMode(0100644);
-                        e.setSize(Files.size(p));
-                        tar.putArchiveEntry(e);
-                        try (InputStream in = Files.newInputStream(p)) {
-                            int n;
-                            while ((n = in.read(buf)) > 0) tar.write(buf, 0, n);
-                        }
-                    }
-                    tar.closeArchiveEntry();
-                }
-                tar.finish();
+            String hex;
+            try {
+                hex = archive(tree, top, tmp, compression, level, mtime, threads);
+                Files.writeString(sumTmp, hex + "  " + out.getFileName() + "\n");
+            } catch (IOException e) {
+                throw BuildException.local("write", tmp, e);
             }
-            String hex = HexFormat.of().formatHex(sha.digest());
-            Path sumFile = out.resolveSibling(out.getFileName() + ".sha256");
-            Path sumTmp = sumFile.resolveSibling("." + sumFile.getFileName() + ".tmp");
-            Files.writeString(sumTmp, hex + "  " + out.getFileName() + "\n");
-            // Never leave an old checksum beside a new archive: at worst the archive briefly has none.
+            // Never leave an old checksum beside a new archive: a run killed between these renames
+            // leaves an archive without one, which the next run's heal() completes.
             Files.deleteIfExists(sumFile);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(sumTmp, sumFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Result(out, hex, Files.size(out));
         } finally {
             Files.deleteIfExists(tmp);
-            Files.deleteIfExists(out.resolveSibling("." + out.getFileName() + ".sha256.tmp"));
+            Files.deleteIfExists(sumTmp);
+        }
+    }
+
+    /** Writes the archive of {@code tree} to {@code file}; returns its sha256. */
+    private static String archive(Path tree, String top, Path file, Compression compression, int level, long mtime, int threads)
+            throws IOException {
+        MessageDigest sha = Checksum.digest("SHA-256");
+        try (OutputStream digest = new HashingWriter(Files.newOutputStream(file), sha);
+             OutputStream packed = compressor(digest, compression, level, threads);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(packed, 1 << 16)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            byte[] buf = new byte[1 << 20];
+            for (Path p : entries(tree)) {
+                String rel = tree.relativize(p).toString().replace('\\', '/');
+                boolean dir = Files.isDirectory(p);
+                String name = rel.isEmpty() ? top + "/" : top + "/" + rel + (dir ? "/" : "");
+                TarArchiveEntry e = new TarArchiveEntry(name);
+                e.setModTime(mtime * 1000);
+                e.setIds(0, 0);
+                e.setUserName("root");
+                e.setGroupName("root");
+                if (dir) {
+                    e.setMode(040755);
+                    tar.putArchiveEntry(e);
+                } else {
+                    e.setMode(0100644);
+                    e.setSize(Files.size(p));
+                    tar.putArchiveEntry(e);
+                    try (InputStream in = Files.newInputStream(p)) {
+                        int n;
+                        while ((n = in.read(buf)) > 0) tar.write(buf, 0, n);
+                    }
+                }
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * What killed runs left in {@code dist}: their temporary archives and checksums are removed, and
+     * an archive they had already renamed into place before its {@code .sha256} gets one (a rename is
+     * atomic, so the archive is whole).
+     */
+    private static void heal(Path dist) throws IOException {
+        FileTrees.sweep(dist, ".*.tmp*");
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dist, "*.{tgz,tar,tar.zst,tar.gz}")) {
+            for (Path archive : ds) {
+                Path sum = archive.resolveSibling(archive.getFileName() + ".sha256");
+                if (Files.exists(sum)) continue;
+                Path tmp = sum.resolveSibling("." + sum.getFileName() + ".tmp" + ProcessHandle.current().pid());
+                Files.writeString(tmp, Checksum.sha256Of(archive) + "  " + archive.getFileName() + "\n");
+                Files.move(tmp, sum, StandardCopyOption.ATOMIC_MOVE);
+            }
         }
     }
 

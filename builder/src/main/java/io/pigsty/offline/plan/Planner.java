@@ -40,8 +40,10 @@ public final class Planner {
         Target target = new Target(r.os(), r.family(), r.major(), r.codename(), c.arch());
         String version = c.text("version", null);
         if (version == null) throw new ConfigException(r.file().getFileName().toString(), "no 'version' var: set it in the recipe, the inventory or with -e version=v4.x");
-        if (!version.matches("[A-Za-z0-9._+~-]+"))
-            throw new ConfigException(c.var("version").where(), "version '" + version + "' cannot be part of a file name");
+        if (!version.matches("[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}"))
+            throw new ConfigException(c.var("version").where(), "version '" + version + "' cannot be part of a file name:"
+                    + " it names a directory under --dist, so it must start with a letter or digit and hold only letters,"
+                    + " digits and . _ + ~ - (e.g. v4.5.0)");
         Map<String, String> urlVars = urlVars(c, target);
         List<PlannedRepo> repos = repos(c, target, urlVars);
         Map<String, String> pkgVars = Map.of("v", c.text("pg_version", ""), "pg_version", c.text("pg_version", ""));
@@ -141,7 +143,7 @@ public final class Planner {
                 throw new ConfigException("--mirror " + m, "no selected repo is named '" + m + "'; selected: "
                         + String.join(", ", new TreeSet<>(names)));
         if (out.isEmpty())
-            throw new ConfigException("repo_modules", "no upstream repo matches modules " + modules + " for "
+            throw new ConfigException(rm == null ? "repo_modules" : rm.where() + " (repo_modules)", "no upstream repo matches modules " + modules + " for "
                     + t.os() + " " + t.arch() + "; check repo_modules and the repo-spec's releases/arch");
         return out;
     }
@@ -208,8 +210,17 @@ public final class Planner {
         Map<String, Spec> specs = new LinkedHashMap<>();
         for (String key : List.of("repo_packages", "repo_extra_packages")) {
             Node list = c.var(key);
-            if (list == null || list.isNull()) continue;
+            if (list == null) continue;
+            if (list.isNull())
+                throw new ConfigException(list.where(), key + " is empty (~): give a list of packages or aliases ([] for none),"
+                        + " or leave the key out for Pigsty's default");
+            // From a file it is a list, as Pigsty iterates it (a string would be read letter by letter); -e gives words.
+            if (list.line() > 0 && !list.isList())
+                throw new ConfigException(list.where(), key + " must be a list, e.g. [ " + list.text() + " ], not a single value");
             for (Node group : list.isList() ? list.list() : List.of(list)) {
+                if (group.isList() || group.isMap())
+                    throw new ConfigException(group.where(), key + " holds " + group.kind() + "; each item is a package, an alias,"
+                            + " or several of them separated by commas or spaces");
                 for (String word : group.words()) {
                     Node alias = c.packageMap().get(word);
                     if (alias == null) {

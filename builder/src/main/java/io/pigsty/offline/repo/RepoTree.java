@@ -79,6 +79,8 @@ public final class RepoTree {
             Files.move(tmp, staging.resolve(BundleLayout.COMPLETE), StandardCopyOption.ATOMIC_MOVE);
             swap(staging, dest, parent, base);
             done = true;
+        } catch (IOException e) {
+            throw BuildException.local("write the repo tree in", staging, e);
         } finally {
             if (!done) FileTrees.delete(staging);
         }
@@ -115,9 +117,7 @@ public final class RepoTree {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, "." + base + ".{staging,old}-*")) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                long pid = Long.parseLong(name.substring(name.lastIndexOf('-') + 1).replaceAll("\\D", "0"));
-                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                    continue; // another build is working here right now
+                if (!FileTrees.leftByDeadProcess(name)) continue; // this build, or another one working here right now
                 Path dest = parent.resolve(base);
                 if (name.contains(".old-") && !Files.exists(dest)) {
                     Files.move(p, dest, StandardCopyOption.ATOMIC_MOVE);

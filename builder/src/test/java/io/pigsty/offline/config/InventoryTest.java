@@ -219,6 +219,44 @@ class InventoryTest {
         assertTrue(e.getMessage().contains("repo 'other': no key to check its Release signature"), e.getMessage());
     }
 
+    /** Inventories that are wrong in shape: each refused with the file and line, or warned about, never guessed. */
+    @Test
+    void badInventoriesAreRefusedWithFileAndLine() throws Exception {
+        write("el9", EL9, "repo_upstream:\n  - { name: base, module: node, releases: [9], baseurl: { default: 'https://a.example/$basearch/' } }\n");
+        String head = "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n";
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("", "pigsty.yml: the inventory is empty");
+        cases.put(head + "    repo_packages: redalpha\n", "pigsty.yml:4: repo_packages must be a list, e.g. [ redalpha ]");
+        cases.put(head + "    repo_packages: [ [ a, b ] ]\n", "pigsty.yml:4: repo_packages holds a list");
+        cases.put(head + "    repo_packages: ~\n", "pigsty.yml:4: repo_packages is empty (~)");
+        cases.put(head + "    repo_modules: 5\n", "pigsty.yml:4 (repo_modules): no upstream repo matches modules [5, infra]");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            ConfigException e = assertThrows(ConfigException.class, () -> plan("el9", c.getKey(), null, Map.of()), c.getKey());
+            assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + " -> " + e.getMessage());
+        }
+        // a key one letter away from one the build reads: built, with a "did you mean"
+        plan("el9", head + "    repo_pakages: [ htop ]\n", null, Map.of());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("pigsty.yml:4: 'repo_pakages' is not a key this build reads; did you mean 'repo_packages'?")),
+                warnings.toString());
+        // bytes that are not UTF-8: the line they are on
+        Path inv = home.resolve("pigsty.yml");
+        Files.write(inv, (head + "    version: v1\n    region: caf\u00e9\n").replace("\u00e9", "E").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] b = Files.readAllBytes(inv);
+        b[b.length - 2] = (byte) 0xe9; // latin-1 e-acute
+        Files.write(inv, b);
+        ConfigException e = assertThrows(ConfigException.class, () -> Planner.plan(ConfigLoader.load(new ConfigLoader.Request(home, "el9",
+                "x86_64", inv, Map.of(), Map.of(), home.resolve("no-host")), log)));
+        assertTrue(e.getMessage().contains("pigsty.yml:5: not UTF-8 text (byte 0xe9"), e.getMessage());
+        // an alias bomb of 800 bytes: refused quickly, not expanded into gigabytes
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 12; i++) bomb.append("a").append(i).append(": &a").append(i).append(" [").append(String.join(", ",
+                java.util.Collections.nCopies(9, "*a" + (i - 1)))).append("]\n");
+        long t0 = System.nanoTime();
+        e = assertThrows(ConfigException.class, () -> plan("el9", bomb.toString(), null, Map.of()));
+        assertTrue(e.getMessage().contains("an alias bomb?"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "took more than 10 s");
+    }
+
     @Test
     void anInventorysPackageMapIsAppliedAndTold() throws Exception {
         write("el9", EL9, "repo_upstream:\n  - { name: base, module: node, releases: [9], baseurl: { default: 'https://a.example/$basearch/' } }\n");

@@ -88,7 +88,7 @@ class RepoTreeTest {
                 1700000000L, "{\"v\": 1}\n", Log.QUIET);
         List<String> before = listing(dest);
         String manifest = Files.readString(dest.resolve("manifest.json"));
-        assertThrows(IOException.class, () -> RepoTree.publish(dest, List.of(item("c", "ccc")), Map.of(), FAILING,
+        assertThrows(io.pigsty.offline.model.BuildException.class, () -> RepoTree.publish(dest, List.of(item("c", "ccc")), Map.of(), FAILING,
                 new IndexSet(List.of()), 1700000000L, "{\"v\": 2}\n", Log.QUIET));
         assertEquals(before, listing(dest));
         assertEquals(manifest, Files.readString(dest.resolve("manifest.json")));
@@ -118,7 +118,7 @@ class RepoTreeTest {
         // A build killed between its two renames: the old tree is aside under a dead pid, no destination.
         Path aside = dest.resolveSibling(".pigsty.old-999999999");
         Files.move(dest, aside);
-        assertThrows(IOException.class, () -> RepoTree.publish(dest, List.of(item("b", "bbb")), Map.of(), FAILING,
+        assertThrows(io.pigsty.offline.model.BuildException.class, () -> RepoTree.publish(dest, List.of(item("b", "bbb")), Map.of(), FAILING,
                 new IndexSet(List.of()), 1700000000L, "{}\n", Log.QUIET));
         assertTrue(Files.exists(dest.resolve("a_1.0-1_all.deb")), "the set-aside tree is back");
         assertFalse(Files.exists(aside));

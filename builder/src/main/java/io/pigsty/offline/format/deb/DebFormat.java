@@ -86,9 +86,13 @@ public final class DebFormat implements Format {
         String distDir = d.flat() ? d.suite().replaceFirst("^\\.?/+", "") : "dists/" + d.suite() + "/";
         Release release = release(distDir, d, files, where, log);
         long now = Instant.now().getEpochSecond();
-        if (release.validUntil() > 0 && release.validUntil() < now)
-            log.warn(where + ": Release expired on " + Instant.ofEpochSecond(release.validUntil())
-                    + " (apt would refuse it); the mirror may be stale");
+        if (release.validUntil() > 0 && release.validUntil() < now) {
+            String said = where + ": the Release expired on " + Instant.ofEpochSecond(release.validUntil()) + " (Valid-Until)";
+            if (!d.allowExpired())
+                throw new MetadataException(said + "; apt refuses it, and so does this build: the mirror is stale or replays old"
+                        + " metadata. Use a fresh mirror, or pass --allow-expired-release to accept it");
+            log.warn(said + "; accepted because of --allow-expired-release");
+        }
         List<String> indexNames = new ArrayList<>();
         if (d.flat()) {
             indexNames.add(PACKAGES);

@@ -124,6 +124,11 @@ final class Signatures {
                 seen.add(id + " (not in the keyring)");
                 continue;
             }
+            String weak = refusal(sig, key);
+            if (weak != null) {
+                seen.add(id + " (" + weak + ")");
+                continue;
+            }
             try {
                 sig.init(new JcaPGPContentVerifierBuilderProvider(), key);
                 sig.update(sig.getSignatureType() == PGPSignature.CANONICAL_TEXT_DOCUMENT ? canonicalText(data) : data);
@@ -134,6 +139,21 @@ final class Signatures {
             }
         }
         throw new MetadataException(where + ": Release signature does not verify: " + String.join(", ", seen));
+    }
+
+    /**
+     * Why apt would refuse this signature whatever it signs, or null: a weak hash (MD5, SHA-1), or a
+     * key that is revoked or expired now.
+     */
+    private static String refusal(PGPSignature sig, PGPPublicKey key) {
+        int h = sig.getHashAlgorithm();
+        if (h == org.bouncycastle.bcpg.HashAlgorithmTags.MD5 || h == org.bouncycastle.bcpg.HashAlgorithmTags.SHA1)
+            return "signed with " + (h == org.bouncycastle.bcpg.HashAlgorithmTags.MD5 ? "MD5" : "SHA-1") + ", which apt refuses";
+        if (key.hasRevocation()) return "its key is revoked";
+        long valid = key.getValidSeconds();
+        if (valid > 0 && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(java.time.Instant.now()))
+            return "its key expired on " + key.getCreationTime().toInstant().plusSeconds(valid);
+        return null;
     }
 
     /** Text signatures over a detached file sign its lines with CRLF endings. */

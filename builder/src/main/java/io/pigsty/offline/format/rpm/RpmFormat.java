@@ -49,6 +49,10 @@ public final class RpmFormat implements Format {
         return pigstyArch;
     }
 
+    private static boolean weak(io.pigsty.offline.model.Checksum c) {
+        return c != null && (c.algo().equals("MD5") || c.algo().equals("SHA-1"));
+    }
+
     @Override
     public RepoIndex read(Source s, String targetArch, RepoFiles files, Log log) throws IOException {
         Repo repo = s.repo();
@@ -66,6 +70,9 @@ public final class RpmFormat implements Format {
             index.add(new IndexFile(repo, e.type(), e.location(), e.checksum(), e.timestamp(), local));
         }
         Repomd.Entry pe = md.get(PRIMARY);
+        // dnf accepts them, but a collision can be made for these: say so rather than trust quietly
+        if (weak(pe.checksum()))
+            log.warn(where + ": its metadata is checked with " + pe.checksum().algo() + " only, a weak hash (sha256 is usual)");
         Path primary = index.stream().filter(f -> f.type().equals(PRIMARY)).findFirst().orElseThrow().local();
         RepoFiles.Parsed parsed = files.parsed("rpm-primary-" + pe.checksum().hex(), () -> {
             List<Package> out = new ArrayList<>();
@@ -76,6 +83,9 @@ public final class RpmFormat implements Format {
             return new RepoFiles.Parsed(out, dropped);
         });
         List<Package> pkgs = parsed.packages();
+        long weakPkgs = pkgs.stream().filter(p -> weak(p.checksum())).count();
+        if (weakPkgs > 0)
+            log.warn(where + ": " + weakPkgs + " of its packages are checked with MD5 or SHA-1 only, weak hashes (sha256 is usual)");
         List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
         int before = pkgs.size();
         if (!excludes.isEmpty()) {
