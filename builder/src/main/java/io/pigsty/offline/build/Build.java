@@ -1,10 +1,10 @@
 package io.pigsty.offline.build;
 
-import io.pigsty.bundle.Family;
 import io.pigsty.bundle.BundleLayout;
+import io.pigsty.bundle.Family;
 import io.pigsty.offline.config.ConfigException;
-import io.pigsty.offline.config.RecipeGenerator;
 import io.pigsty.offline.config.Node;
+import io.pigsty.offline.config.RecipeGenerator;
 import io.pigsty.offline.config.YamlFile;
 import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;

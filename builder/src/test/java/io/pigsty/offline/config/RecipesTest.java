@@ -1,6 +1,5 @@
 package io.pigsty.offline.config;
 
-import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Spec;
 import io.pigsty.offline.plan.BuildPlan;

@@ -8,15 +8,15 @@ import io.pigsty.offline.format.PackageContents;
 import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
-import io.pigsty.offline.model.Op;
-import io.pigsty.offline.model.Req;
 import io.pigsty.offline.model.Evr;
 import io.pigsty.offline.model.Glob;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.MetadataException;
+import io.pigsty.offline.model.Op;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.PackageId;
 import io.pigsty.offline.model.Repo;
+import io.pigsty.offline.model.Req;
 import io.pigsty.offline.model.Rules;
 import io.pigsty.offline.model.Universe;
 
