@@ -237,6 +237,26 @@ class CliTest {
         }
     }
 
+    /** A baseurl with credentials: the build works, and neither stderr, plan --json nor manifest.json shows them. */
+    @Test
+    void credentialsInABaseurlAreNeverWrittenDown() throws Exception {
+        String url = server.url("base/").replace("://", "://builder:hunter2@");
+        Path inv = inventory("creds.yml", "repo_modules: node\nrepo_packages: [ tool ]\n" + """
+                repo_upstream:
+                  - { name: base, module: node, releases: [9], baseurl: { default: '%s' } }
+                """.formatted(url));
+        ElEndToEndTest.Cli c = at(tmp.resolve("www-creds/pigsty"), tmp.resolve("dist-creds"), "--no-launcher", "-i", inv.toString());
+        assertEquals(0, c.code(), c.err());
+        assertFalse(c.err().contains("hunter2"), c.err());
+        assertTrue(c.err().contains("holds a URL with credentials, and is embedded in the bundle"), c.err());
+        assertFalse(Files.readString(tmp.resolve("www-creds/pigsty/manifest.json")).contains("hunter2"));
+        assertTrue(Files.readString(tmp.resolve("www-creds/pigsty/manifest.json")).contains("://***@"));
+        c = cli(new String[] {"plan", "--os", "el9", "--home", home.toString(), "--cache", tmp.resolve("cache").toString(), "--json",
+                "-i", inv.toString(), "--no-launcher"});
+        assertEquals(0, c.code(), c.err());
+        assertFalse(c.out().contains("hunter2") || c.err().contains("hunter2"), c.out());
+    }
+
     @Test
     void aZeroTimeoutIsExit2() {
         ElEndToEndTest.Cli c = cli(new String[] {"plan", "--os", "el9", "--home", home.toString(), "--timeout", "0"});

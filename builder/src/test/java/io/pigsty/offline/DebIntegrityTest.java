@@ -85,6 +85,26 @@ class DebIntegrityTest {
         assertTrue(c.err().contains("warning: repo main: trusted: true, Release signature not checked"), c.err());
     }
 
+    /** A Packages record whose Size is not the file's (the checksum matches): refused, never carried into the bundle. */
+    @Test
+    void aSizeThatIsNotTheFilesIsExit4() throws Exception {
+        Path home = serveCopy("size");
+        Path flat = tmp.resolve("size-up/extra");
+        Path packages = flat.resolve("Packages");
+        String text = Files.readString(packages);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(Package: extra-tool\n(?:[^\n]+\n)*?Size: )(\\d+)").matcher(text);
+        assertTrue(m.find(), text);
+        Files.writeString(packages, text.substring(0, m.start(2)) + (Long.parseLong(m.group(2)) + 4096) + text.substring(m.end(2)));
+        AptFixture.resign(flat, fx.gnupg);
+        List<String> a = new ArrayList<>(List.of("offline", "--os", "d12", "--home", fx.home(home, server.url(""), List.of("extra-tool")).toString(),
+                "--cache", tmp.resolve("size-cache").toString(), "--repo-dir", tmp.resolve("size-www/pigsty").toString(),
+                "--dist", tmp.resolve("size-dist").toString(), "--timeout", "2", "--retries", "1", "--no-launcher"));
+        ElEndToEndTest.Cli c = cli(a.toArray(String[]::new));
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains("extra-tool") && c.err().contains("but the file (whose checksum matches) has"), c.err());
+        assertTrue(!Files.exists(tmp.resolve("size-www/pigsty")), "a tree was published");
+    }
+
     /** A Release past its Valid-Until: refused as apt refuses it, accepted with --allow-expired-release (and a warning). */
     @Test
     void anExpiredReleaseIsExit4UnlessAllowed() throws Exception {

@@ -112,6 +112,9 @@ public final class Build {
         Path repoDir = o.repoDir() != null ? o.repoDir() : output.resolve("www").resolve(BundleLayout.TOP);
         Path dist = o.dist() != null ? o.dist() : output.resolve("dist");
         Map<String, Path> extras = PublishStep.extras(r);
+        if (r.inventory() != null && io.pigsty.offline.model.Secrets.present(Files.readString(r.inventory())))
+            reporter.warn(r.inventory() + " holds a URL with credentials, and is embedded in the bundle as it is"
+                    + " (pigsty/inventory/pigsty.yml); anyone with the bundle can read them");
         if (o.artifacts().contains(ArtifactKind.SEED) && r.inventory() != null) // a bad inventory fails now, not after the downloads
             Seeds.check(Seeds.hosts(ArtifactStep.inventory(r.inventory())), Files.readAllBytes(r.inventory()),
                     ArtifactStep.seedTemplates(r.home()));
@@ -184,6 +187,11 @@ public final class Build {
         // a local file's failure (no such file, permissions, a full disk) is not the network's
         if (t instanceof java.nio.file.FileSystemException) return ExitCode.FAILED.code;
         return (t instanceof IOException ? ExitCode.NETWORK : ExitCode.FAILED).code;
+    }
+
+    /** A failure's message as the user may see it: credentials in URLs redacted. */
+    public static String message(Throwable t) {
+        return io.pigsty.offline.model.Secrets.redact(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
     }
 
     /** Whether a failure speaks for itself (a {@link BuildException}) or needs --debug to be understood. */

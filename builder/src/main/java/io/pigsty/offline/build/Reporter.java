@@ -1,6 +1,7 @@
 package io.pigsty.offline.build;
 
 import io.pigsty.offline.model.Log;
+import io.pigsty.offline.model.Secrets;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ final class Reporter implements Log {
 
     @Override
     public void info(String line) {
-        if (!quiet) err.println(line);
+        if (!quiet) err.println(Secrets.redact(line));
     }
 
     @Override
     public synchronized void warn(String line) {
-        warnings.add(line);
-        err.println("warning: " + line);
+        warnings.add(Secrets.redact(line));
+        err.println("warning: " + Secrets.redact(line));
     }
 
     /** The same console without collecting: for warnings about this machine (its cache), not about the bundle. */
@@ -43,14 +44,14 @@ final class Reporter implements Log {
 
             @Override
             public void warn(String line) {
-                err.println("warning: " + line);
+                err.println("warning: " + Secrets.redact(line));
             }
         };
     }
 
     /** A warning for the manifest only, already said in another form. */
     synchronized void note(String line) {
-        warnings.add(line);
+        warnings.add(Secrets.redact(line));
     }
 
     synchronized List<String> warnings() {

@@ -53,7 +53,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean debug = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--debug");
-            err.println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+            err.println("error: " + Build.message(ex));
             if (debug) ex.printStackTrace(err);
             else if (!Build.explained(ex)) err.println("(run with --debug for details)");
             return Build.exitCode(ex);

@@ -69,8 +69,21 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                 .connectionPool(new ConnectionPool(Math.max(5, settings.jobs()), 5, TimeUnit.MINUTES))
                 .retryOnConnectionFailure(true)
                 .followRedirects(true)
+                .addInterceptor(Fetcher::basicAuth)
                 .build();
         this.retry = new Retry(settings.rounds(), settings.backoff());
+    }
+
+    /**
+     * A URL that carries credentials ({@code https://user:token@host/}) is asked for with HTTP basic
+     * auth; OkHttp drops the header if a redirect leaves for another host.
+     */
+    private static Response basicAuth(okhttp3.Interceptor.Chain chain) throws IOException {
+        Request r = chain.request();
+        okhttp3.HttpUrl u = r.url();
+        if (u.username().isEmpty() || r.header("Authorization") != null) return chain.proceed(r);
+        return chain.proceed(r.newBuilder().url(u.newBuilder().username("").password("").build())
+                .header("Authorization", okhttp3.Credentials.basic(u.username(), u.password())).build());
     }
 
     public Cache cache() {
@@ -328,6 +341,12 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             Files.deleteIfExists(part);
             throw new Retry.Corrupt("checksum mismatch: expected " + sum + ", got " + sum.metadataName() + ":" + got);
         }
+        // The record is carried into the bundle as it is: a size that disagrees with the file would make
+        // the target's apt or dnf refuse it ("Hash Sum mismatch"), so the build refuses it first.
+        long actual = Files.size(part);
+        if (size > 0 && actual != size)
+            throw new Retry.Corrupt("the metadata says " + size + " bytes but the file (whose checksum matches) has " + actual
+                    + "; the repo's index is inconsistent");
     }
 
     /** Downloads a file whose checksum is not known ahead, stores it in the cache by its sha256. */

@@ -77,7 +77,7 @@ public final class Manifest {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", r.name());
             e.put("module", r.module());
-            e.put("urls", r.urls());
+            e.put("urls", r.urls().stream().map(io.pigsty.offline.model.Secrets::redact).toList());
             if (r instanceof PlannedRepo.AptRepo apt) {
                 e.put("suite", apt.suite());
                 e.put("components", apt.components());

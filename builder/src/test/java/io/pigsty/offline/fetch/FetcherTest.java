@@ -74,6 +74,24 @@ class FetcherTest {
         return new MockResponse().setBody(new Buffer().write(body));
     }
 
+    /** Credentials in a URL go as basic auth, not in the request line, and no message shows them. */
+    @Test
+    void credentialsInAUrlAreSentAsBasicAuthAndNeverShown() throws Exception {
+        a.enqueue(ok(BODY));
+        String withCreds = url(a, "/pkg.rpm").replace("://", "://reader:s3cr%40t@");
+        Path got = fetcher.fetchAll(List.of(job(BODY.length, withCreds)), Progress.silent()).get(0);
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+        okhttp3.mockwebserver.RecordedRequest r = a.takeRequest(5, TimeUnit.SECONDS);
+        assertEquals(okhttp3.Credentials.basic("reader", "s3cr@t"), r.getHeader("Authorization"));
+        assertEquals("/pkg.rpm", r.getPath());
+        a.enqueue(new MockResponse().setResponseCode(404));
+        a.enqueue(new MockResponse().setResponseCode(404));
+        Fetcher.Job other = new Fetcher.Job("other", List.of(withCreds.replace("pkg.rpm", "gone.rpm")), Checksum.sha256("b".repeat(64)), 10);
+        Exception e = assertThrows(Exception.class, () -> fetcher.fetchAll(List.of(other), Progress.silent()));
+        String shown = io.pigsty.offline.model.Secrets.redact(e.getMessage());
+        assertTrue(shown.contains("://***@") && !shown.contains("s3cr") && !shown.contains("reader"), shown);
+    }
+
     @Test
     void aServerErrorIsRetriedInTheNextRound() throws Exception {
         a.enqueue(new MockResponse().setResponseCode(503));
