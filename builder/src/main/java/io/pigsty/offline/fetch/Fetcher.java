@@ -47,6 +47,34 @@ public final class Fetcher implements MetaSource, AutoCloseable {
     /** Tunables: parallel transfers, rounds over the mirrors, timeouts and the backoff between rounds. */
     public record Settings(int jobs, int rounds, Duration connectTimeout, Duration readTimeout, Duration backoff) {}
 
+    /**
+     * dnf's minrate: a transfer slower than this over a whole {@code readTimeout} window is given up
+     * and the next mirror tried (the read timeout alone is beaten by a server trickling a byte at a time).
+     */
+    static final long MIN_BYTES_PER_SECOND = 1000;
+
+    /** Fails a transfer whose rate stays under {@link #MIN_BYTES_PER_SECOND} for a whole window. */
+    private static final class RateGuard {
+        private final long windowNanos;
+        private long start = System.nanoTime(), bytes;
+
+        RateGuard(Duration window) {
+            windowNanos = Math.max(1, window.toNanos());
+        }
+
+        void add(int n) throws IOException {
+            bytes += n;
+            long now = System.nanoTime();
+            if (now - start < windowNanos) return;
+            double seconds = (now - start) / 1e9;
+            if (bytes < MIN_BYTES_PER_SECOND * seconds)
+                throw new java.net.SocketTimeoutException(String.format(java.util.Locale.ROOT,
+                        "slower than %d bytes/s for %.0f s (%d bytes); giving this mirror up", MIN_BYTES_PER_SECOND, seconds, bytes));
+            start = now;
+            bytes = 0;
+        }
+    }
+
     /** One file to fetch into the cache: where it may be found, what it must hash to, its size (-1 if unknown). */
     public record Job(String what, List<String> urls, Checksum checksum, long size) {}
 
@@ -147,8 +175,12 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
             try (InputStream in = body(resp).byteStream(); OutputStream out = local(() -> Files.newOutputStream(tmp), tmp)) {
                 byte[] buf = new byte[1 << 16];
+                RateGuard rate = new RateGuard(settings.readTimeout());
                 int n;
-                while ((n = in.read(buf)) > 0) write(out, buf, n, tmp);
+                while ((n = in.read(buf)) > 0) {
+                    rate.add(n);
+                    write(out, buf, n, tmp);
+                }
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(tmp);
                 throw e;
@@ -321,8 +353,10 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                              append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING), part)) {
                     byte[] buf = new byte[1 << 16];
                     long total = append ? have : 0;
+                    RateGuard rate = new RateGuard(settings.readTimeout());
                     int n;
                     while ((n = in.read(buf)) > 0) {
+                        rate.add(n);
                         // A mirror sending more than the metadata's size is wrong (or hostile): stop before it fills the disk.
                         if (size > 0 && (total += n) > size) {
                             out.close();

@@ -92,6 +92,23 @@ class FetcherTest {
         assertTrue(shown.contains("://***@") && !shown.contains("s3cr") && !shown.contains("reader"), shown);
     }
 
+    /** A mirror trickling a byte a second never trips the read timeout; the minimum rate gives it up for the next. */
+    @Test
+    void aTricklingMirrorIsGivenUpForTheNext() throws Exception {
+        a.enqueue(ok(BODY).throttleBody(2, 1, TimeUnit.SECONDS));
+        b.enqueue(ok(BODY));
+        long t = System.nanoTime();
+        Path got = fetcher.fetchAll(List.of(job(BODY.length, url(a, "/pkg"), url(b, "/pkg"))), Progress.silent()).get(0);
+        assertArrayEquals(BODY, Files.readAllBytes(got));
+        assertTrue(System.nanoTime() - t < TimeUnit.SECONDS.toNanos(20), "the trickle was not cut");
+        // an index root trickled the same way: given up too, with the reason
+        a.enqueue(ok(BODY).throttleBody(2, 1, TimeUnit.SECONDS));
+        a.enqueue(ok(BODY).throttleBody(2, 1, TimeUnit.SECONDS));
+        Exception e = assertThrows(Exception.class, () -> fetcher.root(new io.pigsty.offline.model.Repo("r", 99, List.of(url(a, "/"))),
+                "repodata/repomd.xml"));
+        assertTrue(e.getMessage().contains("slower than 1000 bytes/s"), e.getMessage());
+    }
+
     @Test
     void aServerErrorIsRetriedInTheNextRound() throws Exception {
         a.enqueue(new MockResponse().setResponseCode(503));
