@@ -213,6 +213,22 @@ class CliTest {
         }
     }
 
+    /** repomd states the primary's size: a server sending more (an endless primary) is cut there, not read on. */
+    @Test
+    void aPrimaryLargerThanRepomdSaysIsCutAtThatSize() throws Exception {
+        Path lying = tmp.resolve("upstream/lying");
+        Tools.run(null, "cp", "-a", tmp.resolve("upstream/base").toString(), lying.toString()).ok();
+        Path repomd = lying.resolve("repodata/repomd.xml");
+        Files.writeString(repomd, Files.readString(repomd).replaceFirst("(?s)(<data type=\"primary\">.*?<size>)\\d+(</size>)", "$1100$2"));
+        ElEndToEndTest.Cli c = cli(new String[] {"plan", "--os", "el9", "--home", home.toString(), "--cache", tmp.resolve("cache-lying").toString(),
+                "--timeout", "2", "--retries", "1", "--no-launcher", "-i", inventory("lying.yml", "repo_modules: node\nrepo_packages: [ tool ]\n" + """
+                repo_upstream:
+                  - { name: lying, module: node, releases: [9], baseurl: { default: '%s' } }
+                """.formatted(server.url("lying/"))).toString()});
+        assertEquals(4, c.code(), c.err());
+        assertTrue(c.err().contains("larger than the 100 bytes the metadata states"), c.err());
+    }
+
     /** A repomd whose timestamps claim the year 285 billion: not a date, the tarball keeps sane mtimes. */
     @Test
     void anImpossibleMetadataTimestampIsNotTheBundlesDate() throws Exception {

@@ -53,6 +53,9 @@ public final class Fetcher implements MetaSource, AutoCloseable {
      */
     static final long MIN_BYTES_PER_SECOND = 1000;
 
+    /** An index root is a few KiB (Debian's InRelease about 150 KiB): anything past this is not one. */
+    static final long ROOT_MAX = 16L << 20;
+
     /** Fails a transfer whose rate stays under {@link #MIN_BYTES_PER_SECOND} for a whole window. */
     private static final class RateGuard {
         private final long windowNanos;
@@ -176,9 +179,12 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             try (InputStream in = body(resp).byteStream(); OutputStream out = local(() -> Files.newOutputStream(tmp), tmp)) {
                 byte[] buf = new byte[1 << 16];
                 RateGuard rate = new RateGuard(settings.readTimeout());
+                long total = 0;
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     rate.add(n);
+                    if ((total += n) > ROOT_MAX)
+                        throw new Retry.Corrupt("larger than the " + ROOT_MAX + " bytes an index root (repomd.xml, InRelease) may be");
                     write(out, buf, n, tmp);
                 }
             } catch (IOException | RuntimeException e) {
@@ -216,8 +222,8 @@ public final class Fetcher implements MetaSource, AutoCloseable {
     // ---- checksummed files ----------------------------------------------------------------------
 
     @Override
-    public Path file(Repo repo, String path, Checksum expected) throws IOException {
-        return fetch(new Job("repo " + repo.name() + ": " + path, urls(repo, path, rootMirror.get(repo)), expected, -1),
+    public Path file(Repo repo, String path, Checksum expected, long size) throws IOException {
+        return fetch(new Job("repo " + repo.name() + ": " + path, urls(repo, path, rootMirror.get(repo)), expected, size),
                 Progress.silent());
     }
 

@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * (null for index roots, which nothing signs by hash), its timestamp (seconds, 0 when unknown), and
  * the verified local copy once fetched (null until then).
  */
-public record IndexFile(Repo repo, String type, String path, Checksum checksum, long timestamp, Path local) {
+public record IndexFile(Repo repo, String type, String path, Checksum checksum, long size, long timestamp, Path local) {
     public IndexFile withLocal(Path file) {
-        return new IndexFile(repo, type, path, checksum, timestamp, file);
+        return new IndexFile(repo, type, path, checksum, size, timestamp, file);
     }
 }

@@ -19,7 +19,7 @@ public interface RepoFiles {
     Path optionalRoot(String path) throws IOException;
 
     /** A file the root names with its checksum: from the cache when present, else fetched and verified. */
-    Path file(String path, Checksum expected) throws IOException;
+    Path file(String path, Checksum expected, long size) throws IOException;
 
     /**
      * The packages of one index file, parsed by {@code parse} once per {@code key} (which names the

@@ -21,7 +21,7 @@ public interface MetaSource {
     Path optionalRoot(Repo repo, String path) throws IOException;
 
     /** A file the root names with its checksum: served from the cache when present, else fetched and verified. */
-    Path file(Repo repo, String path, Checksum expected) throws IOException;
+    Path file(Repo repo, String path, Checksum expected, long size) throws IOException;
 
     /**
      * Where data derived from verified metadata may be kept between runs (parsed package lists),

@@ -49,7 +49,7 @@ public final class MetadataLoader {
      */
     public static IndexSet complete(IndexSet index, Set<String> types, Set<Repo> repos, MetaSource meta) throws IOException {
         List<IndexFile> fetched = new ArrayList<>();
-        for (IndexFile f : index.missing(types, repos)) fetched.add(f.withLocal(meta.file(f.repo(), f.path(), f.checksum())));
+        for (IndexFile f : index.missing(types, repos)) fetched.add(f.withLocal(meta.file(f.repo(), f.path(), f.checksum(), f.size())));
         return fetched.isEmpty() ? index : index.with(fetched);
     }
 
@@ -68,8 +68,8 @@ public final class MetadataLoader {
             }
 
             @Override
-            public Path file(String path, Checksum expected) throws IOException {
-                return meta.file(repo, path, expected);
+            public Path file(String path, Checksum expected, long size) throws IOException {
+                return meta.file(repo, path, expected, size);
             }
 
             @Override

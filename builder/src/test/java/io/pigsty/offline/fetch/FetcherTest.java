@@ -92,6 +92,22 @@ class FetcherTest {
         assertTrue(shown.contains("://***@") && !shown.contains("s3cr") && !shown.contains("reader"), shown);
     }
 
+    /** An endless index root is cut at its cap, and nothing of it stays in the cache. */
+    @Test
+    void anEndlessIndexRootIsCutAndNotKept() throws Exception {
+        okio.Buffer big = new okio.Buffer();
+        byte[] chunk = new byte[1 << 20];
+        for (int i = 0; i < 17; i++) big.write(chunk);
+        a.enqueue(new MockResponse().setBody(big));
+        a.enqueue(new MockResponse().setBody(new okio.Buffer().write(new byte[1 << 20]).write(new byte[16 << 20])));
+        Exception e = assertThrows(Exception.class, () -> fetcher.root(new io.pigsty.offline.model.Repo("r", 99, List.of(url(a, "/"))),
+                "repodata/repomd.xml"));
+        assertTrue(e.getMessage().contains("larger than the " + Fetcher.ROOT_MAX + " bytes an index root"), e.getMessage());
+        try (java.util.stream.Stream<Path> s = Files.walk(cache.root())) {
+            assertTrue(s.noneMatch(p -> p.toString().contains("roots/") && Files.isRegularFile(p)), "a partial root stayed in the cache");
+        }
+    }
+
     /** A mirror trickling a byte a second never trips the read timeout; the minimum rate gives it up for the next. */
     @Test
     void aTricklingMirrorIsGivenUpForTheNext() throws Exception {

@@ -59,7 +59,7 @@ class MetadataLoaderTest {
         }
 
         @Override
-        public Path file(Repo repo, String path, Checksum expected) throws IOException {
+        public Path file(Repo repo, String path, Checksum expected, long size) throws IOException {
             return at(repo, path);
         }
 

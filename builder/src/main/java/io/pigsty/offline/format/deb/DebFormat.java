@@ -105,7 +105,7 @@ public final class DebFormat implements Format {
             }
         }
         List<IndexFile> used = new ArrayList<>();
-        used.add(new IndexFile(repo, RELEASE, distDir + RELEASE, null, release.date(), null));
+        used.add(new IndexFile(repo, RELEASE, distDir + RELEASE, null, -1, release.date(), null));
         List<Package> pkgs = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         for (String name : indexNames) {
@@ -117,8 +117,8 @@ public final class DebFormat implements Format {
             }
             String path = distDir + e.path();
             Checksum sum = Checksum.sha256(e.sha256());
-            Path local = fetch(path, sum, release.byHash(), files);
-            used.add(new IndexFile(repo, PACKAGES, path, sum, release.date(), local));
+            Path local = fetch(path, sum, e.size(), release.byHash(), files);
+            used.add(new IndexFile(repo, PACKAGES, path, sum, e.size(), release.date(), local));
             RepoFiles.Parsed parsed = files.parsed("deb-packages-" + sum.hex(), () -> {
                 try {
                     return PackagesFile.read(local, path, repo, where);
@@ -179,17 +179,17 @@ public final class DebFormat implements Format {
      * serves new files under the old names before its new Release, but never changes a by-hash file.
      * The cache is keyed by checksum, so both paths lead to the same verified copy.
      */
-    private static Path fetch(String path, Checksum sum, boolean byHash, RepoFiles files) throws IOException {
+    private static Path fetch(String path, Checksum sum, long size, boolean byHash, RepoFiles files) throws IOException {
         if (byHash) {
             int slash = path.lastIndexOf('/');
             String hashed = path.substring(0, slash + 1) + "by-hash/SHA256/" + sum.hex();
             try {
-                return files.file(hashed, sum);
+                return files.file(hashed, sum, size);
             } catch (BuildException e) {
                 // not every mirror keeps by-hash files: fall back to the plain name
             }
         }
-        return files.file(path, sum);
+        return files.file(path, sum, size);
     }
 
     @Override

@@ -59,6 +59,11 @@ final class PackagesFile {
     private static RepoFiles.Parsed readXzInParallel(Path file, Repo repo, String where) throws IOException {
         long[] starts;
         try (SeekableXZInputStream probe = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), -1, false)) {
+            // the xz index states the decompressed size: a bomb is refused before a byte is inflated
+            long limit = Decompress.limit(java.nio.file.Files.size(file));
+            if (probe.length() > limit)
+                throw new io.pigsty.offline.model.MetadataException(where + ": " + file.getFileName() + " decompresses to "
+                        + probe.length() + " bytes, more than " + limit + "; refusing it (a decompression bomb?)");
             int blocks = probe.getBlockCount();
             int threads = Math.min(blocks, Runtime.getRuntime().availableProcessors());
             if (threads < 2) return null;

@@ -15,7 +15,8 @@ import javax.xml.stream.XMLStreamReader;
 /** The index of a yum repo: each data file's type, location and checksum, and the revision. */
 record Repomd(String revision, Map<String, Entry> data) {
 
-    record Entry(String type, String location, Checksum checksum, long timestamp) {}
+    /** One data file; {@code size} is its compressed size as repomd states it (-1 when not stated). */
+    record Entry(String type, String location, Checksum checksum, long size, long timestamp) {}
 
     Entry get(String type) {
         return data.get(type);
@@ -27,7 +28,7 @@ record Repomd(String revision, Map<String, Entry> data) {
         try {
             XMLStreamReader r = Xml.reader(in);
             String type = null, location = null, sumType = null, sum = null;
-            long ts = 0;
+            long ts = 0, size = -1;
             while (r.hasNext()) {
                 int ev = r.next();
                 if (ev == XMLStreamConstants.START_ELEMENT) {
@@ -38,6 +39,7 @@ record Repomd(String revision, Map<String, Entry> data) {
                             location = null;
                             sum = null;
                             ts = 0;
+                            size = -1;
                         }
                         case "checksum" -> {
                             if (type != null) {
@@ -46,6 +48,15 @@ record Repomd(String revision, Map<String, Entry> data) {
                             }
                         }
                         case "location" -> location = r.getAttributeValue(null, "href");
+                        case "size" -> {
+                            if (type != null) {
+                                try {
+                                    size = Long.parseLong(r.getElementText().trim());
+                                } catch (NumberFormatException e) {
+                                    throw new MetadataException(where + ": data '" + type + "' has a size that is not a number");
+                                }
+                            }
+                        }
                         case "timestamp" -> {
                             if (type != null) ts = (long) Double.parseDouble(r.getElementText().trim());
                         }
@@ -56,7 +67,7 @@ record Repomd(String revision, Map<String, Entry> data) {
                         throw new MetadataException(where + ": data '" + type + "' lacks a location or checksum");
                     if (!SafePaths.safeRelative(location))
                         throw new MetadataException(where + ": unsafe location '" + SafePaths.shown(location) + "' for '" + type + "'");
-                    data.put(type, new Entry(type, location, new Checksum(sumType, sum), ts));
+                    data.put(type, new Entry(type, location, new Checksum(sumType, sum), size, ts));
                     type = null;
                 }
             }

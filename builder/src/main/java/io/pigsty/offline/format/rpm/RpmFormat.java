@@ -66,8 +66,8 @@ public final class RpmFormat implements Format {
             Path local = null;
             // The primary is read now; modules too unless the repo is exempt from module filtering.
             if (e.type().equals(PRIMARY) || e.type().equals(MODULES) && !s.moduleHotfixes())
-                local = files.file(e.location(), e.checksum());
-            index.add(new IndexFile(repo, e.type(), e.location(), e.checksum(), e.timestamp(), local));
+                local = files.file(e.location(), e.checksum(), e.size());
+            index.add(new IndexFile(repo, e.type(), e.location(), e.checksum(), e.size(), e.timestamp(), local));
         }
         Repomd.Entry pe = md.get(PRIMARY);
         // dnf accepts them, but a collision can be made for these: say so rather than trust quietly
