@@ -83,9 +83,16 @@ class ElEndToEndTest {
         try (Stream<Path> s = Files.list(tree)) {
             rpms = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".rpm")).sorted().collect(Collectors.toList());
         }
+        // ... and every other file of the tree (the index, the manifest, firstboot.sh): all but itself
         List<String> listed = Files.readAllLines(tree.resolve("repo_complete")).stream()
                 .map(l -> l.substring(66)).sorted().collect(Collectors.toList());
-        assertEquals(rpms, listed);
+        List<String> files;
+        try (Stream<Path> s = Files.walk(tree)) {
+            files = s.filter(Files::isRegularFile).map(p -> tree.relativize(p).toString()).filter(n -> !n.equals("repo_complete"))
+                    .sorted().collect(Collectors.toList());
+        }
+        assertEquals(files, listed);
+        assertTrue(listed.containsAll(rpms) && listed.contains("repodata/repomd.xml") && listed.contains("manifest.json"), listed.toString());
 
         // rpm verifies every package's digests.
         List<String> k = new ArrayList<>(List.of("rpm", "-K"));

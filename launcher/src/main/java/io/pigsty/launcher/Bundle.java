@@ -24,8 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * An offline bundle, as a tarball or an already extracted {@code pigsty/} directory, and its
- * verification: the tarball's .sha256 when present, then every {@code repo_complete} line, every
- * package file being listed, and the manifest with the extra files it names.
+ * verification before anything is used: the tarball's .sha256 when present, then every
+ * {@code repo_complete} line, every file of the bundle being listed there (packages, the index,
+ * the manifest, the inventory: an unlisted file is refused), only files and directories in it, and
+ * the manifest with the extra files it names.
  */
 final class Bundle {
     /** What the manifest says the launcher needs. */
@@ -54,10 +56,18 @@ final class Bundle {
             for (Tar.Entry e; (e = tar.next()) != null; ) {
                 String rel = Extractor.check(e, BundleLayout.TOP);
                 if (e.type() != Tar.Type.FILE) continue;
-                if (rel.equals(BundleLayout.COMPLETE)) complete = tar.content().readAllBytes();
-                else if (rel.equals(BundleLayout.MANIFEST)) manifest = tar.content().readAllBytes();
-                else hashes.put(rel, sha256(tar.content()));
+                if (rel.equals(BundleLayout.COMPLETE)) {
+                    complete = bounded(tar.content(), rel, tarball);
+                } else if (rel.equals(BundleLayout.MANIFEST)) {
+                    manifest = bounded(tar.content(), rel, tarball);
+                    hashes.put(rel, sha256(new java.io.ByteArrayInputStream(manifest)));
+                } else {
+                    hashes.put(rel, sha256(tar.content()));
+                }
             }
+        } catch (RuntimeException e) {
+            // a malformed header (a pax size that is not a number...) is a bad archive, not a crash
+            throw new Invalid(tarball + ": malformed archive (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
         return check(hashes, complete, manifest, tarball.toString());
     }
@@ -70,11 +80,13 @@ final class Bundle {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (Files.isSymbolicLink(p)) throw new Invalid(p + " is a symbolic link: a bundle holds none");
-                if (!Files.isRegularFile(p)) continue;
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                // a FIFO would block the extract forever, a device would read anything: only files
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    throw new Invalid(p + " is not a regular file (a FIFO, socket or device): a bundle holds none");
                 String rel = dir.relativize(p).toString();
-                if (rel.equals(BundleLayout.COMPLETE) || rel.equals(BundleLayout.MANIFEST)) continue;
-                if (BundleLayout.isPackage(rel) || BundleLayout.isExtra(rel))
-                    hashes.put(rel, sha256(p));
+                if (rel.equals(BundleLayout.COMPLETE)) continue;
+                hashes.put(rel, sha256(p));
             }
         }
         Path manifest = dir.resolve(BundleLayout.MANIFEST);
@@ -96,9 +108,9 @@ final class Bundle {
             if (!got.equals(t[0])) throw new Invalid(where + ": " + t[1] + " does not match its repo_complete sha256 (tampered or damaged)");
             listed.add(t[1]);
         }
-        for (String f : hashes.keySet())
-            if (BundleLayout.isPackage(f) && !listed.contains(f))
-                throw new Invalid(where + ": package " + f + " is not listed in " + BundleLayout.COMPLETE);
+        for (String f : new TreeSet<>(hashes.keySet()))
+            if (!listed.contains(f))
+                throw new Invalid(where + ": " + f + " is not listed in " + BundleLayout.COMPLETE + "; a bundle holds only what it lists");
         Manifest m = parse(manifest, where);
         for (Map.Entry<String, String> x : m.extras().entrySet()) {
             String got = hashes.get(x.getKey());
@@ -106,6 +118,15 @@ final class Bundle {
             if (!got.equals(x.getValue())) throw new Invalid(where + ": " + x.getKey() + " does not match the manifest's sha256");
         }
         return m;
+    }
+
+    /** The lists a bundle reads into memory are small; a huge one is an attack, not a bundle. */
+    private static final int LIST_MAX = 64 << 20;
+
+    private static byte[] bounded(InputStream in, String rel, Path where) throws IOException {
+        byte[] b = in.readNBytes(LIST_MAX + 1);
+        if (b.length > LIST_MAX) throw new Invalid(where + ": " + rel + " is larger than " + LIST_MAX + " bytes");
+        return b;
     }
 
     @SuppressWarnings("unchecked")

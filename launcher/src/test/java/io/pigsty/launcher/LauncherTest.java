@@ -44,7 +44,6 @@ class LauncherTest {
         byte[] a = "package a".getBytes(), b = "package b".getBytes();
         Files.write(tree.resolve("a_1.0_amd64.deb"), a);
         Files.write(tree.resolve("b_1.0_all.deb"), b);
-        Files.writeString(tree.resolve("repo_complete"), sha(a) + "  a_1.0_amd64.deb\n" + sha(b) + "  b_1.0_all.deb\n");
         // no apply command: this scratch root has no shell to run one in (the air-gapped test runs a real one)
         String inv = "all:\n  vars:\n    firstboot: { home: /opt/pigsty, packages: [], apply: '' }\n";
         Files.writeString(tree.resolve("inventory/pigsty.yml"), inv);
@@ -52,7 +51,20 @@ class LauncherTest {
                 {"name": "pigsty-pkg-v1.d12.x86_64", "target": {"os": "d12", "family": "deb"},
                  "files": [{"path": "inventory/pigsty.yml", "sha256": "%s"}], "bootstrap": []}
                 """.formatted(sha(inv.getBytes())));
+        complete(tree);
         out = new ByteArrayOutputStream();
+    }
+
+    /** Writes repo_complete as the builder does: a sha256sum line for every file of the tree but itself. */
+    static void complete(Path tree) throws Exception {
+        StringBuilder b = new StringBuilder();
+        try (java.util.stream.Stream<Path> s = Files.walk(tree)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                String rel = tree.relativize(p).toString();
+                if (!rel.equals("repo_complete")) b.append(sha(Files.readAllBytes(p))).append("  ").append(rel).append('\n');
+            }
+        }
+        Files.writeString(tree.resolve("repo_complete"), b.toString());
     }
 
     int launcher(String... args) {
@@ -134,6 +146,7 @@ class LauncherTest {
         assertEquals(0, launcher("apply", "--bundle", tgz("one.tgz").toString()), said());
         Files.writeString(tree.resolve("manifest.json"), Files.readString(tree.resolve("manifest.json"))
                 .replace("pigsty-pkg-v1", "pigsty-pkg-v2"));
+        complete(tree);
         Path two = tgz("two.tgz");
         Files.delete(root.resolve("var/lib/pigsty/firstboot.json")); // a new first boot
         assertEquals(Launcher.Exit.FAILED.code, launcher("apply", "--bundle", two.toString()), said());
@@ -149,6 +162,7 @@ class LauncherTest {
         Files.writeString(tree.resolve("inventory/pigsty.yml"), inv);
         Files.writeString(tree.resolve("manifest.json"), Files.readString(tree.resolve("manifest.json"))
                 .replaceAll("\"sha256\": \"[0-9a-f]{64}\"", "\"sha256\": \"" + sha(inv.getBytes()) + "\""));
+        complete(tree);
         assertEquals(0, launcher("apply", "--bundle", tgz("ip.tgz").toString(), "--replace-ip"), said());
         String ip = Launcher.primaryIp();
         String placed = Files.readString(root.resolve("opt/pigsty/pigsty.yml"));
@@ -165,12 +179,55 @@ class LauncherTest {
         Files.delete(tree.resolve("inventory/pigsty.yml")); // a bundle without inventory, as on a golden image
         Files.writeString(tree.resolve("manifest.json"), Files.readString(tree.resolve("manifest.json"))
                 .replaceAll("\"files\": \\[[^\\]]*\\]", "\"files\": []"));
+        complete(tree);
         Path seeded = root.resolve("srv/pg/pigsty.yml");
         Files.createDirectories(seeded.getParent());
         Files.writeString(seeded, "all:\n  vars:\n    firstboot: { home: /srv/pg, packages: [], apply: '' }\n");
         assertEquals(0, launcher("apply", "--bundle", tgz("seeded.tgz").toString(), "--inventory", "/srv/pg/pigsty.yml"), said());
         assertTrue(said().contains("place: inventory already in place at"), said());
         assertTrue(said().contains("apply: skipped: firstboot.apply is empty"), said());
+    }
+
+    /** Nothing unlisted is ever read or run: an inventory slipped in, a cut tar, a FIFO, a broken header. */
+    @Test
+    void whatTheBundleDoesNotListIsRefusedBeforeAnythingChanges() throws Exception {
+        // an inventory added after the build (so in neither repo_complete nor the manifest)
+        Files.writeString(tree.resolve("inventory/evil.yml"), "all: { vars: { firstboot: { apply: 'rm -rf /' } } }\n");
+        assertEquals(Launcher.Exit.INVALID.code, launcher("apply", "--bundle", tgz("evil.tgz").toString()), said());
+        assertTrue(said().contains("inventory/evil.yml is not listed in repo_complete"), said());
+        assertFalse(Files.exists(root.resolve("www")));
+        Files.delete(tree.resolve("inventory/evil.yml"));
+
+        // a plain tar cut before its last files: what repo_complete lists is missing
+        Path whole = tmp.resolve("whole.tar");
+        run("tar", "-cf", whole.toString(), "-C", tree.getParent().toString(), "pigsty/repo_complete", "pigsty/manifest.json",
+                "pigsty/a_1.0_amd64.deb", "pigsty/b_1.0_all.deb", "pigsty/inventory/pigsty.yml");
+        byte[] all = Files.readAllBytes(whole);
+        Path cut = tmp.resolve("cut.tar");
+        Files.write(cut, java.util.Arrays.copyOf(all, 512 * 8));
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", cut.toString()), said());
+        assertTrue(said().contains("is listed in repo_complete but missing") || said().contains("malformed archive"), said());
+
+        // a pax header whose size is not a number: exit 4 with a message, no stack trace
+        Path paxTar = tmp.resolve("pax.tar");
+        run("tar", "--format=pax", "--pax-option=comment:=x", "-cf", paxTar.toString(), "-C", tree.getParent().toString(), "pigsty");
+        byte[] p = Files.readAllBytes(paxTar);
+        int at = new String(p, StandardCharsets.ISO_8859_1).indexOf("comment=x");
+        assertTrue(at > 0, "no pax record to break");
+        System.arraycopy("size=NaNx".getBytes(StandardCharsets.US_ASCII), 0, p, at, 9); // same length: the record stays well-formed
+        Path brokenTar = tmp.resolve("broken.tar");
+        Files.write(brokenTar, p);
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", brokenTar.toString()), said());
+        assertTrue(said().contains("malformed archive"), said());
+        assertFalse(said().contains("\tat ") || said().contains("Exception in"), said());
+
+        // a FIFO inside a directory bundle (a mounted ISO): refused, not read forever
+        Path dir = tmp.resolve("dirbundle/pigsty");
+        Files.createDirectories(dir.getParent());
+        run("cp", "-a", tree.toString(), dir.getParent().toString());
+        run("mkfifo", dir.resolve("Packages").toString());
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", dir.toString()), said());
+        assertTrue(said().contains("is not a regular file (a FIFO"), said());
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * Lays out the local repo: packages flat in a staging directory beside the destination, then the
- * index, then {@code manifest.json}, then {@code repo_complete} (one sha256sum line per package),
+ * index, then {@code manifest.json}, then {@code repo_complete} (one sha256sum line per file of the tree),
  * and only then an atomic rename onto the destination. A failed or killed build leaves the
  * destination as it was; its staging directory is swept by the next run.
  */
@@ -72,8 +72,18 @@ public final class RepoTree {
                     .sorted(Comparator.comparing(Format.Shipped::fileName)).toList();
             format.writeIndex(staging, shipped, index, timestamp);
             Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifestJson);
+            // Every file of the tree but this list itself: the target checks all it will read (the index,
+            // the manifest, the inventory it runs), and refuses any file not listed.
+            Map<String, String> sums = new java.util.TreeMap<>();
+            for (Format.Shipped s : shipped) sums.put(s.fileName(), s.sha256());
+            try (java.util.stream.Stream<Path> files = Files.walk(staging)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    String rel = staging.relativize(p).toString().replace('\\', '/');
+                    if (Files.isRegularFile(p) && !sums.containsKey(rel)) sums.put(rel, io.pigsty.offline.model.Checksum.sha256Of(p));
+                }
+            }
             StringBuilder complete = new StringBuilder();
-            for (Format.Shipped s : shipped) complete.append(s.sha256()).append("  ").append(s.fileName()).append('\n');
+            for (Map.Entry<String, String> s : sums.entrySet()) complete.append(s.getValue()).append("  ").append(s.getKey()).append('\n');
             Path tmp = staging.resolve("." + BundleLayout.COMPLETE + ".tmp");
             Files.writeString(tmp, complete);
             Files.move(tmp, staging.resolve(BundleLayout.COMPLETE), StandardCopyOption.ATOMIC_MOVE);

@@ -71,7 +71,8 @@ class RepoTreeTest {
                 Map.of("inventory/pigsty.yml", inv), DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", Log.QUIET);
         assertEquals(List.of("", "Packages", "Packages.gz", "Release", "a_1.0-1_all.deb", "b_1.0-1_all.deb", "inventory",
                 "inventory/pigsty.yml", "manifest.json", "repo_complete"), listing(dest));
-        assertEquals(2, Files.readAllLines(dest.resolve("repo_complete")).size());
+        // every file but repo_complete itself: 2 packages, the index (3), the inventory, the manifest
+        assertEquals(7, Files.readAllLines(dest.resolve("repo_complete")).size());
         Tools.run(dest, "sha256sum", "-c", "--strict", "repo_complete").ok();
         // The index carries each package's own control record, pointing at its flat file.
         String packages = Files.readString(dest.resolve("Packages"));
