@@ -2,6 +2,7 @@ package io.pigsty.offline.config;
 
 import io.pigsty.bundle.Family;
 import io.pigsty.offline.format.deb.DebFormat;
+import io.pigsty.offline.model.EditDistance;
 import io.pigsty.offline.model.Log;
 
 import java.io.IOException;
@@ -145,26 +146,11 @@ public final class ConfigLoader {
             String k = e.getKey();
             if (KNOWN.contains(k)) continue;
             for (String known : KNOWN)
-                if (Math.abs(known.length() - k.length()) <= 2 && distance(k, known) <= 2) {
+                if (Math.abs(known.length() - k.length()) <= 2 && EditDistance.of(k, known) <= 2) {
                     log.warn(e.getValue().where() + ": '" + k + "' is not a key this build reads; did you mean '" + known + "'?");
                     break;
                 }
         }
-    }
-
-    /** Levenshtein distance (the keys are short). */
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++)
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** {@code repo-spec/keys/keys.yml}: which shipped (or host) key signs which repos; none when absent. */

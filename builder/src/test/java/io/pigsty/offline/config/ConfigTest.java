@@ -1,8 +1,8 @@
 package io.pigsty.offline.config;
 
+import io.pigsty.offline.fixtures.Warnings;
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.ExitCode;
-import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Spec;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.PlannedRepo;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -58,16 +57,8 @@ class ConfigTest {
               - { name: infra ,module: infra ,releases: [9]   ,arch: [x86_64]          ,baseurl: { default: 'https://infra.example/$basearch' }}
             """;
 
-    final List<String> warnings = new ArrayList<>();
-    final Log log = new Log() {
-        @Override
-        public void info(String line) {}
-
-        @Override
-        public void warn(String line) {
-            warnings.add(line);
-        }
-    };
+    final Warnings log = new Warnings();
+    final List<String> warnings = log.lines;
 
     void write(String recipe, String spec) throws Exception {
         Files.createDirectories(home.resolve("recipes"));

@@ -1,6 +1,6 @@
 package io.pigsty.offline.config;
 
-import io.pigsty.offline.model.Log;
+import io.pigsty.offline.fixtures.Warnings;
 import io.pigsty.offline.model.Spec;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.PlannedRepo;
@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,16 +27,8 @@ class InventoryTest {
     @TempDir
     Path home;
 
-    final List<String> warnings = new ArrayList<>();
-    final Log log = new Log() {
-        @Override
-        public void info(String line) {}
-
-        @Override
-        public void warn(String line) {
-            warnings.add(line);
-        }
-    };
+    final Warnings log = new Warnings();
+    final List<String> warnings = log.lines;
 
     static final String EL9 = """
             os: el9
