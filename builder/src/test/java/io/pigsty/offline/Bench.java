@@ -204,7 +204,8 @@ class Bench {
                 Homes.el9(home, String.join(" ", set), cs9);
                 List<String> ours = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                         "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home",
-                        home.toString(), "--cache", tmp.resolve("solve-cache").toString(), "-q", "--no-launcher", "--skip-missing");
+                        home.toString(), "--cache", tmp.resolve("solve-cache").toString(), "-q", "--no-launcher", "--skip-missing",
+                        "--no-weak-deps"); // as dnf is run: weak deps off on both sides
                 timed(1, ours, true); // warm the caches
                 double[] o = timed(3, ours, true);
                 List<String> install = new ArrayList<>(dnfBase);
