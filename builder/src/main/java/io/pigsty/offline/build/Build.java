@@ -14,6 +14,7 @@ import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Package;
+import io.pigsty.offline.model.Secrets;
 import io.pigsty.offline.pack.Image;
 import io.pigsty.offline.pack.Seeds;
 import io.pigsty.offline.pack.Tarball;
@@ -112,7 +113,7 @@ public final class Build {
         Path repoDir = o.repoDir() != null ? o.repoDir() : output.resolve("www").resolve(BundleLayout.TOP);
         Path dist = o.dist() != null ? o.dist() : output.resolve("dist");
         Map<String, Path> extras = PublishStep.extras(r);
-        if (r.inventory() != null && io.pigsty.offline.model.Secrets.present(Files.readString(r.inventory())))
+        if (r.inventory() != null && Secrets.present(Files.readString(r.inventory())))
             reporter.warn(r.inventory() + " holds a URL with credentials, and is embedded in the bundle as it is"
                     + " (pigsty/inventory/pigsty.yml); anyone with the bundle can read them");
         if (o.artifacts().contains(ArtifactKind.SEED) && r.inventory() != null) // a bad inventory fails now, not after the downloads
@@ -191,7 +192,7 @@ public final class Build {
 
     /** A failure's message as the user may see it: credentials in URLs redacted. */
     public static String message(Throwable t) {
-        return io.pigsty.offline.model.Secrets.redact(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        return Secrets.redact(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
     }
 
     /** Whether a failure speaks for itself (a {@link BuildException}) or needs --debug to be understood. */
