@@ -200,6 +200,17 @@ class CliTest {
         assertTrue(Files.isRegularFile(www.resolve("pigsty/repo_complete")));
     }
 
+    /** --dist in the repo dir's parent: one lock for both, not a build waiting on itself. */
+    @Test
+    void distBesideTheRepoDirTakesOneLock() throws Exception {
+        Path out = tmp.resolve("same");
+        long t0 = System.nanoTime();
+        ElEndToEndTest.Cli c = at(out.resolve("pigsty"), out, "--no-launcher");
+        assertEquals(0, c.code(), c.err());
+        assertFalse(c.err().contains("waiting"), c.err());
+        assertTrue(System.nanoTime() - t0 < 60_000_000_000L);
+    }
+
     /** A version names a directory under --dist: '..' would put the tarball outside it. */
     @Test
     void aVersionThatIsNotAFileNameIsExit2AndNothingIsWritten() throws Exception {

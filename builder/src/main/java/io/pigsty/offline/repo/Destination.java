@@ -56,7 +56,9 @@ public final class Destination implements AutoCloseable {
     public static Destination lock(List<Path> dirs, int waitSeconds, Log log) throws IOException {
         Destination d = new Destination();
         try {
-            for (Path dir : dirs) d.take(dir.toAbsolutePath().normalize(), waitSeconds, log);
+            // one lock per directory: --dist may well be the repo dir's parent
+            for (Path dir : new java.util.LinkedHashSet<>(dirs.stream().map(p -> p.toAbsolutePath().normalize()).toList()))
+                d.take(dir, waitSeconds, log);
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;
