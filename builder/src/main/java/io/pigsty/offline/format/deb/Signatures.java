@@ -33,7 +33,9 @@ final class Signatures {
 
     static PGPPublicKeyRingCollection keyring(Path file) throws IOException {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
-            return new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
+            PGPPublicKeyRingCollection c = new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
+            if (c.size() == 0) throw new IOException("holds no OpenPGP public key");
+            return c;
         } catch (NoSuchFileException e) {
             throw e;
         } catch (PGPException | IOException | RuntimeException e) {
@@ -42,23 +44,25 @@ final class Signatures {
     }
 
     /**
-     * The keys of every keyring: the first file is required; later ones (a host's trusted.gpg.d) that
-     * cannot be read are skipped with a warning, as apt skips them.
+     * The keys of every keyring. One that cannot be read (a stray file in a host's trusted.gpg.d) is
+     * skipped with a warning, as apt skips it; with none readable there is nothing to trust.
      */
     static PGPPublicKeyRingCollection keyring(List<Path> files, Log log) throws IOException {
         List<PGPPublicKeyRing> rings = new ArrayList<>();
         java.util.Set<Long> ids = new java.util.HashSet<>();
-        for (int i = 0; i < files.size(); i++) {
+        int read = 0;
+        for (Path f : files) {
             PGPPublicKeyRingCollection c;
             try {
-                c = keyring(files.get(i));
+                c = keyring(f);
             } catch (IOException e) {
-                if (i == 0) throw e;
-                log.warn("skipping keyring " + files.get(i) + ": " + e.getMessage());
+                log.warn("skipping keyring " + f + ": " + e.getMessage());
                 continue;
             }
+            read++;
             for (PGPPublicKeyRing r : c) if (ids.add(r.getPublicKey().getKeyID())) rings.add(r);
         }
+        if (read == 0) throw new IOException("none of the keyrings " + files + " can be read");
         return new PGPPublicKeyRingCollection(rings);
     }
 
