@@ -40,6 +40,9 @@ final class Stanzas {
             names[i] = fields[i].toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** The longest line read (64 MiB): a Description is kilobytes, a Packages file tens of megabytes. */
+    static final int LINE_MAX = 64 << 20;
+
     void read(InputStream in, Consumer<Stanza> sink) throws IOException {
         read(in, 0, Long.MAX_VALUE, sink);
     }
@@ -69,7 +72,13 @@ final class Stanzas {
                     base += pos;
                     len -= pos;
                     pos = 0;
-                    if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+                    if (len == buf.length) {
+                        // no real index has such a line; an endless one must not grow the buffer past int
+                        if (buf.length >= LINE_MAX)
+                            throw new io.pigsty.offline.model.MetadataException("a line longer than " + LINE_MAX
+                                    + " bytes at offset " + base + "; this is not an apt index");
+                        buf = Arrays.copyOf(buf, buf.length * 2);
+                    }
                     int n = in.read(buf, len, buf.length - len);
                     if (n < 0) eof = true;
                     else len += n;

@@ -47,4 +47,27 @@ class StanzasTest {
             assertEquals(whole, got, "cuts " + cuts);
         }
     }
+
+    /** An endless line (a bomb's payload) ends with a message at the cap, never an int overflow or out of memory. */
+    @org.junit.jupiter.api.Test
+    void anEndlessLineIsRefusedAtTheCap() {
+        java.io.InputStream endless = new java.io.InputStream() {
+            long n;
+
+            @Override
+            public int read() {
+                return n++ < 4L << 30 ? 'x' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                n += len;
+                return len;
+            }
+        };
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(io.pigsty.offline.model.MetadataException.class,
+                () -> new Stanzas(false, "Package").read(endless, s -> { }));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("a line longer than " + Stanzas.LINE_MAX), e.getMessage());
+    }
 }
