@@ -5,7 +5,7 @@ import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexSet;
 import io.pigsty.offline.metadata.MetaSource;
 import io.pigsty.offline.metadata.Metadata;
-import io.pigsty.offline.metadata.MetadataLoader;
+import io.pigsty.offline.metadata.FileOwners;
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.Package;
@@ -75,9 +75,10 @@ final class ResolveStep {
         if (needsFileLists(res) && !format.fileListTypes().isEmpty()) {
             List<String> paths = universe.unprovidedFileRequirements();
             reporter.info("file requirements not in primary metadata: reading file lists for " + paths.size() + " paths");
-            index = MetadataLoader.complete(index, format.fileListTypes(), new HashSet<>(
-                    plan.repos().stream().map(r -> r.source().repo()).toList()), source);
-            universe = format.addFiles(universe, paths, index);
+            FileOwners.Found found = FileOwners.find(format, paths, index, new HashSet<>(
+                    plan.repos().stream().map(r -> r.source().repo()).toList()), source, reporter);
+            index = found.index();
+            universe = universe.withFiles(found.owners());
             res = Resolver.resolve(universe, specs, ro);
         }
         checkAliases(res);

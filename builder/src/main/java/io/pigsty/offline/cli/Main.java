@@ -7,6 +7,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** {@code pigsty-builder}: builds Pigsty offline bundles. Exit codes are those of {@link Build#exitCode}. */
@@ -23,6 +24,9 @@ public final class Main implements Runnable {
                 "a command is required: " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
     }
 
+    /** The commands, in the order help lists them; {@code help} itself is always there. */
+    private static final List<String> COMMANDS = List.of("offline", "plan", "seed", "recipes", "image", "iso", "all");
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -30,16 +34,19 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
-        build(cl, "offline", EnumSet.of(ArtifactKind.TARBALL),
+        // picocli builds each command's model by reflection from classes the class-data archive cannot
+        // hold (they are Java 5 bytecode): a run that names its command registers that one alone.
+        String only = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
+        if (only == null || only.equals("offline")) build(cl, "offline", EnumSet.of(ArtifactKind.TARBALL),
                 "Resolve, download and verify every package, build the local repo and pack the offline tarball.");
-        cl.addSubcommand("plan", new PlanCommand());
-        cl.addSubcommand("seed", new SeedCommand());
-        cl.addSubcommand("recipes", new RecipesCommand());
-        build(cl, "image", EnumSet.of(ArtifactKind.IMAGE),
+        if (only == null || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand());
+        if (only == null || only.equals("seed")) cl.addSubcommand("seed", new SeedCommand());
+        if (only == null || only.equals("recipes")) cl.addSubcommand("recipes", new RecipesCommand());
+        if (only == null || only.equals("image")) build(cl, "image", EnumSet.of(ArtifactKind.IMAGE),
                 "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it.");
-        build(cl, "iso", EnumSet.of(ArtifactKind.ISO),
+        if (only == null || only.equals("iso")) build(cl, "iso", EnumSet.of(ArtifactKind.ISO),
                 "Build the repo and write it as an ISO9660 disk (Rock Ridge, label pigsty-<os>) for DVDs and VM disks.");
-        build(cl, "all", EnumSet.allOf(ArtifactKind.class),
+        if (only == null || only.equals("all")) build(cl, "all", EnumSet.allOf(ArtifactKind.class),
                 "Build the repo once and make every artifact from it: tarball, seeds (with -i), image, ISO.");
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

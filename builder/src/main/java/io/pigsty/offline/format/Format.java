@@ -5,6 +5,7 @@ import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Rules;
+import io.pigsty.offline.model.PackageId;
 import io.pigsty.offline.model.Universe;
 
 import java.io.IOException;
@@ -102,14 +103,14 @@ public interface Format {
     /** Joins the repos into the universe, applying the policies that span repos (RPM module streams). */
     Universe universe(List<RepoIndex> repos, String targetArch, Log log) throws IOException;
 
-    /** The index file types {@link #addFiles} needs local (none when the family has no file lists). */
+    /** The index file types {@link #fileOwners} needs local (none when the family has no file lists). */
     Set<String> fileListTypes();
 
     /**
-     * Adds the given file paths to the packages that own them, from the file lists in {@code index}
-     * (all of {@link #fileListTypes} local). Returns the universe unchanged when nothing applies.
+     * Which packages own the given file paths, by the file lists in {@code index} (all of
+     * {@link #fileListTypes} local): only the paths asked for, since full file lists are large.
      */
-    Universe addFiles(Universe u, Collection<String> paths, IndexSet index) throws IOException;
+    Map<PackageId, List<String>> fileOwners(Collection<String> paths, IndexSet index) throws IOException;
 
     /** The index file types {@link #writeIndex} carries records from; they must be local. */
     Set<String> carriedTypes();

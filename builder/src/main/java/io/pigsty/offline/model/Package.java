@@ -48,6 +48,15 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
                 location, size, checksum, repo, multiArch);
     }
 
+    /**
+     * Consistent with the record's equals, without hashing every dependency list: packages are keys in
+     * the solver's maps, and the generated hash walks all sixteen components on every lookup.
+     */
+    @Override
+    public int hashCode() {
+        return ((name.hashCode() * 31 + evr.hashCode()) * 31 + arch.hashCode()) * 31 + location.hashCode();
+    }
+
     @Override
     public String toString() {
         return nevra();

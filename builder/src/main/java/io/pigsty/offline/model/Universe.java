@@ -3,8 +3,11 @@ package io.pigsty.offline.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -20,6 +23,16 @@ public final class Universe {
     private final Map<String, List<Package>> byProvide;
     private final Map<String, List<Package>> byFile;
     private volatile Map<String, List<Package>> byObsoleted;
+
+    private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, List<Package>> byName,
+                     Map<String, List<Package>> byProvide, Map<String, List<Package>> byFile) {
+        this.rules = rules;
+        this.targetArch = targetArch;
+        this.packages = packages;
+        this.byName = byName;
+        this.byProvide = byProvide;
+        this.byFile = byFile;
+    }
 
     private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, List<Package>> byName) {
         this.rules = rules;
@@ -89,6 +102,58 @@ public final class Universe {
             byObsoleted = idx;
         }
         return idx.getOrDefault(name, List.of());
+    }
+
+    /**
+     * This universe with more file paths owned by its packages (from file lists, keyed by package id),
+     * as if built with them: the packages that gain files are replaced in the shared indexes instead
+     * of re-indexing every provide.
+     */
+    public Universe withFiles(Map<PackageId, List<String>> owners) {
+        if (owners.isEmpty()) return this;
+        Map<Package, Package> changed = new IdentityHashMap<>();
+        Set<String> added = new HashSet<>();
+        List<Package> all = new ArrayList<>(packages.size());
+        for (Package p : packages) {
+            List<String> more = owners.get(PackageId.of(p));
+            if (more != null) {
+                List<String> files = new ArrayList<>(p.files());
+                for (String f : more)
+                    if (!files.contains(f)) {
+                        files.add(f);
+                        added.add(f);
+                    }
+                if (files.size() > p.files().size()) {
+                    Package q = p.withFiles(files);
+                    changed.put(p, q);
+                    p = q;
+                }
+            }
+            all.add(p);
+        }
+        if (changed.isEmpty()) return this;
+        Map<String, List<Package>> name = new HashMap<>(byName), provide = new HashMap<>(byProvide), file = new HashMap<>(byFile);
+        changed.forEach((p, q) -> {
+            replace(name, p.name(), p, q);
+            replace(provide, p.name(), p, q);
+            for (Dep d : p.provides()) replace(provide, d.name(), p, q);
+            for (String f : p.files()) replace(file, f, p, q);
+        });
+        for (String f : added) file.remove(f);
+        for (Package q : all) for (String f : q.files()) if (added.contains(f)) add(file, f, q);
+        return new Universe(rules, targetArch, List.copyOf(all), name, provide, file);
+    }
+
+    private static void replace(Map<String, List<Package>> index, String key, Package p, Package q) {
+        List<Package> l = index.get(key);
+        if (l == null) return;
+        for (int i = 0; i < l.size(); i++)
+            if (l.get(i) == p) {
+                List<Package> c = new ArrayList<>(l);
+                c.set(i, q);
+                index.put(key, c);
+                return;
+            }
     }
 
     /** This universe plus packages from elsewhere (URL packages), re-indexed. */

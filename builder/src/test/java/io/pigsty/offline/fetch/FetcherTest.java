@@ -267,4 +267,60 @@ class FetcherTest {
         assertEquals(cache.blob(SUM), got);
         assertArrayEquals(BODY, Files.readAllBytes(got));
     }
+
+    /**
+     * Plain-http repos use a client without TLS; an https mirror, and an http mirror that redirects
+     * to https, go through the TLS client, which checks the certificate against the trust store.
+     */
+    @Test
+    void httpsAndARedirectToHttpsAreFetchedOverVerifiedTls() throws Exception {
+        Path ks = tmp.resolve("server.p12"), crt = tmp.resolve("server.crt"), trust = tmp.resolve("trust.p12");
+        for (List<String> cmd : List.of(
+                List.of("keytool", "-genkeypair", "-alias", "srv", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1,dns:localhost",
+                        "-validity", "2", "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit"),
+                List.of("keytool", "-exportcert", "-alias", "srv", "-keystore", ks.toString(), "-storepass", "changeit", "-file", crt.toString()),
+                List.of("keytool", "-importcert", "-noprompt", "-alias", "srv", "-file", crt.toString(), "-keystore", trust.toString(),
+                        "-storetype", "PKCS12", "-storepass", "changeit")))
+            assertEquals(0, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("keytool.log").toFile())
+                    .start().waitFor(), () -> cmd + " failed");
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        MockWebServer secure = new MockWebServer();
+        secure.useHttps(ctx.getSocketFactory(), false);
+        secure.start();
+        try {
+            // not trusted: the certificate is refused, the body never cached
+            secure.enqueue(ok(BODY));
+            BuildException untrusted = assertThrows(BuildException.class, () -> fetcher(1, Duration.ofSeconds(5))
+                    .fetch(job(-1, url(secure, "/p.rpm")), Progress.silent()));
+            assertTrue(untrusted.getMessage().contains("PKIX") || untrusted.getMessage().contains("certif"), untrusted.getMessage());
+            assertFalse(Files.exists(cache.blob(SUM)));
+            String old = System.getProperty("javax.net.ssl.trustStore");
+            System.setProperty("javax.net.ssl.trustStore", trust.toString());
+            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+            try (Fetcher trusting = fetcher(1, Duration.ofSeconds(5))) {
+                secure.enqueue(ok(BODY));
+                assertArrayEquals(BODY, Files.readAllBytes(trusting.fetch(job(-1, url(secure, "/p.rpm")), Progress.silent())));
+                Files.delete(cache.blob(SUM));
+                a.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", url(secure, "/moved.rpm")));
+                secure.enqueue(ok(BODY));
+                assertArrayEquals(BODY, Files.readAllBytes(trusting.fetch(job(-1, url(a, "/p.rpm")), Progress.silent())));
+                String last = null;
+                for (RecordedRequest r; (r = secure.takeRequest(0, TimeUnit.SECONDS)) != null; ) last = r.getPath();
+                assertEquals("/moved.rpm", last, "the redirect was followed over TLS");
+            } finally {
+                if (old == null) System.clearProperty("javax.net.ssl.trustStore");
+                else System.setProperty("javax.net.ssl.trustStore", old);
+                System.clearProperty("javax.net.ssl.trustStorePassword");
+            }
+        } finally {
+            secure.shutdown();
+        }
+    }
 }

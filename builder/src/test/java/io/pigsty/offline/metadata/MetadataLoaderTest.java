@@ -36,6 +36,7 @@ class MetadataLoaderTest {
     /** Repos as directories; a repo named in {@code down} answers like an unreachable mirror, in {@code bad} like corrupt metadata. */
     private final class Dirs implements MetaSource {
         final Set<String> down, bad;
+        final List<String> files = new ArrayList<>();
 
         Dirs(Set<String> down, Set<String> bad) {
             this.down = down;
@@ -60,6 +61,9 @@ class MetadataLoaderTest {
 
         @Override
         public Path file(Repo repo, String path, Checksum expected, long size) throws IOException {
+            synchronized (files) {
+                files.add(path);
+            }
             return at(repo, path);
         }
 
@@ -131,5 +135,38 @@ class MetadataLoaderTest {
         assertEquals(ExitCode.NETWORK, e.exitCode());
         assertTrue(e.getMessage().startsWith("2 repos failed"), e.getMessage());
         assertTrue(e.getMessage().contains("repo corrupt") && e.getMessage().contains("repo gone"), e.getMessage());
+    }
+
+    /**
+     * A warm load reads neither the primary nor the file lists again: the parsed list and the owners
+     * of the paths asked for are kept, and the answer equals the one read from the file lists.
+     */
+    @Test
+    void aWarmLoadTouchesNoPrimaryAndNoFileLists() throws Exception {
+        Tools.require("createrepo_c");
+        Path repo = tmp.resolve("fl");
+        rpm("a").version("1.0").requires("/usr/share/b/data").build(repo);
+        rpm("b").version("1.0").arch("noarch").file("/usr/share/b/data", "x").build(repo);
+        Tools.run(repo, "createrepo_c", "--no-database", ".").ok();
+        Format.Source src = new Format.Source(new Repo("fl", 99, List.of("http://127.0.0.1:1/fl/")), List.of(), false, false, null);
+        Dirs cold = new Dirs(Set.of(), Set.of());
+        Metadata m = MetadataLoader.load(List.of(src), RpmFormat.INSTANCE, "x86_64", cold, Log.QUIET);
+        List<String> paths = m.universe().unprovidedFileRequirements();
+        assertEquals(List.of("/usr/share/b/data"), paths);
+        FileOwners.Found first = FileOwners.find(RpmFormat.INSTANCE, paths, m.index(), Set.of(src.repo()), cold, Log.QUIET);
+        assertTrue(cold.files.stream().anyMatch(f -> f.contains("primary")) && cold.files.stream().anyMatch(f -> f.contains("filelists")),
+                cold.files.toString());
+
+        Dirs warm = new Dirs(Set.of(), Set.of());
+        Metadata again = MetadataLoader.load(List.of(src), RpmFormat.INSTANCE, "x86_64", warm, Log.QUIET);
+        FileOwners.Found second = FileOwners.find(RpmFormat.INSTANCE, again.universe().unprovidedFileRequirements(), again.index(),
+                Set.of(src.repo()), warm, Log.QUIET);
+        assertEquals(List.of(), warm.files, "the warm run fetched or hashed index files");
+        assertEquals(first.owners(), second.owners());
+        assertEquals(List.of("b"), again.universe().withFiles(second.owners()).whatProvides(io.pigsty.offline.model.Dep.of("/usr/share/b/data"))
+                .stream().map(p -> p.name()).toList());
+        // other paths asked for: another answer, read from the file lists
+        FileOwners.find(RpmFormat.INSTANCE, List.of("/usr/share/b/data", "/nowhere"), again.index(), Set.of(src.repo()), warm, Log.QUIET);
+        assertTrue(warm.files.stream().anyMatch(f -> f.contains("filelists")), warm.files.toString());
     }
 }

@@ -9,6 +9,7 @@ import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexSet;
 import io.pigsty.offline.format.rpm.RpmFormat;
 import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.FileOwners;
 import io.pigsty.offline.metadata.MetadataLoader;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.Package;
@@ -72,9 +73,9 @@ class RpmCorporaTest {
             repos.add(source(c).repo());
         }
         Metadata m = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", fetcher, Log.QUIET);
-        IndexSet index = MetadataLoader.complete(m.index(), RpmFormat.INSTANCE.fileListTypes(), repos, fetcher);
-        return new Metadata(RpmFormat.INSTANCE.addFiles(m.universe(), m.universe().unprovidedFileRequirements(), index),
-                index, m.dropped());
+        FileOwners.Found found = FileOwners.find(RpmFormat.INSTANCE, m.universe().unprovidedFileRequirements(), m.index(), repos,
+                fetcher, Log.QUIET);
+        return new Metadata(m.universe().withFiles(found.owners()), found.index(), m.dropped());
     }
 
     static Resolution resolve(Metadata m, List<String> specs) {

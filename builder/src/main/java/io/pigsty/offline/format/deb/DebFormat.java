@@ -198,8 +198,8 @@ public final class DebFormat implements Format {
     }
 
     @Override
-    public Universe addFiles(Universe u, Collection<String> paths, IndexSet index) {
-        return u;
+    public Map<PackageId, List<String>> fileOwners(Collection<String> paths, IndexSet index) {
+        return Map.of();
     }
 
     @Override

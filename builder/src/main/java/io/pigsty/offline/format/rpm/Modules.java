@@ -24,6 +24,8 @@ final class Modules {
     /** NEVRA ({@code name-epoch:version-release.arch}) of every modular artifact, stream-qualified. */
     private final Map<String, String> streamOfArtifact = new HashMap<>();
     private final Map<String, String> defaults = new HashMap<>();
+    /** The names in those NEVRAs: the other packages (nearly all) are judged without building their NEVRA. */
+    private final Set<String> artifactNames = new HashSet<>();
 
     void read(InputStream in, String where) throws MetadataException {
         LoaderOptions opts = new LoaderOptions();
@@ -36,7 +38,10 @@ final class Modules {
                 if ("modulemd".equals(kind)) {
                     String stream = data.get("name") + ":" + data.get("stream");
                     if (data.get("artifacts") instanceof Map<?, ?> art && art.get("rpms") instanceof List<?> rpms)
-                        for (Object nevra : rpms) streamOfArtifact.put(String.valueOf(nevra), stream);
+                        for (Object nevra : rpms) {
+                            streamOfArtifact.put(String.valueOf(nevra), stream);
+                            artifactNames.add(nameOf(String.valueOf(nevra)));
+                        }
                 } else if ("modulemd-defaults".equals(kind) && data.get("stream") != null) {
                     defaults.put(String.valueOf(data.get("module")), String.valueOf(data.get("stream")));
                 }
@@ -49,6 +54,7 @@ final class Modules {
     /** Takes in another repo's streams and defaults. */
     void add(Modules other) {
         streamOfArtifact.putAll(other.streamOfArtifact);
+        artifactNames.addAll(other.artifactNames);
         defaults.putAll(other.defaults);
     }
 
@@ -56,7 +62,18 @@ final class Modules {
         return streamOfArtifact.isEmpty();
     }
 
-    static String nevra(Package p) {
+    /** {@code name} of {@code name-epoch:version-release.arch}: what precedes the last two dashes. */
+    private static String nameOf(String nevra) {
+        int release = nevra.lastIndexOf('-');
+        int version = release > 0 ? nevra.lastIndexOf('-', release - 1) : -1;
+        return version > 0 ? nevra.substring(0, version) : nevra;
+    }
+
+    private String streamOf(Package p) {
+        return artifactNames.contains(p.name()) ? streamOfArtifact.get(nevra(p)) : null;
+    }
+
+    private static String nevra(Package p) {
         return p.name() + "-" + p.evr().epoch() + ":" + p.evr().version() + "-" + p.evr().release() + "." + p.arch();
     }
 
@@ -69,7 +86,7 @@ final class Modules {
     Set<String> namesOfEnabledStreams(Iterable<Package> all) {
         Set<String> names = new HashSet<>();
         for (Package p : all) {
-            String stream = streamOfArtifact.get(nevra(p));
+            String stream = streamOf(p);
             if (stream != null && enabled(stream)) names.add(p.name());
         }
         return names;
@@ -77,7 +94,7 @@ final class Modules {
 
     /** Whether dnf would show {@code p} from a repo without module_hotfixes. */
     boolean visible(Package p, Set<String> enabledNames) {
-        String stream = streamOfArtifact.get(nevra(p));
+        String stream = streamOf(p);
         if (stream != null) return enabled(stream);
         return !enabledNames.contains(p.name());
     }

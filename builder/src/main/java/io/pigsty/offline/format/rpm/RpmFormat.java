@@ -64,8 +64,9 @@ public final class RpmFormat implements Format {
         List<IndexFile> index = new ArrayList<>();
         for (Repomd.Entry e : md.data().values()) {
             Path local = null;
-            // The primary is read now; modules too unless the repo is exempt from module filtering.
-            if (e.type().equals(PRIMARY) || e.type().equals(MODULES) && !s.moduleHotfixes())
+            // Modules are read now unless the repo is exempt from module filtering; the primary only
+            // when its parsed form is not cached (a warm plan neither fetches nor hashes it again).
+            if (e.type().equals(MODULES) && !s.moduleHotfixes())
                 local = files.file(e.location(), e.checksum(), e.size());
             index.add(new IndexFile(repo, e.type(), e.location(), e.checksum(), e.size(), e.timestamp(), local));
         }
@@ -73,11 +74,10 @@ public final class RpmFormat implements Format {
         // dnf accepts them, but a collision can be made for these: say so rather than trust quietly
         if (weak(pe.checksum()))
             log.warn(where + ": its metadata is checked with " + pe.checksum().algo() + " only, a weak hash (sha256 is usual)");
-        Path primary = index.stream().filter(f -> f.type().equals(PRIMARY)).findFirst().orElseThrow().local();
         RepoFiles.Parsed parsed = files.parsed("rpm-primary-" + pe.checksum().hex(), () -> {
             List<Package> out = new ArrayList<>();
             List<String> dropped = new ArrayList<>();
-            try (InputStream in = Decompress.open(primary, pe.location())) {
+            try (InputStream in = Decompress.open(files.file(pe.location(), pe.checksum(), pe.size()), pe.location())) {
                 new PrimaryReader(repo, where).read(in, out::add, dropped::add);
             }
             return new RepoFiles.Parsed(out, dropped);
@@ -134,10 +134,10 @@ public final class RpmFormat implements Format {
     }
 
     @Override
-    public Universe addFiles(Universe u, Collection<String> paths, IndexSet index) throws IOException {
-        if (paths.isEmpty()) return u;
-        Set<String> wanted = new HashSet<>(paths);
+    public Map<PackageId, List<String>> fileOwners(Collection<String> paths, IndexSet index) throws IOException {
         Map<PackageId, List<String>> found = new HashMap<>();
+        if (paths.isEmpty()) return found;
+        Set<String> wanted = new HashSet<>(paths);
         for (IndexFile fl : index.files()) {
             if (!fl.type().equals(FILELISTS)) continue;
             String repo = fl.repo().name();
@@ -146,19 +146,7 @@ public final class RpmFormat implements Format {
                         (pkgid, path) -> found.computeIfAbsent(new PackageId(repo, pkgid), k -> new ArrayList<>()).add(path));
             }
         }
-        if (found.isEmpty()) return u;
-        List<Package> enriched = new ArrayList<>(u.packages().size());
-        for (Package p : u.packages()) {
-            List<String> more = found.get(PackageId.of(p));
-            if (more == null) {
-                enriched.add(p);
-            } else {
-                List<String> files = new ArrayList<>(p.files());
-                for (String f : more) if (!files.contains(f)) files.add(f);
-                enriched.add(p.withFiles(files));
-            }
-        }
-        return Universe.of(rules(), u.targetArch(), enriched);
+        return found;
     }
 
     @Override

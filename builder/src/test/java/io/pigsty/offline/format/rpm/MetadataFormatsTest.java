@@ -6,6 +6,7 @@ import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexSet;
 import io.pigsty.offline.metadata.MetaSource;
 import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.FileOwners;
 import io.pigsty.offline.metadata.MetadataLoader;
 import io.pigsty.offline.model.Log;
 import io.pigsty.offline.model.MetadataException;
@@ -69,9 +70,11 @@ class MetadataFormatsTest {
         assertEquals(2, u.packages().size());
         // /usr/share/b/data is only in filelists: reading them finds its owner.
         assertEquals(List.of("/usr/share/b/data"), u.unprovidedFileRequirements());
-        IndexSet lists = MetadataLoader.complete(md.index(), f.fileListTypes(), Set.of(r), local(repo));
-        Universe more = f.addFiles(u, u.unprovidedFileRequirements(), lists);
+        FileOwners.Found found = FileOwners.find(f, u.unprovidedFileRequirements(), md.index(), Set.of(r), local(repo), Log.QUIET);
+        Universe more = u.withFiles(found.owners());
         assertTrue(more.unprovidedFileRequirements().isEmpty());
+        assertEquals(List.of("b"), more.whatProvides(io.pigsty.offline.model.Dep.of("/usr/share/b/data")).stream()
+                .map(io.pigsty.offline.model.Package::name).toList());
     }
 
     @Test
