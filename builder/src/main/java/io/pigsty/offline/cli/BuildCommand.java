@@ -39,7 +39,7 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--compress", defaultValue = "gzip", description = "Tarball compression: gzip, zstd or none (default: ${DEFAULT-VALUE}).")
     String compress;
 
-    @Option(names = "--level", description = "Compression level (gzip 0-9, default 6; zstd 1-19, default 3).")
+    @Option(names = "--level", description = "Compression level (gzip 0-9, default 0: stored, packages are compressed already; zstd 1-19, default 3).")
     Integer level;
 
     @Option(names = "--threads", description = "Compression threads (default: all cores).")

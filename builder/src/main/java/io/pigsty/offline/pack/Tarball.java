@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  */
 public final class Tarball {
     public enum Compression {
-        GZIP(".tgz", 6), ZSTD(".tar.zst", 3), NONE(".tar", 0);
+        // gzip 0 by default: packages are compressed already; see the README (Performance) for the measurements
+        GZIP(".tgz", 0), ZSTD(".tar.zst", 3), NONE(".tar", 0);
 
         public final String suffix;
         public final int defaultLevel;
