@@ -25,6 +25,7 @@ import java.lang.management.ManagementFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,7 +96,7 @@ class Bench {
         row("benchmark", "ours", "peer", "peer/ours", "target");
         row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
         // -Dbench.only=parse,debian runs only those rows
-        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image,solve");
+        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image,solve,e2e");
         if (only.contains("parse")) parse();
         if (only.contains("plan")) plan();
         if (only.contains("debian")) debian();
@@ -103,6 +104,7 @@ class Bench {
         if (only.contains("pack")) pack();
         if (only.contains("image")) image();
         if (only.contains("solve")) solve();
+        if (only.contains("e2e")) endToEnd();
         Files.writeString(Path.of("target/bench.txt"), table);
     }
 
@@ -215,6 +217,21 @@ class Bench {
                 double[] d = timed(3, install, false);
                 row("solve CS9, " + n + " names, warm, JVM incl.", String.format(Locale.ROOT, "%.2fs, %.0f MiB", o[0], o[1]),
                         String.format(Locale.ROOT, "dnf --assumeno %.2fs, %.0f MiB", d[0], d[1]), ratio(d[0], o[0]), "no slower than dnf warm");
+                if (n != 23) continue;
+                // cold: no cache on either side, the metadata fetched over loopback and parsed
+                double[] oc = {Double.MAX_VALUE, 0}, dc = {Double.MAX_VALUE, 0};
+                for (int i = 0; i < 2; i++) {
+                    List<String> cold = new ArrayList<>(ours);
+                    cold.set(cold.indexOf("--cache") + 1, Files.createTempDirectory(tmp, "coldcache").toString());
+                    double[] t = timed(1, cold, true);
+                    if (t[0] < oc[0]) oc = t;
+                    List<String> dnfCold = new ArrayList<>(install);
+                    dnfCold.set(dnfCold.indexOf("--installroot=" + root), "--installroot=" + Files.createTempDirectory(tmp, "dnfcold"));
+                    t = timed(1, dnfCold, false);
+                    if (t[0] < dc[0]) dc = t;
+                }
+                row("solve CS9, 23 names, cold, JVM incl.", String.format(Locale.ROOT, "%.2fs, %.0f MiB", oc[0], oc[1]),
+                        String.format(Locale.ROOT, "dnf --assumeno %.2fs, %.0f MiB", dc[0], dc[1]), ratio(dc[0], oc[0]), "within 1.5x of dnf cold");
             }
         }
         var mirrors = io.pigsty.offline.config.HostApt.mirrors(Path.of("/"), "debian");
@@ -259,6 +276,136 @@ class Bench {
             row("solve Debian main, " + n + " names, warm, JVM incl.", String.format(Locale.ROOT, "%.2fs, %.0f MiB", o[0], o[1]),
                     String.format(Locale.ROOT, "apt-get -s %.2fs, %.0f MiB%s", d[0], d[1], gaveUp ? " (gave up)" : ""),
                     ratio(d[0], o[0]), "no slower than apt");
+        }
+    }
+
+    /**
+     * Pigsty's d12 infra set (23 names) from the host's Debian mirror (main, updates, security), cold:
+     * the whole `build offline` against Pigsty's way (apt-get --download-only into an empty-status
+     * sandbox, apt-ftparchive, tar -czf); then two of its steps alone: the download with checksums
+     * (curl, 8 at a time, and sha256sum) and the index of the downloaded debs (apt-ftparchive).
+     */
+    void endToEnd() throws Exception {
+        var mirrors = io.pigsty.offline.config.HostApt.mirrors(Path.of("/"), "debian");
+        String main = mirrors.containsKey("debian_mirror") ? mirrors.get("debian_mirror")[0] : null;
+        if (main == null) {
+            row("end to end, d12 infra bundle", "skipped: no Debian mirror", "-", "-", "-");
+            return;
+        }
+        Tools.require("curl", "apt-ftparchive", "sha256sum", "gzip");
+        String security = mirrors.containsKey("debian_security_mirror") ? mirrors.get("debian_security_mirror")[0] : main;
+        Path keyring = Path.of("/usr/share/keyrings/debian-archive-keyring.gpg");
+        List<String> names = io.pigsty.offline.fixtures.Live.DEBIAN_INFRA;
+        Path inv = tmp.resolve("e2e-d12.yml");
+        StringBuilder y = new StringBuilder("all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    version: v1\n"
+                + "    repo_modules: node\n    repo_packages: [ '" + String.join(" ", names) + "' ]\n    repo_extra_packages: []\n    repo_upstream:\n");
+        String[][] repos = {{"base", main, "bookworm"}, {"updates", main, "bookworm-updates"}, {"security", security, "bookworm-security"}};
+        for (String[] r : repos)
+            y.append("      - { name: ").append(r[0]).append(", module: node, releases: [12], baseurl: { default: '").append(r[1]).append(' ')
+                    .append(r[2]).append(" main' }, keyring: ").append(keyring).append(" }\n");
+        Files.writeString(inv, y);
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        double ours = Double.MAX_VALUE;
+        Path out = null;
+        for (int i = 0; i < 2; i++) {
+            out = Files.createTempDirectory(tmp, "e2e");
+            Path o = out;
+            ours = Math.min(ours, seconds(() -> Tools.run(tmp, List.of(jvm, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    "io.pigsty.offline.cli.Main", "offline", "--os", "d12", "--home", Path.of("..").toAbsolutePath().normalize().toString(),
+                    "-i", inv.toString(), "--cache", o.resolve("cache").toString(), "--repo-dir", o.resolve("www/pigsty").toString(),
+                    "--dist", o.resolve("dist").toString(), "-q", "--no-launcher"), 1800).ok()));
+        }
+        Path tree = out.resolve("www/pigsty");
+        Path tarball;
+        try (var s = Files.walk(out.resolve("dist"))) {
+            tarball = s.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElseThrow();
+        }
+        StringBuilder sources = new StringBuilder();
+        for (String[] r : repos) sources.append("deb [signed-by=").append(keyring).append("] ").append(r[1]).append(' ').append(r[2]).append(" main\n");
+        double peer = Double.MAX_VALUE;
+        Path peerDir = null;
+        for (int i = 0; i < 2; i++) {
+            Path d = Files.createTempDirectory(tmp, "pigstyway");
+            peerDir = d;
+            peer = Math.min(peer, seconds(() -> {
+                io.pigsty.offline.fixtures.AptSandbox apt = new io.pigsty.offline.fixtures.AptSandbox(d.resolve("apt"), sources.toString(), "amd64");
+                apt.apt("update").ok();
+                List<String> dl = new ArrayList<>(List.of("install", "--download-only"));
+                dl.addAll(names);
+                apt.apt(dl.toArray(String[]::new)).ok();
+                Tools.run(apt.archives(), List.of("sh", "-c", "apt-ftparchive packages . > Packages && gzip -9k Packages"), 600).ok();
+                Tools.run(d, List.of("tar", "-czf", "pkg.tgz", "-C", apt.archives().toString(), "."), 600).ok();
+            }));
+        }
+        long debs;
+        try (var s = Files.list(tree)) {
+            debs = s.filter(p -> p.toString().endsWith(".deb")).count();
+        }
+        row("end to end, d12 infra bundle (" + debs + " debs), cold", String.format(Locale.ROOT, "%.1fs, %s", ours, mib(Files.size(tarball))),
+                String.format(Locale.ROOT, "Pigsty's way %.1fs, %s", peer, mib(Files.size(peerDir.resolve("pkg.tgz")))), ratio(peer, ours),
+                "faster than Pigsty's way");
+
+        // The download alone: every package of the bundle by its manifest (URL, size, sha256).
+        Map<?, ?> manifest = new org.yaml.snakeyaml.Yaml().load(Files.readString(tree.resolve("manifest.json")));
+        Map<String, String> repoUrl = new LinkedHashMap<>();
+        for (Object r : (List<?>) manifest.get("repos")) repoUrl.put(String.valueOf(((Map<?, ?>) r).get("name")),
+                String.valueOf(((List<?>) ((Map<?, ?>) r).get("urls")).get(0)));
+        List<io.pigsty.offline.fetch.Fetcher.Job> jobs = new ArrayList<>();
+        StringBuilder urls = new StringBuilder(), sums = new StringBuilder();
+        long bytes = 0;
+        for (Object o : (List<?>) manifest.get("packages")) {
+            Map<?, ?> p = (Map<?, ?>) o;
+            String url = repoUrl.get(String.valueOf(p.get("repo"))) + p.get("location");
+            String sha = String.valueOf(p.get("sha256"));
+            long size = ((Number) p.get("size")).longValue();
+            bytes += size;
+            jobs.add(new io.pigsty.offline.fetch.Fetcher.Job(String.valueOf(p.get("name")), List.of(url),
+                    io.pigsty.offline.model.Checksum.sha256(sha), size));
+            urls.append(url).append('\n');
+            sums.append(sha).append("  ").append(url.substring(url.lastIndexOf('/') + 1)).append('\n');
+        }
+        double fetch = best(2, () -> {
+            try (io.pigsty.offline.fetch.Fetcher f = new io.pigsty.offline.fetch.Fetcher(
+                    new io.pigsty.offline.fetch.Cache(Files.createTempDirectory(tmp, "dlcache")),
+                    new io.pigsty.offline.fetch.Fetcher.Settings(8, 3, Duration.ofSeconds(15), Duration.ofSeconds(30),
+                            Duration.ofMillis(500)), Log.QUIET)) {
+                f.fetchAll(jobs, io.pigsty.offline.fetch.Progress.silent());
+            }
+        });
+        Files.writeString(tmp.resolve("urls.txt"), urls);
+        Files.writeString(tmp.resolve("sums.txt"), sums);
+        double curl = best(2, () -> {
+            Path d = Files.createTempDirectory(tmp, "curl");
+            Tools.run(d, List.of("sh", "-c", "xargs -P 8 -n 8 curl -s --fail --remote-name-all < " + tmp.resolve("urls.txt")
+                    + " && sha256sum -c --quiet " + tmp.resolve("sums.txt")), 900).ok();
+        });
+        row("download " + jobs.size() + " debs, " + mib(bytes) + ", with sha256", String.format(Locale.ROOT, "%.1fs", fetch),
+                String.format(Locale.ROOT, "curl x8 + sha256sum %.1fs", curl), ratio(curl, fetch), "at the link");
+
+        // The index alone: our Packages from the carried upstream records vs apt-ftparchive reading each deb.
+        List<Format.Source> src = new ArrayList<>();
+        for (String[] r : repos)
+            src.add(new Format.Source(new Repo(r[0], 99, List.of(r[1])), List.of(), false, false,
+                    new Format.Dist(r[2], List.of("main"), List.of(keyring), false)));
+        io.pigsty.offline.format.deb.DebFormat deb = io.pigsty.offline.format.deb.DebFormat.INSTANCE;
+        try (io.pigsty.offline.fetch.Fetcher f = new io.pigsty.offline.fetch.Fetcher(new io.pigsty.offline.fetch.Cache(out.resolve("cache")),
+                new io.pigsty.offline.fetch.Fetcher.Settings(4, 3, Duration.ofSeconds(15), Duration.ofSeconds(30),
+                        Duration.ofMillis(500)), Log.QUIET)) {
+            Metadata md = MetadataLoader.load(src, deb, "amd64", f, Log.QUIET);
+            Set<Repo> used = src.stream().map(Format.Source::repo).collect(Collectors.toSet());
+            IndexSet index = MetadataLoader.complete(md.index(), deb.carriedTypes(), used, f);
+            Map<String, Package> byFile = new LinkedHashMap<>();
+            for (Package p : md.universe().packages()) byFile.putIfAbsent(p.repo().name() + "/" + p.location(), p);
+            List<Format.Shipped> shipped = new ArrayList<>();
+            for (Object o : (List<?>) manifest.get("packages")) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                Package p = byFile.get(m.get("repo") + "/" + m.get("location"));
+                shipped.add(new Format.Shipped(p, p.fileName(), String.valueOf(m.get("sha256")), p.size(), null));
+            }
+            double idx = best(3, () -> deb.writeIndex(Files.createTempDirectory(tmp, "debidx"), shipped, index, 1700000000L));
+            double ftp = best(3, () -> Tools.run(tree, List.of("sh", "-c", "apt-ftparchive packages . > /dev/null"), 600).ok());
+            row("index " + shipped.size() + " debs (Packages)", String.format(Locale.ROOT, "%.2fs", idx),
+                    String.format(Locale.ROOT, "apt-ftparchive %.2fs", ftp), ratio(ftp, idx), "no slower than peer");
         }
     }
 

@@ -52,10 +52,17 @@ final class Bundle {
         }
         Map<String, String> hashes = new HashMap<>();
         byte[] complete = null, manifest = null;
+        // Packages are compressed already: a bundle never holds many times its own size. Refused at the
+        // header that passes the bound, before its content is read (a plain tar ends where its file does).
+        long budget = Tar.compressed(tarball) ? Math.max(EXPANSION * Files.size(tarball), EXPANSION_FLOOR) : Long.MAX_VALUE;
+        long total = 0;
         try (Tar tar = Tar.open(tarball)) {
             for (Tar.Entry e; (e = tar.next()) != null; ) {
                 String rel = Extractor.check(e, BundleLayout.TOP);
                 if (e.type() != Tar.Type.FILE) continue;
+                if ((total += e.size()) > budget)
+                    throw new Invalid(tarball + ": " + rel + " takes its content past " + budget + " bytes (" + EXPANSION
+                            + " times the archive, at least " + (EXPANSION_FLOOR >> 20) + " MiB): a decompression bomb, not a bundle");
                 if (rel.equals(BundleLayout.COMPLETE)) {
                     complete = bounded(tar.content(), rel, tarball);
                 } else if (rel.equals(BundleLayout.MANIFEST)) {
@@ -119,6 +126,9 @@ final class Bundle {
         }
         return m;
     }
+
+    /** How far a compressed bundle's content may exceed the archive (and at least this much, for small bundles). */
+    private static final long EXPANSION = 64, EXPANSION_FLOOR = 1L << 30;
 
     /** The lists a bundle reads into memory are small; a huge one is an attack, not a bundle. */
     private static final int LIST_MAX = 64 << 20;

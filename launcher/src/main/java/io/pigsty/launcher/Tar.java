@@ -28,6 +28,12 @@ final class Tar implements AutoCloseable {
         this.in = in;
     }
 
+    /** Whether {@link #open} decompresses {@code file} (by its name, as it opens it). */
+    static boolean compressed(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".tgz") || n.endsWith(".gz") || n.endsWith(".zst");
+    }
+
     /** Opens a .tgz/.tar.gz, .tar, or .tar.zst (through the zstd tool; the JDK has no zstd). */
     static Tar open(Path file) throws IOException {
         String n = file.getFileName().toString();

@@ -230,6 +230,46 @@ class LauncherTest {
         assertTrue(said().contains("is not a regular file (a FIFO"), said());
     }
 
+    /**
+     * A small compressed archive whose headers claim far more than it could hold (a decompression
+     * bomb) is refused at the header that passes 64 times its size (at least 1 GiB), unread.
+     */
+    @Test
+    void aCompressedBundleThatWouldExpandPastItsBoundIsRefusedAtTheHeader() throws Exception {
+        byte[] h = new byte[512];
+        byte[] name = "pigsty/big.deb".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(name, 0, h, 0, name.length);
+        put(h, 100, "0000644");
+        put(h, 108, "0000000");
+        put(h, 116, "0000000");
+        put(h, 124, String.format("%011o", 3L << 30)); // 3 GiB of content, never written
+        put(h, 136, "00000000000");
+        h[156] = '0';
+        put(h, 257, "ustar");
+        put(h, 263, "00");
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        int sum = 0;
+        for (byte b : h) sum += b & 0xff;
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        Path bomb = tmp.resolve("bomb.tgz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(bomb))) {
+            out.write(h);
+            out.write(new byte[1 << 20]); // the start of the content
+        }
+        assertTrue(Files.size(bomb) < 64 << 10, Files.size(bomb) + " bytes");
+        long t0 = System.nanoTime();
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", bomb.toString()), said());
+        assertTrue(said().contains("big.deb takes its content past 1073741824 bytes") && said().contains("decompression bomb"), said());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "read instead of refused at the header");
+        assertFalse(Files.exists(root.resolve("www")));
+    }
+
+    private static void put(byte[] h, int at, String ascii) {
+        byte[] b = ascii.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
     @Test
     void twoRunsNeverOverlap() throws Exception {
         Path state = root.resolve("var/lib/pigsty");

@@ -130,10 +130,12 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         Request r = chain.request();
         if (r.url().isHttps()) return tls().newCall(r).execute();
         Response resp = chain.proceed(r);
-        okhttp3.HttpUrl to = resp.isRedirect() ? r.url().resolve(resp.header("Location", "")) : null;
+        okhttp3.HttpUrl to = resp.isRedirect() ? resp.request().url().resolve(resp.header("Location", "")) : null;
         if (to == null || !to.isHttps()) return resp;
         resp.close();
-        return tls().newCall(r.newBuilder().url(to).build()).execute();
+        Request.Builder next = r.newBuilder().url(to);
+        if (!to.host().equals(r.url().host())) next.removeHeader("Authorization"); // credentials stay with their host, as in OkHttp
+        return tls().newCall(next.build()).execute();
     }
 
     private OkHttpClient tls() {

@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * Lays out the local repo: packages flat in a staging directory beside the destination, then the
  * index, then {@code manifest.json}, then {@code repo_complete} (one sha256sum line per file of the tree),
- * and only then an atomic rename onto the destination. A failed or killed build leaves the
+ * and only then an atomic swap with the destination. A failed or killed build leaves the
  * destination as it was; its staging directory is swept by the next run.
  */
 public final class RepoTree {
@@ -105,10 +105,18 @@ public final class RepoTree {
         }
     }
 
-    /** Replaces {@code dest} with {@code staging}: rename the old tree aside, rename the new one in. */
-    private static void swap(Path staging, Path dest, Path parent, String base) throws IOException {
-        Path old = parent.resolve("." + base + ".old-" + ProcessHandle.current().pid());
+    /**
+     * Replaces {@code dest} with {@code staging}. Where the system can swap two paths in one step
+     * (Linux renameat2 with RENAME_EXCHANGE: ext4, xfs, btrfs, tmpfs) {@code dest} is never absent,
+     * even for a build killed at that instant; elsewhere the old tree is renamed aside, the new one in.
+     */
+    static void swap(Path staging, Path dest, Path parent, String base) throws IOException {
         boolean had = Files.exists(dest);
+        if (had && exchange(staging, dest)) {
+            FileTrees.delete(staging); // it holds the old tree now
+            return;
+        }
+        Path old = parent.resolve("." + base + ".old-" + ProcessHandle.current().pid());
         if (had) Files.move(dest, old, StandardCopyOption.ATOMIC_MOVE);
         try {
             Files.move(staging, dest, StandardCopyOption.ATOMIC_MOVE);
@@ -117,6 +125,18 @@ public final class RepoTree {
             throw e;
         }
         if (had) FileTrees.delete(old);
+    }
+
+    private static final int AT_FDCWD = -100, RENAME_EXCHANGE = 2;
+
+    /** Swaps two paths atomically; false where the C library, kernel or file system cannot. */
+    static boolean exchange(Path a, Path b) {
+        try {
+            com.sun.jna.Function renameat2 = com.sun.jna.NativeLibrary.getInstance("c").getFunction("renameat2");
+            return renameat2.invokeInt(new Object[] {AT_FDCWD, a.toString(), AT_FDCWD, b.toString(), RENAME_EXCHANGE}) == 0;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

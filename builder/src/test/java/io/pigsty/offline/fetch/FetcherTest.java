@@ -311,9 +311,22 @@ class FetcherTest {
                 a.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", url(secure, "/moved.rpm")));
                 secure.enqueue(ok(BODY));
                 assertArrayEquals(BODY, Files.readAllBytes(trusting.fetch(job(-1, url(a, "/p.rpm")), Progress.silent())));
-                String last = null;
-                for (RecordedRequest r; (r = secure.takeRequest(0, TimeUnit.SECONDS)) != null; ) last = r.getPath();
-                assertEquals("/moved.rpm", last, "the redirect was followed over TLS");
+                RecordedRequest last = null;
+                for (RecordedRequest r; (r = secure.takeRequest(0, TimeUnit.SECONDS)) != null; ) last = r;
+                assertEquals("/moved.rpm", last.getPath(), "the redirect was followed over TLS");
+                // credentials for one host are not sent to the host a redirect names
+                Files.delete(cache.blob(SUM));
+                a.enqueue(new MockResponse().setResponseCode(302).setHeader("Location",
+                        "https://127.0.0.1:" + secure.getPort() + "/other.rpm"));
+                secure.enqueue(ok(BODY));
+                String withCreds = url(a, "/p.rpm").replace("http://", "http://user:secret@");
+                assertArrayEquals(BODY, Files.readAllBytes(trusting.fetch(job(-1, withCreds), Progress.silent())));
+                RecordedRequest first = null;
+                for (RecordedRequest r; (r = a.takeRequest(0, TimeUnit.SECONDS)) != null; ) first = r;
+                assertTrue(first.getHeader("Authorization") != null, "the first host gets the credentials");
+                RecordedRequest moved = secure.takeRequest(5, TimeUnit.SECONDS);
+                assertEquals("/other.rpm", moved.getPath());
+                assertNull(moved.getHeader("Authorization"), "the credentials followed the redirect to another host");
             } finally {
                 if (old == null) System.clearProperty("javax.net.ssl.trustStore");
                 else System.setProperty("javax.net.ssl.trustStore", old);

@@ -124,4 +124,45 @@ class RepoTreeTest {
         assertTrue(Files.exists(dest.resolve("a_1.0-1_all.deb")), "the set-aside tree is back");
         assertFalse(Files.exists(aside));
     }
+
+    /**
+     * On this machine's file systems the publish swaps the trees in one step: a reader polling the
+     * destination through 30 republishes never finds it missing (with two renames it can).
+     */
+    @Test
+    void theDestinationIsNeverAbsentWhileATreeIsReplaced() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("x/a")), b = Files.createDirectories(tmp.resolve("x/b"));
+        Files.writeString(a.resolve("which"), "a");
+        Files.writeString(b.resolve("which"), "b");
+        assertTrue(RepoTree.exchange(a, b), "renameat2(RENAME_EXCHANGE) works here");
+        assertEquals("b", Files.readString(a.resolve("which")));
+        assertEquals("a", Files.readString(b.resolve("which")));
+
+        Path dest = tmp.resolve("www/pigsty");
+        RepoTree.publish(dest, List.of(item("a", "aaa")), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
+                1700000000L, "{}\n", Log.QUIET);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger missing = new java.util.concurrent.atomic.AtomicInteger(), looks = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                if (!Files.exists(dest.resolve("repo_complete"))) missing.incrementAndGet();
+                looks.incrementAndGet();
+            }
+        });
+        reader.start();
+        try {
+            for (int i = 0; i < 30; i++)
+                RepoTree.publish(dest, List.of(item("a", "aaa" + i)), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
+                        1700000000L, "{\"n\": " + i + "}\n", Log.QUIET);
+        } finally {
+            stop.set(true);
+            reader.join();
+        }
+        assertTrue(looks.get() > 1000, looks.get() + " looks");
+        assertEquals(0, missing.get(), "the destination was absent at some instant");
+        assertEquals("{\"n\": 29}\n", Files.readString(dest.resolve("manifest.json")));
+        try (Stream<Path> s = Files.list(dest.getParent())) {
+            assertEquals(List.of("pigsty"), s.map(p -> p.getFileName().toString()).toList(), "nothing left beside it");
+        }
+    }
 }

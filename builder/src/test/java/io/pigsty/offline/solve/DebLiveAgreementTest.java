@@ -48,10 +48,7 @@ class DebLiveAgreementTest {
     static Metadata debian;
     static AptSandbox apt;
 
-    /** Pigsty's d12 node-bootstrap list and the infra and node names Debian main itself carries. */
-    static final List<String> INFRA = List.of("ansible", "python3", "python3-requests", "python3-jmespath", "dpkg-dev",
-            "sshpass", "tnftp", "linux-perf", "nginx", "dnsmasq", "haproxy", "redis", "keepalived", "sudo", "acl", "curl",
-            "wget", "chrony", "openssh-server", "rsync", "jq", "git", "htop");
+    static final List<String> INFRA = Live.DEBIAN_INFRA;
 
     @BeforeAll
     static void load() throws Exception {

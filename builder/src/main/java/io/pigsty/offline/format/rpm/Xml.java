@@ -11,6 +11,8 @@ import javax.xml.stream.XMLStreamReader;
 
 /** Woodstox set up for untrusted metadata (no DTDs, no external entities) and for speed. */
 final class Xml {
+    /** The longest text one element of repo metadata may hold (a name, a description, a path). */
+    static final int MAX_TEXT = 16 << 20;
     private static final XMLInputFactory IN = inputFactory();
 
     private Xml() {}
@@ -22,6 +24,8 @@ final class Xml {
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_COALESCING, true);
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        // No field of yum metadata is near this; a larger one is a bomb's payload, refused with a message.
+        f.setProperty(com.ctc.wstx.api.WstxInputProperties.P_MAX_TEXT_LENGTH, MAX_TEXT);
         return f;
     }
 

@@ -122,4 +122,46 @@ class MetadataFormatsTest {
         String line = md.dropped().get(0);
         assertTrue(line.startsWith("repo r: left out bad.x86_64") && line.contains("(broken with"), line);
     }
+
+    /**
+     * A field far beyond any real one (40 MiB, a few KB compressed): a name the reader needs ends the
+     * repo with a message naming the limit, never an OutOfMemoryError; a description, which nothing
+     * reads, is streamed past without being held.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"name", "description"})
+    void aHugeFieldIsRefusedWithTheLimitOrSkipped(String field) throws Exception {
+        Path repo = tmp.resolve("huge-" + field);
+        rpm("good").version("1.0").build(repo);
+        Tools.run(repo, "createrepo_c", "--no-database", "--general-compress-type=gz", ".").ok();
+        Path gz;
+        try (var s = Files.list(repo.resolve("repodata"))) {
+            gz = s.filter(p -> p.toString().endsWith("primary.xml.gz")).findFirst().orElseThrow();
+        }
+        String xml;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            xml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String huge = "a".repeat(40 << 20);
+        xml = field.equals("name") ? xml.replace("<name>good</name>", "<name>" + huge + "</name>")
+                : xml.replaceFirst("<description>[^<]*</description>", "<description>" + huge + "</description>");
+        assertTrue(xml.length() > 40 << 20, "the field was replaced");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        xml = null;
+        huge = null;
+        Repo r = new Repo("r", 99, List.of("http://127.0.0.1/"));
+        List<Format.Source> src = List.of(new Format.Source(r, List.of(), false, false, null));
+        if (field.equals("description")) {
+            assertEquals(List.of("good"), MetadataLoader.load(src, RpmFormat.INSTANCE, "x86_64", local(repo), Log.QUIET)
+                    .universe().packages().stream().map(p -> p.name()).toList());
+            return;
+        }
+        io.pigsty.offline.model.BuildException e = assertThrows(io.pigsty.offline.model.BuildException.class,
+                () -> MetadataLoader.load(src, RpmFormat.INSTANCE, "x86_64", local(repo), Log.QUIET));
+        assertEquals(io.pigsty.offline.model.ExitCode.NETWORK, e.exitCode(), "exit 4: the repo's metadata is refused");
+        assertTrue(e.getMessage().contains("repo r") && e.getMessage().contains("malformed primary.xml")
+                && e.getMessage().contains(String.valueOf(16 << 20)), e.getMessage());
+    }
 }
