@@ -70,6 +70,8 @@ class DebEndToEndTest {
             debs = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".deb")).sorted().collect(Collectors.toList());
         }
         for (String d : debs) Tools.run(tree, "dpkg-deb", "-I", d).ok();
+        java.util.Map<String, List<String>> graph = io.pigsty.offline.fixtures.SbomCheck.check(tree, ".deb");
+        assertTrue(graph.get("app").containsAll(List.of("libapp1", "python3", "init-helpers", "libc6")), graph.get("app").toString());
         List<String> entries = Tools.run(work, "tar", "-tzf", tgz.toString()).ok().out().lines().toList();
         assertTrue(entries.stream().allMatch(e -> e.startsWith("pigsty/")), entries.toString());
         assertTrue(entries.containsAll(List.of("pigsty/Packages", "pigsty/Packages.gz", "pigsty/Release", "pigsty/repo_complete")),

@@ -94,6 +94,12 @@ class ElEndToEndTest {
         assertEquals(files, listed);
         assertTrue(listed.containsAll(rpms) && listed.contains("repodata/repomd.xml") && listed.contains("manifest.json"), listed.toString());
 
+        // The SBOM: schema-valid, a component per RPM with sha256sum's hash, the solve's edges.
+        Map<String, List<String>> graph = io.pigsty.offline.fixtures.SbomCheck.check(tree, ".rpm");
+        assertTrue(graph.get("app").containsAll(List.of("libfoo", "python3", "app-data")), graph.get("app").toString());
+        String sbom = Files.readString(tree.resolve("sbom.cdx.json"));
+        assertTrue(sbom.contains("\"MIT\"") && sbom.contains("\"tests\""), "license and supplier from the RPMs' metadata");
+
         // rpm verifies every package's digests.
         List<String> k = new ArrayList<>(List.of("rpm", "-K"));
         rpms.forEach(r -> k.add(tree.resolve(r).toString()));

@@ -14,6 +14,8 @@ public final class BundleLayout {
     public static final String COMPLETE = "repo_complete";
     /** What the bundle was built from and holds. */
     public static final String MANIFEST = "manifest.json";
+    /** The software bill of materials: CycloneDX 1.6 JSON, a component per shipped package. */
+    public static final String SBOM = "sbom.cdx.json";
     /** The EL index directory, beside the packages. */
     public static final String REPODATA = "repodata";
     /** The first-boot stub at the bundle's root. */

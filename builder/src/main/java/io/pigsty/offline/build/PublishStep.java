@@ -8,6 +8,9 @@ import io.pigsty.offline.model.Package;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.repo.RepoTree;
+import io.pigsty.offline.repo.Sbom;
+import io.pigsty.offline.model.Secrets;
+import io.pigsty.offline.plan.Target;
 import io.pigsty.offline.solve.Resolution;
 
 import java.io.IOException;
@@ -57,7 +60,14 @@ final class PublishStep {
         Map<String, String> extraSums = new LinkedHashMap<>();
         for (Map.Entry<String, Path> x : extras.entrySet()) extraSums.put(x.getKey(), Checksum.sha256Of(x.getValue()));
         String manifest = Manifest.write(plan, resolution, droppedRecords, baselines, sha, extraSums, reporter.warnings());
-        RepoTree.publish(repoDir, items, extras, plan.target().format(), index, mtime, manifest, reporter.plain());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        extraSums.forEach((path, sum) -> inputs.put(path, "sha256:" + sum));
+        inputs.put("requested", String.join(" ", plan.specs().stream().map(s -> s.text()).toList()));
+        for (var r : plan.repos()) inputs.put("repo:" + r.name(), String.join(" ", r.urls().stream().map(Secrets::redact).toList()));
+        Target t = plan.target();
+        Sbom.Subject subject = new Sbom.Subject(plan.bundleName(), plan.version(), t.os(),
+                t.codename() != null && !t.codename().isEmpty() ? t.codename() : t.os(), t.arch(), t.family().id(), Build.VERSION, mtime, inputs);
+        RepoTree.publish(repoDir, items, extras, t.format(), index, mtime, manifest, subject, reporter.plain());
         reporter.info("repo: " + items.size() + " packages in " + repoDir);
         return new Published(repoDir, manifest, mtime);
     }

@@ -125,8 +125,14 @@ public interface Format {
     /** Reads a package file obtained elsewhere (an URL package, the launcher) into the model. */
     Inspected inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException;
 
-    /** Writes the repo index for {@code shipped}, all placed flat in {@code dir}. */
-    void writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException;
+    /**
+     * Writes the repo index for {@code shipped}, all placed flat in {@code dir}, and returns what each
+     * package's record says of its license and supplier (by file name), read while the records are at hand.
+     */
+    Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException;
+
+    /** A package's license and supplier as its own metadata states them (null where it says nothing), for the SBOM. */
+    record About(String license, String supplier) {}
 
     /** Builds a package of this family into {@code dir}, byte-identical for the same inputs; returns the file. */
     Path buildPackage(PackageContents contents, Path dir, long mtime) throws IOException;

@@ -67,6 +67,34 @@ public sealed interface Req {
         return new Atom(dep);
     }
 
+    /**
+     * The capabilities meeting {@code r} may install: every atom but those of a condition ({@code if},
+     * {@code unless}) and of a {@code without}, which are only tested.
+     */
+    static List<Dep> needed(Req r) {
+        List<Dep> out = new java.util.ArrayList<>();
+        needed(r, out);
+        return out;
+    }
+
+    private static void needed(Req r, List<Dep> out) {
+        // Java 17 has no pattern switch: walk the sealed tree with instanceof.
+        if (r instanceof Atom a) {
+            out.add(a.dep());
+        } else if (r instanceof All a) {
+            a.parts().forEach(x -> needed(x, out));
+        } else if (r instanceof Any a) {
+            a.parts().forEach(x -> needed(x, out));
+        } else if (r instanceof Cond c) {
+            needed(c.then(), out);
+            if (c.otherwise() != null) needed(c.otherwise(), out);
+        } else if (r instanceof With w) {
+            w.parts().forEach(x -> needed(x, out));
+        } else if (r instanceof Without w) {
+            needed(w.what(), out);
+        }
+    }
+
     private static String join(List<Req> parts, String sep) {
         return "(" + parts.stream().map(Req::toString).collect(Collectors.joining(sep)) + ")";
     }

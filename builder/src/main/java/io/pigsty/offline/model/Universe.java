@@ -253,20 +253,6 @@ public final class Universe {
     }
 
     private static void collectFiles(Req r, Map<String, Boolean> out) {
-        // Java 17 has no pattern switch: walk the sealed tree with instanceof.
-        if (r instanceof Req.Atom a) {
-            if (a.dep().isFile()) out.put(a.dep().name(), true);
-        } else if (r instanceof Req.All a) {
-            a.parts().forEach(x -> collectFiles(x, out));
-        } else if (r instanceof Req.Any a) {
-            a.parts().forEach(x -> collectFiles(x, out));
-        } else if (r instanceof Req.Cond c) {
-            collectFiles(c.then(), out);
-            if (c.otherwise() != null) collectFiles(c.otherwise(), out);
-        } else if (r instanceof Req.With w) {
-            w.parts().forEach(x -> collectFiles(x, out));
-        } else if (r instanceof Req.Without w) {
-            collectFiles(w.what(), out);
-        }
+        for (Dep d : Req.needed(r)) if (d.isFile()) out.put(d.name(), true);
     }
 }

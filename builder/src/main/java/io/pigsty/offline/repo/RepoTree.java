@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * Lays out the local repo: packages flat in a staging directory beside the destination, then the
- * index, then {@code manifest.json}, then {@code repo_complete} (one sha256sum line per file of the tree),
+ * index, then {@code manifest.json} and the SBOM, then {@code repo_complete} (one sha256sum line per file of the tree),
  * and only then an atomic swap with the destination. A failed or killed build leaves the
  * destination as it was; its staging directory is swept by the next run.
  */
@@ -37,7 +37,7 @@ public final class RepoTree {
      *               src/...), by relative path; copied, never linked, and listed in the manifest
      */
     public static void publish(Path dest, List<Item> items, Map<String, Path> extras, Format format, IndexSet index,
-                               long timestamp, String manifestJson, Log log) throws IOException {
+                               long timestamp, String manifestJson, Sbom.Subject sbom, Log log) throws IOException {
         Path parent = dest.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         String base = dest.getFileName().toString();
@@ -50,7 +50,7 @@ public final class RepoTree {
             for (Item it : items) {
                 String name = it.shipped().fileName();
                 if (!SafePaths.safeFileName(name) || name.equals(BundleLayout.COMPLETE) || name.equals(BundleLayout.MANIFEST)
-                        || name.equals(BundleLayout.REPODATA))
+                        || name.equals(BundleLayout.SBOM) || name.equals(BundleLayout.REPODATA))
                     throw new BuildException(ExitCode.FAILED, "refusing package file name '" + name + "'");
                 Item prev = byName.putIfAbsent(name, it);
                 if (prev != null) {
@@ -70,8 +70,10 @@ public final class RepoTree {
             }
             List<Format.Shipped> shipped = byName.values().stream().map(Item::shipped)
                     .sorted(Comparator.comparing(Format.Shipped::fileName)).toList();
-            format.writeIndex(staging, shipped, index, timestamp);
+            Map<String, Format.About> about = format.writeIndex(staging, shipped, index, timestamp);
             Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifestJson);
+            Files.writeString(staging.resolve(BundleLayout.SBOM), Sbom.json(sbom, shipped, about, format.rules(),
+                    format.nativeArch(sbom.arch())));
             // Every file of the tree but this list itself: the target checks all it will read (the index,
             // the manifest, the inventory it runs), and refuses any file not listed.
             Map<String, String> sums = new java.util.TreeMap<>();

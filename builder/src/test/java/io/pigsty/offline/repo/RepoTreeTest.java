@@ -35,6 +35,8 @@ class RepoTreeTest {
     Path tmp;
 
     private static final Repo LOCAL = new Repo("local", 0, List.of("file:///"));
+    private static final Sbom.Subject SUBJECT = new Sbom.Subject("pigsty-pkg-v1.d12.x86_64", "v1", "d12", "bookworm", "x86_64", "deb", "test",
+            1700000000L, Map.of());
 
     /** A real .deb of our own (as URL packages and the launcher are), shipped with its own control record. */
     private RepoTree.Item item(String name, String content) throws IOException {
@@ -68,11 +70,11 @@ class RepoTreeTest {
         Path inv = tmp.resolve("pigsty.yml");
         Files.writeString(inv, "all: {}\n");
         RepoTree.publish(dest, List.of(item("a", "aaa"), item("b", "bbb")),
-                Map.of("inventory/pigsty.yml", inv), DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", Log.QUIET);
+                Map.of("inventory/pigsty.yml", inv), DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET);
         assertEquals(List.of("", "Packages", "Packages.gz", "Release", "a_1.0-1_all.deb", "b_1.0-1_all.deb", "inventory",
-                "inventory/pigsty.yml", "manifest.json", "repo_complete"), listing(dest));
-        // every file but repo_complete itself: 2 packages, the index (3), the inventory, the manifest
-        assertEquals(7, Files.readAllLines(dest.resolve("repo_complete")).size());
+                "inventory/pigsty.yml", "manifest.json", "repo_complete", "sbom.cdx.json"), listing(dest));
+        // every file but repo_complete itself: 2 packages, the index (3), the inventory, the manifest, the SBOM
+        assertEquals(8, Files.readAllLines(dest.resolve("repo_complete")).size());
         Tools.run(dest, "sha256sum", "-c", "--strict", "repo_complete").ok();
         // The index carries each package's own control record, pointing at its flat file.
         String packages = Files.readString(dest.resolve("Packages"));
@@ -86,11 +88,11 @@ class RepoTreeTest {
     void aFailedPublishLeavesThePreviousTreeUntouched() throws Exception {
         Path dest = tmp.resolve("www/pigsty");
         RepoTree.publish(dest, List.of(item("a", "aaa")), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                1700000000L, "{\"v\": 1}\n", Log.QUIET);
+                1700000000L, "{\"v\": 1}\n", SUBJECT, Log.QUIET);
         List<String> before = listing(dest);
         String manifest = Files.readString(dest.resolve("manifest.json"));
         assertThrows(io.pigsty.offline.model.BuildException.class, () -> RepoTree.publish(dest, List.of(item("c", "ccc")), Map.of(), FAILING,
-                new IndexSet(List.of()), 1700000000L, "{\"v\": 2}\n", Log.QUIET));
+                new IndexSet(List.of()), 1700000000L, "{\"v\": 2}\n", SUBJECT, Log.QUIET));
         assertEquals(before, listing(dest));
         assertEquals(manifest, Files.readString(dest.resolve("manifest.json")));
         try (Stream<Path> s = Files.list(dest.getParent())) {
@@ -105,9 +107,9 @@ class RepoTreeTest {
         RepoTree.Item clash = new RepoTree.Item(new Format.Shipped(a.shipped().pkg(), a.shipped().fileName(), "0".repeat(64), 3,
                 a.shipped().own()), a.source());
         assertThrows(BuildException.class, () -> RepoTree.publish(dest, List.of(a, clash), Map.of(), DebFormat.INSTANCE,
-                new IndexSet(List.of()), 1700000000L, "{}\n", Log.QUIET));
+                new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET));
         assertThrows(BuildException.class, () -> RepoTree.publish(dest, List.of(a), Map.of("../escape", a.source()),
-                DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", Log.QUIET));
+                DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET));
         assertFalse(Files.exists(dest));
     }
 
@@ -115,12 +117,12 @@ class RepoTreeTest {
     void aSwapCutShortIsPutBackByTheNextRun() throws Exception {
         Path dest = tmp.resolve("www/pigsty");
         RepoTree.publish(dest, List.of(item("a", "aaa")), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                1700000000L, "{}\n", Log.QUIET);
+                1700000000L, "{}\n", SUBJECT, Log.QUIET);
         // A build killed between its two renames: the old tree is aside under a dead pid, no destination.
         Path aside = dest.resolveSibling(".pigsty.old-999999999");
         Files.move(dest, aside);
         assertThrows(io.pigsty.offline.model.BuildException.class, () -> RepoTree.publish(dest, List.of(item("b", "bbb")), Map.of(), FAILING,
-                new IndexSet(List.of()), 1700000000L, "{}\n", Log.QUIET));
+                new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET));
         assertTrue(Files.exists(dest.resolve("a_1.0-1_all.deb")), "the set-aside tree is back");
         assertFalse(Files.exists(aside));
     }
@@ -140,7 +142,7 @@ class RepoTreeTest {
 
         Path dest = tmp.resolve("www/pigsty");
         RepoTree.publish(dest, List.of(item("a", "aaa")), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                1700000000L, "{}\n", Log.QUIET);
+                1700000000L, "{}\n", SUBJECT, Log.QUIET);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger missing = new java.util.concurrent.atomic.AtomicInteger(), looks = new java.util.concurrent.atomic.AtomicInteger();
         Thread reader = new Thread(() -> {
@@ -153,7 +155,7 @@ class RepoTreeTest {
         try {
             for (int i = 0; i < 30; i++)
                 RepoTree.publish(dest, List.of(item("a", "aaa" + i)), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                        1700000000L, "{\"n\": " + i + "}\n", Log.QUIET);
+                        1700000000L, "{\"n\": " + i + "}\n", SUBJECT, Log.QUIET);
         } finally {
             stop.set(true);
             reader.join();

@@ -220,7 +220,7 @@ public final class DebFormat implements Format {
     }
 
     @Override
-    public void writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException {
+    public Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException {
         Map<PackageId, byte[]> stanzas = new HashMap<>();
         Stanzas reader = new Stanzas(true, "SHA256");
         for (Map.Entry<Repo, Map<String, Shipped>> e : Format.byRepo(shipped).entrySet()) {
@@ -237,6 +237,7 @@ public final class DebFormat implements Format {
             }
         }
         ByteArrayOutputStream packages = new ByteArrayOutputStream();
+        Map<String, About> about = new HashMap<>();
         for (Shipped s : shipped) {
             byte[] st = s.own() instanceof Stanza own ? own.bytes() : stanzas.get(PackageId.of(s.pkg()));
             if (st == null)
@@ -244,12 +245,24 @@ public final class DebFormat implements Format {
                         + " vanished from its Packages file between reading and writing");
             packages.write(st);
             packages.write('\n');
+            about.put(s.fileName(), new About(null, field(st, "Maintainer"))); // Packages names no license
         }
         byte[] plain = packages.toByteArray();
         byte[] gz = gzip(plain);
         Files.write(dir.resolve(PACKAGES), plain);
         Files.write(dir.resolve(PACKAGES + ".gz"), gz);
         Files.writeString(dir.resolve(RELEASE), release(plain, gz, timestamp));
+        return about;
+    }
+
+    /** A single-line field of a stanza, null when absent. */
+    private static String field(byte[] stanza, String name) {
+        for (String line : new String(stanza, StandardCharsets.UTF_8).split("\n"))
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                String v = line.substring(name.length() + 1).trim();
+                return v.isEmpty() ? null : v;
+            }
+        return null;
     }
 
     @Override

@@ -50,6 +50,18 @@ final class Records {
         return out;
     }
 
+    /**
+     * The text of the first element named {@code local} (any prefix) in a record {@link #copy} wrote,
+     * unescaped; null when absent or empty.
+     */
+    static String field(String record, String local) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<(?:[A-Za-z_][\\w.-]*:)?" + local + ">([^<]*)</").matcher(record);
+        if (!m.find()) return null;
+        String v = m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+                .replace("&amp;", "&").trim();
+        return v.isEmpty() ? null : v;
+    }
+
     /** Serializes the element at the reader (a start tag) and its subtree; returns the package id. */
     private static String serialize(XMLStreamReader r, StringBuilder b, String id, Set<String> wanted,
                                     Function<String, String> newHref)

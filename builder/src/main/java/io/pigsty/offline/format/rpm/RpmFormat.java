@@ -225,7 +225,7 @@ public final class RpmFormat implements Format {
     }
 
     @Override
-    public void writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException {
+    public Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException {
         // Records of mirrored packages are copied from upstream, one pass over each repo's files.
         Map<PackageId, String> primary = new HashMap<>(), filelists = new HashMap<>();
         for (Map.Entry<Repo, Map<String, Shipped>> e : Format.byRepo(shipped).entrySet()) {
@@ -244,10 +244,12 @@ public final class RpmFormat implements Format {
                 }
         }
         List<RepodataWriter.Entry> entries = new ArrayList<>(shipped.size());
+        Map<String, About> about = new HashMap<>();
         for (Shipped s : shipped) {
             Package p = s.pkg();
             if (s.own() instanceof RpmHeader h) {
                 entries.add(new RepodataWriter.Entry(h.primaryXml(s), h.filelistsXml(s.sha256()), h.otherXml(s.sha256())));
+                about.put(s.fileName(), new About(h.license(), h.vendor()));
                 continue;
             }
             PackageId id = PackageId.of(p);
@@ -258,8 +260,10 @@ public final class RpmFormat implements Format {
             String fl = filelists.get(id);
             if (fl == null) fl = RpmHeader.filelistsRecord(p.checksum().hex(), p, p.files());
             entries.add(new RepodataWriter.Entry(pri, fl, RpmHeader.otherRecord(p.checksum().hex(), p)));
+            about.put(s.fileName(), new About(Records.field(pri, "license"), Records.field(pri, "vendor")));
         }
         RepodataWriter.write(dir, entries, timestamp);
+        return about;
     }
 
     @Override

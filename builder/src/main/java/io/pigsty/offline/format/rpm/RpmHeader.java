@@ -62,6 +62,14 @@ final class RpmHeader implements Format.IndexRecord {
     private record FileEntry(String path, boolean dir, boolean ghost) {}
 
     private final String name, arch, summary, description, packager, url, license, vendor, group, buildhost, sourcerpm;
+
+    String license() {
+        return license;
+    }
+
+    String vendor() {
+        return vendor;
+    }
     private final Evr evr;
     private final long buildTime, installedSize, archiveSize, packageSize, headerStart, headerEnd;
     private final List<Entry> provides, requires, conflicts, obsoletes, recommends;
