@@ -1,25 +1,53 @@
 #!/bin/sh
 # Pigsty first boot from an offline bundle: `tar -xf pigsty-pkg-*.tgz -C /www && sh /www/pigsty/firstboot.sh`
-# Checks the bundle, wires its local repo, installs pigsty-launcher if this host has none, then hands
-# over to it. All other logic lives in the launcher (Java); this stub stays POSIX sh.
+# Checks the bundle (its signature first, when this host trusts a key), wires its local repo,
+# installs pigsty-launcher if this host has none, then hands over to it. All other logic lives in
+# the launcher (Java); this stub stays POSIX sh.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
+TRUST=${PIGSTY_TRUST:-/etc/pigsty/trusted.asc}
+if [ -f "$TRUST" ]; then
+  if [ ! -f repo_complete.asc ]; then
+    echo "firstboot: $HERE is not signed, and this host trusts only bundles signed by $TRUST: refusing this bundle" >&2
+    exit 4
+  fi
+  KEYRING=$(mktemp)
+  trap 'rm -f "$KEYRING"' EXIT
+  # gpgv reads binary keys only: an armored key's base64 body lies between the blank line and the CRC line
+  if grep -q '^-----BEGIN PGP PUBLIC KEY BLOCK-----' "$TRUST"; then
+    sed -n '/^-----BEGIN PGP PUBLIC KEY BLOCK-----/,/^-----END PGP PUBLIC KEY BLOCK-----/p' "$TRUST" \
+      | sed '1,/^[[:space:]]*$/d' | grep -v '^=' | grep -v '^-----' | base64 -d > "$KEYRING"
+  else
+    cat "$TRUST" > "$KEYRING"
+  fi
+  if ! gpgv --keyring "$KEYRING" repo_complete.asc repo_complete; then
+    echo "firstboot: $HERE/repo_complete is not signed by the trusted key $TRUST: refusing this bundle" >&2
+    exit 4
+  fi
+  set -- --trust "$TRUST" "$@"
+else
+  echo "firstboot: no trusted key at $TRUST, so the bundle's signature is not checked. To check it by hand:" >&2
+  echo "  gpg --import <the publisher's key> && gpg --verify $HERE/repo_complete.asc $HERE/repo_complete" >&2
+fi
 if ! sha256sum --quiet --strict -c repo_complete; then
   echo "firstboot: $HERE does not match its repo_complete: refusing this bundle" >&2
   exit 4
 fi
 if ! command -v pigsty-launcher >/dev/null 2>&1; then
+  # a signed bundle's index is checked by apt and dnf too, with the key it ships
+  if [ -f keys/pigsty-bundle.asc ]; then CHECK="signed-by=$HERE/keys/pigsty-bundle.asc"; else CHECK="trusted=yes"; fi
   if [ -f /etc/debian_version ]; then
     mkdir -p /etc/apt/sources.list.d
-    echo "deb [trusted=yes] file:$HERE/ ./" > /etc/apt/sources.list.d/pigsty-local.list
+    echo "deb [$CHECK] file:$HERE/ ./" > /etc/apt/sources.list.d/pigsty-local.list
     apt-get update -q -o Dir::Etc::SourceList=/etc/apt/sources.list.d/pigsty-local.list \
       -o Dir::Etc::SourceParts=/dev/null -o APT::Get::List-Cleanup=0
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       -o Dir::Etc::SourceList=/etc/apt/sources.list.d/pigsty-local.list -o Dir::Etc::SourceParts=/dev/null pigsty-launcher
   else
     mkdir -p /etc/yum.repos.d
-    printf '[pigsty-local]\nname=Pigsty local repo\nbaseurl=file://%s/\nenabled=1\ngpgcheck=0\nmodule_hotfixes=1\n' "$HERE" \
+    if [ -f keys/pigsty-bundle.asc ]; then GPG="repo_gpgcheck=1\ngpgkey=file://$HERE/keys/pigsty-bundle.asc\n"; else GPG=""; fi
+    printf "[pigsty-local]\nname=Pigsty local repo\nbaseurl=file://%s/\nenabled=1\ngpgcheck=0\n${GPG}module_hotfixes=1\n" "$HERE" \
       > /etc/yum.repos.d/pigsty-local.repo
     dnf install -y --disablerepo='*' --enablerepo=pigsty-local pigsty-launcher
   fi

@@ -402,7 +402,7 @@ class Bench {
                 Package p = byFile.get(m.get("repo") + "/" + m.get("location"));
                 shipped.add(new Format.Shipped(p, p.fileName(), String.valueOf(m.get("sha256")), p.size(), null));
             }
-            double idx = best(3, () -> deb.writeIndex(Files.createTempDirectory(tmp, "debidx"), shipped, index, 1700000000L));
+            double idx = best(3, () -> deb.writeIndex(Files.createTempDirectory(tmp, "debidx"), shipped, index, 1700000000L, null));
             double ftp = best(3, () -> Tools.run(tree, List.of("sh", "-c", "apt-ftparchive packages . > /dev/null"), 600).ok());
             row("index " + shipped.size() + " debs (Packages)", String.format(Locale.ROOT, "%.2fs", idx),
                     String.format(Locale.ROOT, "apt-ftparchive %.2fs", ftp), ratio(ftp, idx), "no slower than peer");
@@ -502,7 +502,7 @@ class Bench {
         for (Package p : md.universe().packages()) shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), p.size(), null));
         double ours = best(3, () -> {
             Path out = Files.createTempDirectory(tmp, "repodata");
-            f.writeIndex(out, shipped, index, 1700000000L);
+            f.writeIndex(out, shipped, index, 1700000000L, null);
         });
         row("repodata for 2,000 packages", String.format(Locale.ROOT, "%.2fs", ours),
                 String.format(Locale.ROOT, "createrepo_c %.2fs", peer), ratio(peer, ours), "no slower than peer");
@@ -537,7 +537,7 @@ class Bench {
                 new Way(Tarball.Compression.ZSTD, 3, "zstd -q -3 -T" + threads),
                 new Way(Tarball.Compression.NONE, 0, "cat"))) {
             Path ours = out.resolve("ours" + w.c().suffix), peer = out.resolve("peer" + w.c().suffix);
-            double t1 = best(2, () -> Tarball.write(tree, "pigsty", ours, w.c(), w.level(), 1700000000L, threads));
+            double t1 = best(2, () -> Tarball.write(tree, "pigsty", ours, w.c(), w.level(), 1700000000L, threads, null));
             double t2 = best(2, () -> Tools.run(tmp, List.of("sh", "-c", "tar -cf - -C " + tree.getParent() + " pigsty | "
                     + w.peer() + " | tee " + peer + " | sha256sum > " + peer + ".sha256"), 600).ok());
             String name = w.c().name().toLowerCase(Locale.ROOT) + (w.c() == Tarball.Compression.NONE ? "" : " " + w.level());

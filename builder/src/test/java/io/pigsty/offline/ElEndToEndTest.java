@@ -153,6 +153,74 @@ class ElEndToEndTest {
                 || r.startsWith("webserver-b") || r.startsWith("oldtool")), rpms.toString());
     }
 
+    /**
+     * A signed bundle: real gpg (only the public key imported) accepts every signature, and real dnf
+     * installs from it with repo_gpgcheck=1 and the shipped key, as the launcher wires it; the same
+     * repo whose repomd.xml.asc another key made is refused by dnf.
+     */
+    @Test
+    void aSignedBundleInstallsWithDnfCheckingItsMetadataSignature() throws Exception {
+        Path work = tmp.resolve("signed"), keys = work.resolve("keys"), other = work.resolve("other");
+        for (Path d : List.of(keys, other)) assertEquals(0, cli("keygen", "--out", d.toString(), "--home", home.toString()).code());
+        Cli c = cli(offline(work, "--sign-key", keys.resolve("pigsty-sign.key").toString()));
+        assertEquals(0, c.code(), c.err());
+        Path tree = work.resolve("www/pigsty"), tgz = work.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz");
+        Path gh = Files.createDirectories(work.resolve("gpghome"));
+        Files.setPosixFilePermissions(gh, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Tools.run(work, "gpg", "--homedir", gh.toString(), "--batch", "--import", keys.resolve("pigsty-sign.asc").toString()).ok();
+        for (String[] v : new String[][] {{tgz + ".asc", tgz.toString()}, {tree.resolve("repo_complete.asc").toString(), tree.resolve("repo_complete").toString()},
+                {tree.resolve("repodata/repomd.xml.asc").toString(), tree.resolve("repodata/repomd.xml").toString()}}) {
+            List<String> cmd = new ArrayList<>(List.of("gpg", "--homedir", gh.toString(), "--batch", "--verify"));
+            cmd.addAll(List.of(v));
+            Tools.run(work, cmd, 60).ok();
+        }
+        assertEquals(Files.readString(keys.resolve("pigsty-sign.asc")), Files.readString(tree.resolve("keys/pigsty-bundle.asc")));
+        Tools.run(tree, "sha256sum", "--strict", "-c", "repo_complete").ok();
+        List<String> listed = Files.readAllLines(tree.resolve("repo_complete"));
+        assertTrue(listed.stream().anyMatch(l -> l.endsWith("  repodata/repomd.xml.asc")) && listed.stream().anyMatch(l -> l.endsWith("  keys/pigsty-bundle.asc"))
+                && listed.stream().noneMatch(l -> l.endsWith("repo_complete.asc")), listed.toString());
+
+        java.util.function.Function<String, Tools.Run> dnf = name -> {
+            Path root = work.resolve("root-" + name);
+            List<String> cmd = new ArrayList<>(List.of("dnf", "-y", "-q", "--installroot=" + root, "--setopt=reposdir=/dev/null",
+                    "--repofrompath=local,file://" + tree, "--setopt=local.gpgcheck=0", "--setopt=local.repo_gpgcheck=1",
+                    "--setopt=local.gpgkey=file://" + tree.resolve("keys/pigsty-bundle.asc"), "--forcearch=x86_64", "--releasever=9",
+                    "--setopt=local.module_hotfixes=1", "install", "app", "tool"));
+            return Tools.run(work, cmd, 600);
+        };
+        Tools.Run ok = dnf.apply("good");
+        assertEquals(0, ok.code(), ok.out());
+        assertTrue(Tools.run(work, "rpm", "--root", work.resolve("root-good").toString(), "-q", "app").ok().out().startsWith("app-1.0"));
+        // repomd.xml signed by a stranger: dnf refuses the repo
+        try (var in = Files.newInputStream(tree.resolve("repodata/repomd.xml"))) {
+            Files.write(tree.resolve("repodata/repomd.xml.asc"), io.pigsty.offline.format.BundleKey.load(other.resolve("pigsty-sign.key"),
+                    new char[0]).detached(in, 1700000000L));
+        }
+        Tools.Run refused = dnf.apply("forged");
+        assertTrue(refused.code() != 0 && (refused.out().contains("GPG") || refused.out().contains("signature")), refused.out());
+    }
+
+    /** A key that cannot be used stops the build at once (exit 2), before any download, never printing the passphrase. */
+    @Test
+    void aSigningKeyThatCannotBeUnlockedStopsTheBuildAtOnce() throws Exception {
+        Path work = tmp.resolve("badkey"), keys = work.resolve("keys"), pass = work.resolve("pass"), wrong = work.resolve("wrong");
+        Files.createDirectories(work);
+        Files.writeString(pass, "correct horse\n");
+        Files.writeString(wrong, "battery staple\n");
+        assertEquals(0, cli("keygen", "--out", keys.toString(), "--home", home.toString(), "--passphrase-file", pass.toString()).code());
+        assertTrue(Files.readString(keys.resolve("pigsty-sign.key")).contains("BEGIN PGP PRIVATE KEY BLOCK"));
+        Cli c = cli(offline(work, "--sign-key", keys.resolve("pigsty-sign.key").toString(), "--sign-passphrase-file", wrong.toString()));
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("--sign-key") && c.err().contains("wrong passphrase"), c.err());
+        assertFalse(c.err().contains("battery") || c.out().contains("battery"), "the passphrase was printed");
+        assertFalse(Files.exists(work.resolve("cache/blobs")), "something was downloaded");
+        c = cli(offline(work, "--sign-key", keys.resolve("pigsty-sign.asc").toString()));
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("is not an OpenPGP secret key"), c.err());
+        c = cli(offline(work, "--sign-key", keys.resolve("pigsty-sign.key").toString(), "--sign-passphrase-file", pass.toString()));
+        assertEquals(0, c.code(), c.err());
+    }
+
     @Test
     void twoBuildsFromTheSameMetadataAreByteIdentical() throws Exception {
         Path a = tmp.resolve("repro-a"), b = tmp.resolve("repro-b");

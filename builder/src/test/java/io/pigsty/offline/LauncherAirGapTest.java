@@ -108,6 +108,12 @@ class LauncherAirGapTest {
         return root;
     }
 
+    static List<String> listing(Path dir) throws java.io.IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     static long debs(Path bundle) {
         return Tools.run(null, "tar", "-tzf", bundle.toString()).ok().out().lines().filter(l -> l.endsWith(".deb")).count();
     }
@@ -209,6 +215,61 @@ class LauncherAirGapTest {
         } finally {
             if (placed) Files.deleteIfExists(bin);
         }
+    }
+
+    /**
+     * A bundle signed with a key from {@code build keygen}, on a host that trusts that key
+     * (/etc/pigsty/trusted.asc, as a golden image or seed puts it): firstboot.sh checks the
+     * signature with the host's gpgv, apt checks the index with the shipped key (signed-by, no
+     * trusted=yes), and everything applies with no network. A host trusting another key refuses
+     * the same bundle and stays untouched.
+     */
+    @Test
+    void aSignedBundleIsCheckedByTheHostsGpgvAndApt() throws Exception {
+        Path keys = tmp.resolve("keys"), other = tmp.resolve("other-keys");
+        for (Path d : List.of(keys, other)) {
+            ElEndToEndTest.Cli k = cli(new String[] {"keygen", "--out", d.toString(), "--home", home.toString()});
+            assertEquals(0, k.code(), k.err());
+            assertTrue(k.out().contains("fingerprint "), k.out());
+        }
+        Path signed = build("-signed", "--sign-key", keys.resolve("pigsty-sign.key").toString());
+        assertTrue(Files.isRegularFile(Path.of(signed + ".asc")));
+        // real gpg, with only the public key imported, accepts the tarball's and the tree's signatures
+        Path gh = Files.createDirectories(tmp.resolve("gpghome"));
+        Files.setPosixFilePermissions(gh, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Tools.run(tmp, "gpg", "--homedir", gh.toString(), "--batch", "--import", keys.resolve("pigsty-sign.asc").toString()).ok();
+        Tools.run(tmp, "gpg", "--homedir", gh.toString(), "--batch", "--verify", signed + ".asc", signed.toString()).ok();
+        Path tree = tmp.resolve("www-signed/pigsty");
+        for (String[] sig : new String[][] {{"repo_complete.asc", "repo_complete"}, {"Release.gpg", "Release"}, {"InRelease"}}) {
+            List<String> v = new java.util.ArrayList<>(List.of("gpg", "--homedir", gh.toString(), "--batch", "--verify"));
+            for (String f : sig) v.add(tree.resolve(f).toString());
+            Tools.run(tmp, v, 60).ok();
+        }
+
+        Path stranger = rootWithBundle("signed-stranger", signed);
+        Files.createDirectories(stranger.resolve("etc/pigsty"));
+        Files.copy(other.resolve("pigsty-sign.asc"), stranger.resolve("etc/pigsty/trusted.asc"));
+        // the check's temporary keyring is removed again: only /tmp's own time changes
+        String before = DebianRoot.snapshot(stranger, "proc", "www", "tmp");
+        List<String> tmpBefore = listing(stranger.resolve("tmp"));
+        Tools.Run refused = DebianRoot.offline(stranger, "sh /www/pigsty/firstboot.sh");
+        assertEquals(4, refused.code(), refused.out());
+        assertTrue(refused.out().contains("is not signed by the trusted key"), refused.out());
+        assertEquals(before, DebianRoot.snapshot(stranger, "proc", "www", "tmp"));
+        assertEquals(tmpBefore, listing(stranger.resolve("tmp")));
+
+        Path root = rootWithBundle("signed", signed);
+        Files.createDirectories(root.resolve("etc/pigsty"));
+        Files.copy(keys.resolve("pigsty-sign.asc"), root.resolve("etc/pigsty/trusted.asc"));
+        Tools.Run first = DebianRoot.offline(root, "sh /www/pigsty/firstboot.sh");
+        assertEquals(0, first.code(), first.out());
+        assertTrue(first.out().contains("signature: good, by the trusted key"), first.out());
+        assertEquals("deb [signed-by=/www/pigsty/keys/pigsty-bundle.asc] file:/www/pigsty/ ./\n",
+                Files.readString(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
+        try (Stream<Path> s = Files.list(root.resolve("var/lib/apt/lists"))) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith("_InRelease")), "apt read the signed InRelease");
+        }
+        assertEquals("applied to 10.10.10.10 with admin_ip 10.10.10.10\n", Files.readString(root.resolve("root/pigsty-applied.txt")));
     }
 
     @Test

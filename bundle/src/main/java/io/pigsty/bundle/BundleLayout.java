@@ -12,6 +12,13 @@ public final class BundleLayout {
     public static final String TOP = "pigsty";
     /** One {@code <sha256>  <file>} line per package (sha256sum's format), written last. */
     public static final String COMPLETE = "repo_complete";
+    /** The detached OpenPGP signature of {@link #COMPLETE} in a signed bundle; the one file it cannot list. */
+    public static final String COMPLETE_SIGNATURE = "repo_complete.asc";
+    /** Keys shipped in the bundle; {@link #BUNDLE_KEY} is the public key it is signed with. */
+    public static final String KEYS_DIR = "keys";
+    public static final String BUNDLE_KEY = KEYS_DIR + "/pigsty-bundle.asc";
+    /** The key a host trusts bundles from, when a golden image or seed puts one there (firstboot.sh passes it on). */
+    public static final String TRUSTED_KEY = "/etc/pigsty/trusted.asc";
     /** What the bundle was built from and holds. */
     public static final String MANIFEST = "manifest.json";
     /** The software bill of materials: CycloneDX 1.6 JSON, a component per shipped package. */

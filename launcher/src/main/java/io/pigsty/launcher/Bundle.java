@@ -42,8 +42,11 @@ final class Bundle {
         }
     }
 
-    /** Verifies a tarball in one streaming pass and returns its manifest. */
-    static Manifest verifyArchive(Path tarball) throws IOException {
+    /**
+     * Verifies a tarball in one streaming pass and returns its manifest; with {@code trusted} (a public
+     * key file, or null) its {@code repo_complete} must carry a good signature by that key.
+     */
+    static Manifest verifyArchive(Path tarball, Path trusted) throws IOException {
         Path sum = tarball.resolveSibling(tarball.getFileName() + ".sha256");
         if (Files.exists(sum)) {
             String want = Files.readString(sum).trim().split("\\s+")[0].toLowerCase();
@@ -51,7 +54,7 @@ final class Bundle {
             if (!got.equals(want)) throw new Invalid(tarball + " does not match " + sum + " (sha256 " + got + ")");
         }
         Map<String, String> hashes = new HashMap<>();
-        byte[] complete = null, manifest = null;
+        byte[] complete = null, manifest = null, signature = null;
         // Packages are compressed already: a bundle never holds many times its own size. Refused at the
         // header that passes the bound, before its content is read (a plain tar ends where its file does).
         long budget = Tar.compressed(tarball) ? Math.max(EXPANSION * Files.size(tarball), EXPANSION_FLOOR) : Long.MAX_VALUE;
@@ -65,6 +68,8 @@ final class Bundle {
                             + " times the archive, at least " + (EXPANSION_FLOOR >> 20) + " MiB): a decompression bomb, not a bundle");
                 if (rel.equals(BundleLayout.COMPLETE)) {
                     complete = bounded(tar.content(), rel, tarball);
+                } else if (rel.equals(BundleLayout.COMPLETE_SIGNATURE)) {
+                    signature = bounded(tar.content(), rel, tarball);
                 } else if (rel.equals(BundleLayout.MANIFEST)) {
                     manifest = bounded(tar.content(), rel, tarball);
                     hashes.put(rel, sha256(new java.io.ByteArrayInputStream(manifest)));
@@ -76,11 +81,11 @@ final class Bundle {
             // a malformed header (a pax size that is not a number...) is a bad archive, not a crash
             throw new Invalid(tarball + ": malformed archive (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        return check(hashes, complete, manifest, tarball.toString());
+        return check(hashes, complete, signature, manifest, trusted, tarball.toString());
     }
 
-    /** Verifies an extracted tree in place and returns its manifest. */
-    static Manifest verifyTree(Path dir) throws IOException {
+    /** Verifies an extracted tree in place and returns its manifest; {@code trusted} as for {@link #verifyArchive}. */
+    static Manifest verifyTree(Path dir, Path trusted) throws IOException {
         Map<String, String> hashes = new HashMap<>();
         if (!Files.isRegularFile(dir.resolve(BundleLayout.COMPLETE)))
             throw new Invalid(dir + " has no " + BundleLayout.COMPLETE + ": not a finished bundle");
@@ -92,17 +97,20 @@ final class Bundle {
                 if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
                     throw new Invalid(p + " is not a regular file (a FIFO, socket or device): a bundle holds none");
                 String rel = dir.relativize(p).toString();
-                if (rel.equals(BundleLayout.COMPLETE)) continue;
+                if (rel.equals(BundleLayout.COMPLETE) || rel.equals(BundleLayout.COMPLETE_SIGNATURE)) continue;
                 hashes.put(rel, sha256(p));
             }
         }
-        Path manifest = dir.resolve(BundleLayout.MANIFEST);
+        Path manifest = dir.resolve(BundleLayout.MANIFEST), signature = dir.resolve(BundleLayout.COMPLETE_SIGNATURE);
         return check(hashes, Files.readAllBytes(dir.resolve(BundleLayout.COMPLETE)),
-                Files.exists(manifest) ? Files.readAllBytes(manifest) : null, dir.toString());
+                Files.isRegularFile(signature, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(signature) : null,
+                Files.exists(manifest) ? Files.readAllBytes(manifest) : null, trusted, dir.toString());
     }
 
-    private static Manifest check(Map<String, String> hashes, byte[] complete, byte[] manifest, String where) throws IOException {
+    private static Manifest check(Map<String, String> hashes, byte[] complete, byte[] signature, byte[] manifest, Path trusted,
+                                  String where) throws IOException {
         if (complete == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.COMPLETE + ": not a finished bundle");
+        if (trusted != null) Signed.check(complete, signature, trusted, where); // before any hash it lists is believed
         if (manifest == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.MANIFEST);
         TreeSet<String> listed = new TreeSet<>();
         for (String line : new String(complete, StandardCharsets.UTF_8).split("\n")) {

@@ -55,7 +55,7 @@ final class Launcher {
     }
 
     /** What the command line asked for. */
-    record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp, String inventory) {}
+    record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp, String inventory, String trust) {}
 
     private final Options o;
     private final Host host;
@@ -75,6 +75,30 @@ final class Launcher {
         return host.path(o.repoDir());
     }
 
+    /**
+     * The key bundles must be signed by: {@code --trust FILE}, else the host's
+     * {@link BundleLayout#TRUSTED_KEY} (put there by a golden image or a seed), else none.
+     */
+    private Path trusted() throws IOException {
+        if (o.trust() != null) {
+            Path p = Path.of(o.trust());
+            if (!p.isAbsolute() || !Files.exists(p)) p = host.path(o.trust());
+            if (!Files.isRegularFile(p)) throw new IOException("trusted key " + o.trust() + " not found");
+            return p;
+        }
+        Path baked = host.path(BundleLayout.TRUSTED_KEY);
+        return Files.isRegularFile(baked) ? baked : null;
+    }
+
+    private Bundle.Manifest verified(Path b) throws IOException {
+        Path key = trusted();
+        Bundle.Manifest m = Files.isDirectory(b) ? Bundle.verifyTree(b, key) : Bundle.verifyArchive(b, key);
+        out.println(key != null ? "signature: good, by the trusted key " + key
+                : "signature: not checked (no trusted key); to check by hand: gpg --verify <bundle>.tgz.asc <bundle>.tgz"
+                + " with the publisher's key, or run with --trust KEYFILE (or put the key at " + BundleLayout.TRUSTED_KEY + ")");
+        return m;
+    }
+
     Exit apply() throws IOException {
         Files.createDirectories(state);
         try (FileChannel ch = FileChannel.open(state.resolve("firstboot.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -84,7 +108,9 @@ final class Launcher {
                 return Exit.LOCKED;
             }
             journal = Journal.load(state.resolve("firstboot.json"));
-            if (o.force()) journal.reset();
+            // another bundle named than the one journaled: its steps are not done, whatever the journal says
+            String was = journal.value("bundle");
+            if (o.force() || o.bundle() != null && was != null && !locate().toString().equals(was)) journal.reset();
             for (Step s : Step.values()) {
                 String step = s.id();
                 if (journal.done(step)) {
@@ -130,7 +156,7 @@ final class Launcher {
     Exit verify() throws IOException {
         try {
             Path b = locate();
-            Bundle.Manifest m = Files.isDirectory(b) ? Bundle.verifyTree(b) : Bundle.verifyArchive(b);
+            Bundle.Manifest m = verified(b);
             out.println(b + ": " + m.name() + " verified");
             return Exit.OK;
         } catch (Bundle.Invalid | Extractor.Refused e) {
@@ -148,7 +174,7 @@ final class Launcher {
             }
             case VERIFY -> {
                 Path b = bundle();
-                manifest = Files.isDirectory(b) ? Bundle.verifyTree(b) : Bundle.verifyArchive(b);
+                manifest = verified(b);
                 yield manifest.name() + " verified";
             }
             case EXTRACT -> extract();
@@ -194,7 +220,7 @@ final class Launcher {
             boolean valid;
             String existing;
             try {
-                existing = Bundle.verifyTree(dest).name();
+                existing = Bundle.verifyTree(dest, trusted()).name();
                 valid = true;
             } catch (IOException e) {
                 existing = null;
@@ -218,7 +244,7 @@ final class Launcher {
                     files = Extractor.extract(tar, staging, BundleLayout.TOP);
                 }
             }
-            manifest = Bundle.verifyTree(staging); // what landed is what was verified
+            manifest = Bundle.verifyTree(staging, trusted()); // what landed is what was verified
             Files.move(staging, dest, StandardCopyOption.ATOMIC_MOVE);
             return files + " files extracted to " + o.repoDir();
         } finally {
@@ -245,13 +271,16 @@ final class Launcher {
     private String wire() throws IOException {
         boolean rpm = manifest().family() == Family.RPM;
         String repoUrl = o.repoDir().endsWith("/") ? o.repoDir() : o.repoDir() + "/";
+        // A signed bundle's index is checked by dnf and apt themselves, with the key it ships.
+        boolean signed = Files.isRegularFile(repo().resolve(BundleLayout.BUNDLE_KEY));
+        String key = repoUrl + BundleLayout.BUNDLE_KEY;
         List<String> moved = new ArrayList<>();
         if (rpm) {
             Path dir = host.path("/etc/yum.repos.d");
             Files.createDirectories(dir);
             moved.addAll(moveAside(dir, "*.repo", dir.resolve("backup"), "pigsty-local.repo"));
             writeIfChanged(dir.resolve("pigsty-local.repo"), "[pigsty-local]\nname=Pigsty local repo\nbaseurl=file://" + repoUrl
-                    + "\nenabled=1\ngpgcheck=0\nmodule_hotfixes=1\n");
+                    + "\nenabled=1\ngpgcheck=0\n" + (signed ? "repo_gpgcheck=1\ngpgkey=file://" + key + "\n" : "") + "module_hotfixes=1\n");
         } else {
             Path apt = host.path("/etc/apt"), dir = apt.resolve("sources.list.d"), backup = apt.resolve("backup");
             Files.createDirectories(dir);
@@ -261,9 +290,9 @@ final class Launcher {
                 moved.add("sources.list");
             }
             moved.addAll(moveAside(dir, "*.{list,sources}", backup.resolve("sources.list.d"), "pigsty-local.list"));
-            writeIfChanged(dir.resolve("pigsty-local.list"), "deb [trusted=yes] file:" + repoUrl + " ./\n");
+            writeIfChanged(dir.resolve("pigsty-local.list"), "deb [" + (signed ? "signed-by=" + key : "trusted=yes") + "] file:" + repoUrl + " ./\n");
         }
-        return "local repo wired" + (moved.isEmpty() ? "" : "; moved to backup/: " + String.join(", ", moved));
+        return "local repo wired" + (signed ? " (its index signature checked by " + (rpm ? "dnf" : "apt") + ")" : "") + (moved.isEmpty() ? "" : "; moved to backup/: " + String.join(", ", moved));
     }
 
     /** Moves repo definitions other than ours into a backup directory (reversible, as Pigsty's repo_remove). */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * {@code pigsty-launcher apply | status | verify [--bundle FILE|DIR] [--root DIR] [--repo-dir DIR]
- * [--force] [--replace-ip]}. Exit codes: 0 ok, 1 a step failed (run again to retry it), 2 usage,
+ * [--force] [--replace-ip] [--trust KEYFILE]}. Exit codes: 0 ok, 1 a step failed (run again to retry it), 2 usage,
  * 3 another run holds the lock, 4 the bundle was refused.
  */
 public final class Main {
@@ -26,6 +26,8 @@ public final class Main {
               --force            redo every step, and replace an existing valid repo
               --replace-ip       put this host's primary IPv4 in place of the inventory's placeholder admin IP
               --inventory FILE   apply this inventory (a cloud-init seed's) instead of the bundle's
+              --trust KEYFILE    accept only a bundle signed by this OpenPGP public key, checked with gpgv
+                                 before anything changes (default: /etc/pigsty/trusted.asc when present)
             """;
 
     private Main() {}
@@ -39,18 +41,19 @@ public final class Main {
             out.print(USAGE);
             return (args.length == 0 ? Launcher.Exit.USAGE : Launcher.Exit.OK).code;
         }
-        String cmd = args[0], bundle = null, repoDir = BundleLayout.REPO_DIR, inventory = null;
+        String cmd = args[0], bundle = null, repoDir = BundleLayout.REPO_DIR, inventory = null, trust = null;
         Path root = Path.of("/");
         boolean force = false, replaceIp = false;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--bundle", "--root", "--repo-dir", "--inventory" -> {
+                case "--bundle", "--root", "--repo-dir", "--inventory", "--trust" -> {
                     if (i + 1 >= args.length) return usage(out, a + " needs a value");
                     String v = args[++i];
                     if (a.equals("--bundle")) bundle = v;
                     else if (a.equals("--root")) root = Path.of(v).toAbsolutePath().normalize();
                     else if (a.equals("--inventory")) inventory = v;
+                    else if (a.equals("--trust")) trust = v;
                     else repoDir = v;
                 }
                 case "--force" -> force = true;
@@ -60,7 +63,7 @@ public final class Main {
                 }
             }
         }
-        Launcher l = new Launcher(new Launcher.Options(root, bundle, repoDir, force, replaceIp, inventory), out);
+        Launcher l = new Launcher(new Launcher.Options(root, bundle, repoDir, force, replaceIp, inventory, trust), out);
         try {
             return switch (cmd) {
                 case "apply" -> l.apply().code;

@@ -270,6 +270,82 @@ class LauncherTest {
         System.arraycopy(b, 0, h, at, b.length);
     }
 
+    /** A throwaway gpg home with one key made by gpg itself; returns [home, armored public key]. */
+    private Path[] gpgKey(String name) throws Exception {
+        Path home = tmp.resolve("gnupg-" + name);
+        Files.createDirectories(home);
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        run("gpg", "--homedir", home.toString(), "--batch", "--passphrase", "", "--quick-gen-key", name + " <" + name + "@example.invalid>",
+                "rsa3072", "sign", "never");
+        Path pub = tmp.resolve(name + ".asc");
+        Files.writeString(pub, run("gpg", "--homedir", home.toString(), "--batch", "--armor", "--export"));
+        return new Path[] {home, pub};
+    }
+
+    private static void sign(Path tree, Path gpgHome) throws Exception {
+        Files.deleteIfExists(tree.resolve("repo_complete.asc"));
+        run("gpg", "--homedir", gpgHome.toString(), "--batch", "--yes", "--armor", "--detach-sign", "--output",
+                tree.resolve("repo_complete.asc").toString(), tree.resolve("repo_complete").toString());
+    }
+
+    /**
+     * With a trusted key (--trust, or baked in at /etc/pigsty/trusted.asc) only a bundle that key
+     * signed is applied; one byte changed, another signer, no signature, and a forgery whose
+     * checksums were all recomputed are each refused before the host changes. The signature is
+     * checked by the host's gpgv; the signatures here are made by gpg itself.
+     */
+    @Test
+    void aTrustedKeyAcceptsOnlyBundlesItSigned() throws Exception {
+        Path[] ours = gpgKey("publisher"), theirs = gpgKey("stranger");
+        Files.createDirectories(tree.resolve("keys"));
+        Files.copy(ours[1], tree.resolve("keys/pigsty-bundle.asc"));
+        complete(tree);
+        sign(tree, ours[0]);
+        Path good = tgz("signed.tgz");
+        String trust = ours[1].toString();
+
+        // unsigned: refused when a key is trusted
+        Files.move(tree.resolve("repo_complete.asc"), tmp.resolve("kept.asc"));
+        assertEquals(Launcher.Exit.INVALID.code, launcher("apply", "--bundle", tgz("unsigned.tgz").toString(), "--trust", trust), said());
+        assertTrue(said().contains("is not signed (no repo_complete.asc)"), said());
+        Files.move(tmp.resolve("kept.asc"), tree.resolve("repo_complete.asc"));
+        // signed by another key
+        sign(tree, theirs[0]);
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz("stranger.tgz").toString(), "--trust", trust), said());
+        assertTrue(said().contains("is not a good signature by the trusted key"), said());
+        // a package changed, everything recomputed (repo_complete and the tarball's .sha256), the old signature kept
+        sign(tree, ours[0]);
+        Path sig = tmp.resolve("good.asc");
+        Files.copy(tree.resolve("repo_complete.asc"), sig);
+        Files.writeString(tree.resolve("a_1.0_amd64.deb"), "package A, with a payload");
+        complete(tree);
+        Files.copy(sig, tree.resolve("repo_complete.asc"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path forged = tgz("forged.tgz");
+        Files.writeString(tmp.resolve("forged.tgz.sha256"), sha(Files.readAllBytes(forged)) + "  forged.tgz\n");
+        assertEquals(Launcher.Exit.INVALID.code, launcher("apply", "--bundle", forged.toString(), "--trust", trust), said());
+        assertTrue(said().contains("is not a good signature by the trusted key"), said());
+        // one byte of a package changed after signing: the signature holds, the listed hash does not
+        Files.writeString(tree.resolve("a_1.0_amd64.deb"), "package a");
+        complete(tree);
+        sign(tree, ours[0]);
+        Files.writeString(tree.resolve("a_1.0_amd64.deb"), "package b");
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz("byte.tgz").toString(), "--trust", trust), said());
+        assertTrue(said().contains("a_1.0_amd64.deb does not match its repo_complete sha256"), said());
+        assertFalse(Files.exists(root.resolve("www")), "the host changed before the bundle was accepted");
+        assertFalse(Files.exists(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
+
+        // the good one, with the key baked into the host: applied, and apt is wired to check the index with the shipped key
+        Files.createDirectories(root.resolve("etc/pigsty"));
+        Files.copy(ours[1], root.resolve("etc/pigsty/trusted.asc"));
+        assertEquals(0, launcher("apply", "--bundle", good.toString()), said());
+        assertTrue(said().contains("signature: good, by the trusted key"), said());
+        assertEquals("deb [signed-by=/www/pigsty/keys/pigsty-bundle.asc] file:/www/pigsty/ ./\n",
+                Files.readString(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
+        // and a stranger's bundle is refused by the baked key alone
+        Files.delete(root.resolve("var/lib/pigsty/firstboot.json"));
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz("stranger2.tgz").toString()), said());
+    }
+
     @Test
     void twoRunsNeverOverlap() throws Exception {
         Path state = root.resolve("var/lib/pigsty");

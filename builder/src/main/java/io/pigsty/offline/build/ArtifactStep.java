@@ -1,5 +1,6 @@
 package io.pigsty.offline.build;
 
+import io.pigsty.offline.format.BundleKey;
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.config.Node;
 import io.pigsty.offline.config.YamlFile;
@@ -23,7 +24,8 @@ import java.util.List;
 /** The published tree in, one kind of artifact out (several files for seeds). */
 final class ArtifactStep {
     /** How the tarball is packed and where an image goes, validated. */
-    record Packing(Tarball.Compression compression, int level, int threads, Image.Target image) {}
+    /** How artifacts are made; {@code key} signs the tree and the tarball (null: unsigned). */
+    record Packing(Tarball.Compression compression, int level, int threads, Image.Target image, BundleKey key) {}
 
     /** Pigsty's bootstrap treats a /tmp/pkg.tgz under this size as a broken download and removes it. */
     static final long PIGSTY_BOOTSTRAP_MIN = 409_600_000L;
@@ -57,7 +59,7 @@ final class ArtifactStep {
             case TARBALL -> {
                 Path tgz = dir.resolve(plan.bundleName() + packing.compression().suffix);
                 Tarball.Result tar = Tarball.write(tree.repoDir(), BundleLayout.TOP, tgz, packing.compression(), packing.level(),
-                        tree.mtime(), packing.threads());
+                        tree.mtime(), packing.threads(), packing.key());
                 reporter.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256() + ")");
                 if (tar.size() < PIGSTY_BOOTSTRAP_MIN)
                     reporter.warn("the tarball is smaller than " + PIGSTY_BOOTSTRAP_MIN + " bytes: Pigsty's own bootstrap script"

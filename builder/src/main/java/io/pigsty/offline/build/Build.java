@@ -1,5 +1,6 @@
 package io.pigsty.offline.build;
 
+import io.pigsty.offline.format.BundleKey;
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.bundle.Family;
 import io.pigsty.offline.config.ConfigException;
@@ -127,8 +128,7 @@ public final class Build {
             FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                     res.locals(), fetcher, reporter).call();
             PublishStep.Published tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
-                    fetched.index(),
-                    fetched.items(), extras, res.mtime(), repoDir, reporter).call();
+                    fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), reporter).call();
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
                 if (o.artifacts().contains(kind))
@@ -151,6 +151,31 @@ public final class Build {
         ResolveStep.Resolved closure = new ResolveStep(plan, md, locals, weak, r.skipMissing(), hosts, r.launcher(), fetcher,
                 reporter).call();
         return new Resolved(plan, mtime, md.dropped().size(), locals, closure);
+    }
+
+    /**
+     * {@code build keygen}: a new signing key pair in {@code dir} (the secret readable by its owner
+     * only), never over an existing one; returns what to do next.
+     */
+    public List<String> keygen(Path dir, String userId, Path passphraseFile) throws IOException {
+        Path secret = dir.resolve("pigsty-sign.key"), pub = dir.resolve("pigsty-sign.asc");
+        if (Files.exists(secret) || Files.exists(pub))
+            throw new ConfigException("--out", dir + " already holds a key (pigsty-sign.key/.asc): move it away or choose another --out");
+        char[] pass = passphrase(passphraseFile, "--passphrase-file");
+        if (pass.length == 0) reporter.warn("the secret key is not locked with a passphrase: keep " + secret + " private"
+                + " (set PIGSTY_SIGN_PASSPHRASE or --passphrase-file to lock it)");
+        BundleKey.Pair pair = BundleKey.generate(userId, pass, new java.util.Date());
+        java.util.Arrays.fill(pass, '\0');
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(".pigsty-sign.key.tmp" + ProcessHandle.current().pid());
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, pair.secretArmored());
+        Files.move(tmp, secret, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(pub, pair.publicArmored());
+        return List.of("secret key  " + secret, "public key  " + pub, "fingerprint " + pair.fingerprint(),
+                "sign:        ./build offline ... --sign-key " + secret,
+                "trust:       copy " + pub.getFileName() + " to " + BundleLayout.TRUSTED_KEY + " on the targets (or give it to the launcher with --trust)");
     }
 
     /** {@code build seed}: one NoCloud seed ISO per inventory host; returns "file  hostname" lines. */
@@ -239,7 +264,31 @@ public final class Build {
             }
             image = new Image.Target(archive, null, o.image().push(), o.image().tag(), o.image().base());
         }
-        return new ArtifactStep.Packing(c, lvl, Math.max(1, threads), image);
+        return new ArtifactStep.Packing(c, lvl, Math.max(1, threads), image, signingKey(o));
+    }
+
+    /** The first line of {@code file}, else PIGSTY_SIGN_PASSPHRASE, else none; never logged. */
+    private static char[] passphrase(Path file, String option) {
+        try {
+            return file != null ? Files.readString(file).lines().findFirst().orElse("").toCharArray()
+                    : System.getenv().getOrDefault("PIGSTY_SIGN_PASSPHRASE", "").toCharArray();
+        } catch (IOException e) {
+            throw new ConfigException(option, "cannot read " + file + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The bundle's signing key, unlocked now so a wrong key or passphrase stops the build before any download. */
+    private static BundleKey signingKey(Output o) {
+        if (o.signKey() == null) return null;
+        if (!Files.isRegularFile(o.signKey())) throw new ConfigException("--sign-key", o.signKey() + " is not a file");
+        char[] pass = passphrase(o.signPassphraseFile(), "--sign-passphrase-file");
+        try {
+            return BundleKey.load(o.signKey(), pass);
+        } catch (IOException e) {
+            throw new ConfigException("--sign-key", e.getMessage());
+        } finally {
+            java.util.Arrays.fill(pass, '\0');
+        }
     }
 
     /**

@@ -10,9 +10,11 @@ import java.util.Set;
  * @param dist     where artifacts go under {@code <version>/}, or null for {@code <home>/output/dist}
  * @param compress gzip, zstd or none; {@code level} and {@code threads} null for the defaults
  * @param image    the container image's destination (with {@link ArtifactKind#IMAGE})
+ * @param signKey  an OpenPGP secret key file to sign the tree and the tarball with, or null
+ * @param signPassphraseFile where its passphrase is (first line), or null: PIGSTY_SIGN_PASSPHRASE, else none
  */
 public record Output(Path repoDir, Path dist, Set<ArtifactKind> artifacts, String compress, Integer level, Integer threads,
-                     ImageOptions image) {
+                     ImageOptions image, Path signKey, Path signPassphraseFile) {
     public Output {
         artifacts = Set.copyOf(artifacts);
     }

@@ -1,5 +1,6 @@
 package io.pigsty.offline.build;
 
+import io.pigsty.offline.format.BundleKey;
 import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.format.IndexSet;
@@ -37,11 +38,12 @@ final class PublishStep {
     private final Map<String, Path> extras;
     private final long mtime;
     private final Path repoDir;
+    private final BundleKey key;
     private final Reporter reporter;
 
     /** {@code index} has a local copy of every file the format's writer carries records from. */
     PublishStep(BuildPlan plan, Resolution resolution, int droppedRecords, List<Manifest.Baseline> baselines, IndexSet index, List<RepoTree.Item> items, Map<String, Path> extras,
-                long mtime, Path repoDir, Reporter reporter) {
+                long mtime, Path repoDir, BundleKey key, Reporter reporter) {
         this.plan = plan;
         this.resolution = resolution;
         this.droppedRecords = droppedRecords;
@@ -51,6 +53,7 @@ final class PublishStep {
         this.extras = extras;
         this.mtime = mtime;
         this.repoDir = repoDir;
+        this.key = key;
         this.reporter = reporter;
     }
 
@@ -67,7 +70,8 @@ final class PublishStep {
         Target t = plan.target();
         Sbom.Subject subject = new Sbom.Subject(plan.bundleName(), plan.version(), t.os(),
                 t.codename() != null && !t.codename().isEmpty() ? t.codename() : t.os(), t.arch(), t.family().id(), Build.VERSION, mtime, inputs);
-        RepoTree.publish(repoDir, items, extras, t.format(), index, mtime, manifest, subject, reporter.plain());
+        RepoTree.publish(repoDir, items, extras, t.format(), index, mtime, manifest, subject, key, reporter.plain());
+        if (key != null) reporter.info("signed with " + key.fingerprint() + " (public key in " + BundleLayout.BUNDLE_KEY + ")");
         reporter.info("repo: " + items.size() + " packages in " + repoDir);
         return new Published(repoDir, manifest, mtime);
     }

@@ -57,6 +57,14 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--base", description = "A docker-save tar to build the image on instead of an empty (scratch) image.")
     Path base;
 
+    @Option(names = "--sign-key", defaultValue = "${env:PIGSTY_SIGN_KEY}", paramLabel = "FILE",
+            description = "Sign the bundle with this OpenPGP secret key (armored or binary; default: $PIGSTY_SIGN_KEY; make one with build keygen).")
+    Path signKey;
+
+    @Option(names = "--sign-passphrase-file", paramLabel = "FILE",
+            description = "The key's passphrase, first line of FILE (default: $PIGSTY_SIGN_PASSPHRASE, else none).")
+    Path signPassphraseFile;
+
     @Spec
     CommandSpec spec;
 
@@ -69,7 +77,8 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Set<ArtifactKind> kinds = artifacts == null || artifacts.isEmpty() ? defaults : artifacts;
-        Output o = new Output(repoDir, dist, kinds, compress, level, threads, new Output.ImageOptions(format, push, tag, base));
+        Output o = new Output(repoDir, dist, kinds, compress, level, threads, new Output.ImageOptions(format, push, tag, base),
+                signKey, signPassphraseFile);
         spec.commandLine().getOut().print(common.build(spec.commandLine().getErr()).run(common.request(pigstySrc), o).render());
         spec.commandLine().getOut().flush();
         return 0;

@@ -25,7 +25,7 @@ public final class Main implements Runnable {
     }
 
     /** The commands, in the order help lists them; {@code help} itself is always there. */
-    private static final List<String> COMMANDS = List.of("offline", "plan", "seed", "recipes", "image", "iso", "all");
+    private static final List<String> COMMANDS = List.of("offline", "plan", "seed", "recipes", "keygen", "image", "iso", "all");
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         if (only == null || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand());
         if (only == null || only.equals("seed")) cl.addSubcommand("seed", new SeedCommand());
         if (only == null || only.equals("recipes")) cl.addSubcommand("recipes", new RecipesCommand());
+        if (only == null || only.equals("keygen")) cl.addSubcommand("keygen", new KeygenCommand());
         if (only == null || only.equals("image")) build(cl, "image", EnumSet.of(ArtifactKind.IMAGE),
                 "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it.");
         if (only == null || only.equals("iso")) build(cl, "iso", EnumSet.of(ArtifactKind.ISO),

@@ -126,10 +126,11 @@ public interface Format {
     Inspected inspect(Path file, String fileName, Checksum sha256, Repo origin) throws IOException;
 
     /**
-     * Writes the repo index for {@code shipped}, all placed flat in {@code dir}, and returns what each
+     * Writes the repo index for {@code shipped}, all placed flat in {@code dir}, signed with {@code key}
+     * unless it is null (EL: repomd.xml.asc; Debian: InRelease and Release.gpg), and returns what each
      * package's record says of its license and supplier (by file name), read while the records are at hand.
      */
-    Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException;
+    Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp, BundleKey key) throws IOException;
 
     /** A package's license and supplier as its own metadata states them (null where it says nothing), for the SBOM. */
     record About(String license, String supplier) {}

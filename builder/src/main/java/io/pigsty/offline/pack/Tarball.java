@@ -1,5 +1,6 @@
 package io.pigsty.offline.pack;
 
+import io.pigsty.offline.format.BundleKey;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.Checksum;
@@ -57,30 +58,40 @@ public final class Tarball {
      * @param tree   the directory whose contents go under {@code top/} in the archive
      * @param mtime  seconds since the epoch for every entry
      */
+    /** With {@code key} (null: unsigned) a detached signature {@code <out>.asc} is published with the archive. */
     public static Result write(Path tree, String top, Path out, Compression compression, int level, long mtime,
-                               int threads) throws IOException {
+                               int threads, BundleKey key) throws IOException {
         Files.createDirectories(out.getParent());
         heal(out.getParent());
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp" + ProcessHandle.current().pid());
         Path sumFile = out.resolveSibling(out.getFileName() + ".sha256");
         Path sumTmp = sumFile.resolveSibling("." + sumFile.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        Path ascFile = out.resolveSibling(out.getFileName() + ".asc");
+        Path ascTmp = ascFile.resolveSibling("." + ascFile.getFileName() + ".tmp" + ProcessHandle.current().pid());
         try {
             String hex;
             try {
                 hex = archive(tree, top, tmp, compression, level, mtime, threads);
                 Files.writeString(sumTmp, hex + "  " + out.getFileName() + "\n");
+                if (key != null)
+                    try (InputStream in = Files.newInputStream(tmp)) {
+                        Files.write(ascTmp, key.detached(in, mtime));
+                    }
             } catch (IOException e) {
                 throw BuildException.local("write", tmp, e);
             }
-            // Never leave an old checksum beside a new archive: a run killed between these renames
-            // leaves an archive without one, which the next run's heal() completes.
+            // Never leave an old checksum or signature beside a new archive: a run killed between these
+            // renames leaves an archive without a checksum, which the next run's heal() completes.
             Files.deleteIfExists(sumFile);
+            Files.deleteIfExists(ascFile);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.move(sumTmp, sumFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (key != null) Files.move(ascTmp, ascFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Result(out, hex, Files.size(out));
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(sumTmp);
+            Files.deleteIfExists(ascTmp);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pigsty.offline.repo;
 
 import io.pigsty.bundle.BundleLayout;
+import io.pigsty.offline.format.BundleKey;
 import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexSet;
 import io.pigsty.offline.model.BuildException;
@@ -37,7 +38,7 @@ public final class RepoTree {
      *               src/...), by relative path; copied, never linked, and listed in the manifest
      */
     public static void publish(Path dest, List<Item> items, Map<String, Path> extras, Format format, IndexSet index,
-                               long timestamp, String manifestJson, Sbom.Subject sbom, Log log) throws IOException {
+                               long timestamp, String manifestJson, Sbom.Subject sbom, BundleKey key, Log log) throws IOException {
         Path parent = dest.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         String base = dest.getFileName().toString();
@@ -50,7 +51,8 @@ public final class RepoTree {
             for (Item it : items) {
                 String name = it.shipped().fileName();
                 if (!SafePaths.safeFileName(name) || name.equals(BundleLayout.COMPLETE) || name.equals(BundleLayout.MANIFEST)
-                        || name.equals(BundleLayout.SBOM) || name.equals(BundleLayout.REPODATA))
+                        || name.equals(BundleLayout.SBOM) || name.equals(BundleLayout.REPODATA)
+                        || name.equals(BundleLayout.COMPLETE_SIGNATURE) || name.equals(BundleLayout.KEYS_DIR))
                     throw new BuildException(ExitCode.FAILED, "refusing package file name '" + name + "'");
                 Item prev = byName.putIfAbsent(name, it);
                 if (prev != null) {
@@ -70,7 +72,11 @@ public final class RepoTree {
             }
             List<Format.Shipped> shipped = byName.values().stream().map(Item::shipped)
                     .sorted(Comparator.comparing(Format.Shipped::fileName)).toList();
-            Map<String, Format.About> about = format.writeIndex(staging, shipped, index, timestamp);
+            Map<String, Format.About> about = format.writeIndex(staging, shipped, index, timestamp, key);
+            if (key != null) {
+                Files.createDirectories(staging.resolve(BundleLayout.KEYS_DIR));
+                Files.writeString(staging.resolve(BundleLayout.BUNDLE_KEY), key.publicKeyArmored());
+            }
             Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifestJson);
             Files.writeString(staging.resolve(BundleLayout.SBOM), Sbom.json(sbom, shipped, about, format.rules(),
                     format.nativeArch(sbom.arch())));
@@ -88,6 +94,9 @@ public final class RepoTree {
             for (Map.Entry<String, String> s : sums.entrySet()) complete.append(s.getValue()).append("  ").append(s.getKey()).append('\n');
             Path tmp = staging.resolve("." + BundleLayout.COMPLETE + ".tmp");
             Files.writeString(tmp, complete);
+            if (key != null) // the one file repo_complete cannot list: its signature
+                Files.write(staging.resolve(BundleLayout.COMPLETE_SIGNATURE), key.detached(new java.io.ByteArrayInputStream(
+                        complete.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), timestamp));
             Files.move(tmp, staging.resolve(BundleLayout.COMPLETE), StandardCopyOption.ATOMIC_MOVE);
             swap(staging, dest, parent, base);
             done = true;

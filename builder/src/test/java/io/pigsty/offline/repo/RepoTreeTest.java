@@ -70,7 +70,7 @@ class RepoTreeTest {
         Path inv = tmp.resolve("pigsty.yml");
         Files.writeString(inv, "all: {}\n");
         RepoTree.publish(dest, List.of(item("a", "aaa"), item("b", "bbb")),
-                Map.of("inventory/pigsty.yml", inv), DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET);
+                Map.of("inventory/pigsty.yml", inv), DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, null, Log.QUIET);
         assertEquals(List.of("", "Packages", "Packages.gz", "Release", "a_1.0-1_all.deb", "b_1.0-1_all.deb", "inventory",
                 "inventory/pigsty.yml", "manifest.json", "repo_complete", "sbom.cdx.json"), listing(dest));
         // every file but repo_complete itself: 2 packages, the index (3), the inventory, the manifest, the SBOM
@@ -88,11 +88,11 @@ class RepoTreeTest {
     void aFailedPublishLeavesThePreviousTreeUntouched() throws Exception {
         Path dest = tmp.resolve("www/pigsty");
         RepoTree.publish(dest, List.of(item("a", "aaa")), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                1700000000L, "{\"v\": 1}\n", SUBJECT, Log.QUIET);
+                1700000000L, "{\"v\": 1}\n", SUBJECT, null, Log.QUIET);
         List<String> before = listing(dest);
         String manifest = Files.readString(dest.resolve("manifest.json"));
         assertThrows(io.pigsty.offline.model.BuildException.class, () -> RepoTree.publish(dest, List.of(item("c", "ccc")), Map.of(), FAILING,
-                new IndexSet(List.of()), 1700000000L, "{\"v\": 2}\n", SUBJECT, Log.QUIET));
+                new IndexSet(List.of()), 1700000000L, "{\"v\": 2}\n", SUBJECT, null, Log.QUIET));
         assertEquals(before, listing(dest));
         assertEquals(manifest, Files.readString(dest.resolve("manifest.json")));
         try (Stream<Path> s = Files.list(dest.getParent())) {
@@ -107,9 +107,9 @@ class RepoTreeTest {
         RepoTree.Item clash = new RepoTree.Item(new Format.Shipped(a.shipped().pkg(), a.shipped().fileName(), "0".repeat(64), 3,
                 a.shipped().own()), a.source());
         assertThrows(BuildException.class, () -> RepoTree.publish(dest, List.of(a, clash), Map.of(), DebFormat.INSTANCE,
-                new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET));
+                new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, null, Log.QUIET));
         assertThrows(BuildException.class, () -> RepoTree.publish(dest, List.of(a), Map.of("../escape", a.source()),
-                DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET));
+                DebFormat.INSTANCE, new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, null, Log.QUIET));
         assertFalse(Files.exists(dest));
     }
 
@@ -117,12 +117,12 @@ class RepoTreeTest {
     void aSwapCutShortIsPutBackByTheNextRun() throws Exception {
         Path dest = tmp.resolve("www/pigsty");
         RepoTree.publish(dest, List.of(item("a", "aaa")), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                1700000000L, "{}\n", SUBJECT, Log.QUIET);
+                1700000000L, "{}\n", SUBJECT, null, Log.QUIET);
         // A build killed between its two renames: the old tree is aside under a dead pid, no destination.
         Path aside = dest.resolveSibling(".pigsty.old-999999999");
         Files.move(dest, aside);
         assertThrows(io.pigsty.offline.model.BuildException.class, () -> RepoTree.publish(dest, List.of(item("b", "bbb")), Map.of(), FAILING,
-                new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, Log.QUIET));
+                new IndexSet(List.of()), 1700000000L, "{}\n", SUBJECT, null, Log.QUIET));
         assertTrue(Files.exists(dest.resolve("a_1.0-1_all.deb")), "the set-aside tree is back");
         assertFalse(Files.exists(aside));
     }
@@ -142,7 +142,7 @@ class RepoTreeTest {
 
         Path dest = tmp.resolve("www/pigsty");
         RepoTree.publish(dest, List.of(item("a", "aaa")), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                1700000000L, "{}\n", SUBJECT, Log.QUIET);
+                1700000000L, "{}\n", SUBJECT, null, Log.QUIET);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger missing = new java.util.concurrent.atomic.AtomicInteger(), looks = new java.util.concurrent.atomic.AtomicInteger();
         Thread reader = new Thread(() -> {
@@ -155,7 +155,7 @@ class RepoTreeTest {
         try {
             for (int i = 0; i < 30; i++)
                 RepoTree.publish(dest, List.of(item("a", "aaa" + i)), Map.of(), DebFormat.INSTANCE, new IndexSet(List.of()),
-                        1700000000L, "{\"n\": " + i + "}\n", SUBJECT, Log.QUIET);
+                        1700000000L, "{\"n\": " + i + "}\n", SUBJECT, null, Log.QUIET);
         } finally {
             stop.set(true);
             reader.join();

@@ -1,6 +1,7 @@
 package io.pigsty.offline.format.deb;
 
 import io.pigsty.offline.format.Decompress;
+import io.pigsty.offline.format.BundleKey;
 import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexFile;
 import io.pigsty.offline.format.IndexSet;
@@ -220,7 +221,8 @@ public final class DebFormat implements Format {
     }
 
     @Override
-    public Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException {
+    public Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp, BundleKey key)
+            throws IOException {
         Map<PackageId, byte[]> stanzas = new HashMap<>();
         Stanzas reader = new Stanzas(true, "SHA256");
         for (Map.Entry<Repo, Map<String, Shipped>> e : Format.byRepo(shipped).entrySet()) {
@@ -251,7 +253,12 @@ public final class DebFormat implements Format {
         byte[] gz = gzip(plain);
         Files.write(dir.resolve(PACKAGES), plain);
         Files.write(dir.resolve(PACKAGES + ".gz"), gz);
-        Files.writeString(dir.resolve(RELEASE), release(plain, gz, timestamp));
+        String release = release(plain, gz, timestamp);
+        Files.writeString(dir.resolve(RELEASE), release);
+        if (key != null) { // what apt checks with signed-by: InRelease first, Release.gpg for older readers
+            Files.write(dir.resolve("InRelease"), key.clearsign(release, timestamp));
+            Files.write(dir.resolve(RELEASE + ".gpg"), key.detached(new java.io.ByteArrayInputStream(release.getBytes(StandardCharsets.UTF_8)), timestamp));
+        }
         return about;
     }
 

@@ -1,6 +1,8 @@
 package io.pigsty.offline.format.rpm;
 
+import io.pigsty.bundle.BundleLayout;
 import io.pigsty.offline.format.Decompress;
+import io.pigsty.offline.format.BundleKey;
 import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexFile;
 import io.pigsty.offline.format.IndexSet;
@@ -22,6 +24,7 @@ import io.pigsty.offline.model.Universe;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -225,7 +228,8 @@ public final class RpmFormat implements Format {
     }
 
     @Override
-    public Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp) throws IOException {
+    public Map<String, About> writeIndex(Path dir, List<Shipped> shipped, IndexSet index, long timestamp, BundleKey key)
+            throws IOException {
         // Records of mirrored packages are copied from upstream, one pass over each repo's files.
         Map<PackageId, String> primary = new HashMap<>(), filelists = new HashMap<>();
         for (Map.Entry<Repo, Map<String, Shipped>> e : Format.byRepo(shipped).entrySet()) {
@@ -263,6 +267,12 @@ public final class RpmFormat implements Format {
             about.put(s.fileName(), new About(Records.field(pri, "license"), Records.field(pri, "vendor")));
         }
         RepodataWriter.write(dir, entries, timestamp);
+        if (key != null) { // what dnf checks with repo_gpgcheck=1
+            Path repomd = dir.resolve(BundleLayout.REPODATA).resolve("repomd.xml");
+            try (InputStream in = Files.newInputStream(repomd)) {
+                Files.write(repomd.resolveSibling("repomd.xml.asc"), key.detached(in, timestamp));
+            }
+        }
         return about;
     }
 
