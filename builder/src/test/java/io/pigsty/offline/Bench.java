@@ -537,7 +537,7 @@ class Bench {
                 new Way(Tarball.Compression.ZSTD, 3, "zstd -q -3 -T" + threads),
                 new Way(Tarball.Compression.NONE, 0, "cat"))) {
             Path ours = out.resolve("ours" + w.c().suffix), peer = out.resolve("peer" + w.c().suffix);
-            double t1 = best(2, () -> Tarball.write(tree, "pigsty", ours, w.c(), w.level(), 1700000000L, threads, null));
+            double t1 = best(2, () -> Tarball.write(tree, "pigsty", ours, new Tarball.Settings(w.c(), w.level(), threads, 0, null), 1700000000L));
             double t2 = best(2, () -> Tools.run(tmp, List.of("sh", "-c", "tar -cf - -C " + tree.getParent() + " pigsty | "
                     + w.peer() + " | tee " + peer + " | sha256sum > " + peer + ".sha256"), 600).ok());
             String name = w.c().name().toLowerCase(Locale.ROOT) + (w.c() == Tarball.Compression.NONE ? "" : " " + w.level());

@@ -221,6 +221,51 @@ class ElEndToEndTest {
         assertEquals(0, c.code(), c.err());
     }
 
+    /**
+     * {@code --split}: the tarball as parts of at most 1 MiB with their list and sha256sum file;
+     * joined with cat they are byte for byte the unsplit tarball, and the launcher verifies the
+     * bundle from the parts themselves.
+     */
+    @Test
+    void aSplitTarballJoinsToTheWholeOneAndTheLauncherReadsItsParts() throws Exception {
+        Path whole = tmp.resolve("whole"), split = tmp.resolve("split");
+        Cli bad = cli(offline(split, "--split", "4X"));
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--split") && bad.err().contains("dvd"), bad.err());
+        // 3 MiB of incompressible source, so the bundle takes several 1 MiB parts
+        Path src = Files.createDirectories(tmp.resolve("bigsrc/pigsty"));
+        byte[] noise = new byte[3 << 20];
+        new java.util.Random(1).nextBytes(noise);
+        Files.write(src.resolve("noise.bin"), noise);
+        Path srcTgz = tmp.resolve("pigsty-v9.9.9.tgz");
+        Tools.run(tmp, "tar", "-czf", srcTgz.toString(), "-C", src.getParent().toString(), "pigsty").ok();
+        assertEquals(0, cli(offline(whole, "--pigsty-src", srcTgz.toString())).code());
+        Cli c = cli(offline(split, "--pigsty-src", srcTgz.toString(), "--split", "1M"));
+        assertEquals(0, c.code(), c.err());
+        Path dist = split.resolve("dist/v9.9.9");
+        String name = "pigsty-pkg-v9.9.9.el9.x86_64.tgz";
+        assertFalse(Files.exists(dist.resolve(name)), "the joined file is never written");
+        List<String> parts;
+        try (Stream<Path> s = Files.list(dist)) {
+            parts = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + ".part-")).sorted().toList();
+        }
+        assertTrue(parts.size() >= 2, parts.toString());
+        for (String p : parts) assertTrue(Files.size(dist.resolve(p)) <= 1 << 20, p);
+        Tools.run(dist, "sha256sum", "--strict", "-c", name + ".parts.sha256").ok();
+        Tools.run(dist, "sh", "-c", "cat " + name + ".part-* > joined.tgz").ok();
+        assertEquals(Files.readString(whole.resolve("dist/v9.9.9/" + name + ".sha256")).split(" ")[0],
+                Tools.run(dist, "sha256sum", "joined.tgz").ok().out().split(" ")[0], "cat parts is not the whole tarball");
+        assertTrue(Files.readString(dist.resolve(name + ".parts.json")).contains("\"parts\""));
+        Files.delete(dist.resolve("joined.tgz"));
+        Path other = Files.createDirectories(split.resolve("disc2"));
+        Files.move(dist.resolve(parts.get(parts.size() - 1)), other.resolve(parts.get(parts.size() - 1)));
+        Tools.Run v = Tools.run(split, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.pigsty.launcher.Main", "verify", "--bundle",
+                dist.resolve(name + ".parts.json").toString(), "--parts", other.toString()), 120);
+        assertEquals(0, v.code(), v.out());
+        assertTrue(v.out().contains("verified"), v.out());
+    }
+
     @Test
     void twoBuildsFromTheSameMetadataAreByteIdentical() throws Exception {
         Path a = tmp.resolve("repro-a"), b = tmp.resolve("repro-b");

@@ -46,9 +46,10 @@ final class Bundle {
      * Verifies a tarball in one streaming pass and returns its manifest; with {@code trusted} (a public
      * key file, or null) its {@code repo_complete} must carry a good signature by that key.
      */
-    static Manifest verifyArchive(Path tarball, Path trusted) throws IOException {
+    static Manifest verifyArchive(Archive archive, Path trusted) throws IOException {
+        Path tarball = archive.where();
         Path sum = tarball.resolveSibling(tarball.getFileName() + ".sha256");
-        if (Files.exists(sum)) {
+        if (archive.parts().size() == 1 && archive.parts().get(0).sha256() == null && Files.exists(sum)) {
             String want = Files.readString(sum).trim().split("\\s+")[0].toLowerCase();
             String got = sha256(tarball);
             if (!got.equals(want)) throw new Invalid(tarball + " does not match " + sum + " (sha256 " + got + ")");
@@ -57,9 +58,10 @@ final class Bundle {
         byte[] complete = null, manifest = null, signature = null;
         // Packages are compressed already: a bundle never holds many times its own size. Refused at the
         // header that passes the bound, before its content is read (a plain tar ends where its file does).
-        long budget = Tar.compressed(tarball) ? Math.max(EXPANSION * Files.size(tarball), EXPANSION_FLOOR) : Long.MAX_VALUE;
+        long budget = Tar.compressed(archive.name()) ? Math.max(EXPANSION * archive.size(), EXPANSION_FLOOR) : Long.MAX_VALUE;
         long total = 0;
-        try (Tar tar = Tar.open(tarball)) {
+        Archive.Bytes bytes = archive.open();
+        try (Tar tar = Tar.open(archive.name(), bytes)) {
             for (Tar.Entry e; (e = tar.next()) != null; ) {
                 String rel = Extractor.check(e, BundleLayout.TOP);
                 if (e.type() != Tar.Type.FILE) continue;
@@ -77,8 +79,13 @@ final class Bundle {
                     hashes.put(rel, sha256(tar.content()));
                 }
             }
-        } catch (RuntimeException e) {
-            // a malformed header (a pax size that is not a number...) is a bad archive, not a crash
+        } catch (Invalid e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // A damaged part is named, not what its bytes did to the decoder; otherwise a malformed header (a pax
+            // size that is not a number, a bad checksum, a cut stream) is a bad archive, refused, not a crash.
+            String part = bytes.damaged();
+            if (part != null) throw new Invalid(part);
             throw new Invalid(tarball + ": malformed archive (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
         return check(hashes, complete, signature, manifest, trusted, tarball.toString());

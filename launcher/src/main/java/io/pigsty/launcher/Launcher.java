@@ -55,7 +55,8 @@ final class Launcher {
     }
 
     /** What the command line asked for. */
-    record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp, String inventory, String trust) {}
+    record Options(Path root, String bundle, String repoDir, boolean force, boolean replaceIp, String inventory, String trust,
+                   List<String> partDirs) {}
 
     private final Options o;
     private final Host host;
@@ -90,9 +91,16 @@ final class Launcher {
         return Files.isRegularFile(baked) ? baked : null;
     }
 
+    /** The bundle file as an archive: its parts looked for beside it and in every {@code --parts} directory. */
+    private Archive archive(Path b) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        for (String d : o.partDirs()) dirs.add(Path.of(d).isAbsolute() && Files.isDirectory(Path.of(d)) ? Path.of(d) : host.path(d));
+        return Archive.of(b, dirs);
+    }
+
     private Bundle.Manifest verified(Path b) throws IOException {
         Path key = trusted();
-        Bundle.Manifest m = Files.isDirectory(b) ? Bundle.verifyTree(b, key) : Bundle.verifyArchive(b, key);
+        Bundle.Manifest m = Files.isDirectory(b) ? Bundle.verifyTree(b, key) : Bundle.verifyArchive(archive(b), key);
         out.println(key != null ? "signature: good, by the trusted key " + key
                 : "signature: not checked (no trusted key); to check by hand: gpg --verify <bundle>.tgz.asc <bundle>.tgz"
                 + " with the publisher's key, or run with --trust KEYFILE (or put the key at " + BundleLayout.TRUSTED_KEY + ")");
@@ -240,7 +248,7 @@ final class Launcher {
             if (Files.isDirectory(b)) {
                 files = copyTree(b, staging);
             } else {
-                try (Tar tar = Tar.open(b)) {
+                try (Tar tar = Tar.open(archive(b))) {
                     files = Extractor.extract(tar, staging, BundleLayout.TOP);
                 }
             }
@@ -344,7 +352,7 @@ final class Launcher {
         if (src != null && !Files.exists(home)) {
             Path staging = home.resolveSibling("." + home.getFileName() + ".staging-" + ProcessHandle.current().pid());
             delete(staging);
-            try (Tar tar = Tar.open(src)) {
+            try (Tar tar = Tar.open(Archive.of(src, List.of()))) {
                 Extractor.extract(tar, staging, null);
                 Path top = staging.resolve(BundleLayout.TOP);
                 Files.move(Files.isDirectory(top) ? top : staging, home, StandardCopyOption.ATOMIC_MOVE);

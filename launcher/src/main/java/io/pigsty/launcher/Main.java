@@ -5,6 +5,7 @@ import io.pigsty.bundle.BundleLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code pigsty-launcher apply | status | verify [--bundle FILE|DIR] [--root DIR] [--repo-dir DIR]
@@ -26,6 +27,8 @@ public final class Main {
               --force            redo every step, and replace an existing valid repo
               --replace-ip       put this host's primary IPv4 in place of the inventory's placeholder admin IP
               --inventory FILE   apply this inventory (a cloud-init seed's) instead of the bundle's
+              --parts DIR        where more parts of a split bundle are (repeatable: one per medium); --bundle
+                                 then names the <name>.parts.json
               --trust KEYFILE    accept only a bundle signed by this OpenPGP public key, checked with gpgv
                                  before anything changes (default: /etc/pigsty/trusted.asc when present)
             """;
@@ -44,16 +47,18 @@ public final class Main {
         String cmd = args[0], bundle = null, repoDir = BundleLayout.REPO_DIR, inventory = null, trust = null;
         Path root = Path.of("/");
         boolean force = false, replaceIp = false;
+        List<String> partDirs = new java.util.ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--bundle", "--root", "--repo-dir", "--inventory", "--trust" -> {
+                case "--bundle", "--root", "--repo-dir", "--inventory", "--trust", "--parts" -> {
                     if (i + 1 >= args.length) return usage(out, a + " needs a value");
                     String v = args[++i];
                     if (a.equals("--bundle")) bundle = v;
                     else if (a.equals("--root")) root = Path.of(v).toAbsolutePath().normalize();
                     else if (a.equals("--inventory")) inventory = v;
                     else if (a.equals("--trust")) trust = v;
+                    else if (a.equals("--parts")) partDirs.add(v);
                     else repoDir = v;
                 }
                 case "--force" -> force = true;
@@ -63,7 +68,7 @@ public final class Main {
                 }
             }
         }
-        Launcher l = new Launcher(new Launcher.Options(root, bundle, repoDir, force, replaceIp, inventory, trust), out);
+        Launcher l = new Launcher(new Launcher.Options(root, bundle, repoDir, force, replaceIp, inventory, trust, partDirs), out);
         try {
             return switch (cmd) {
                 case "apply" -> l.apply().code;

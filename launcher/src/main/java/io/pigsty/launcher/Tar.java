@@ -28,20 +28,31 @@ final class Tar implements AutoCloseable {
         this.in = in;
     }
 
-    /** Whether {@link #open} decompresses {@code file} (by its name, as it opens it). */
-    static boolean compressed(Path file) {
-        String n = file.getFileName().toString();
-        return n.endsWith(".tgz") || n.endsWith(".gz") || n.endsWith(".zst");
+    /** Whether {@link #open} decompresses an archive of this name. */
+    static boolean compressed(String name) {
+        return name.endsWith(".tgz") || name.endsWith(".gz") || name.endsWith(".zst");
     }
 
-    /** Opens a .tgz/.tar.gz, .tar, or .tar.zst (through the zstd tool; the JDK has no zstd). */
-    static Tar open(Path file) throws IOException {
-        String n = file.getFileName().toString();
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    /** Opens a .tgz/.tar.gz, .tar, or .tar.zst (through the zstd tool; the JDK has no zstd), one file or its parts. */
+    static Tar open(Archive a) throws IOException {
+        return open(a.name(), a.open());
+    }
+
+    /** Reads an archive named {@code n} (its name says its compression) from {@code bytes}. */
+    static Tar open(String n, InputStream bytes) throws IOException {
+        InputStream raw = new BufferedInputStream(bytes, 1 << 16);
         if (n.endsWith(".tgz") || n.endsWith(".gz")) return new Tar(new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16));
         if (n.endsWith(".zst")) {
-            raw.close();
-            Process p = new ProcessBuilder("zstd", "-dc", file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder("zstd", "-dc").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Thread feed = new Thread(() -> { // the parts' verified bytes into zstd; a refusal ends its input early
+                try (raw; java.io.OutputStream to = p.getOutputStream()) {
+                    raw.transferTo(to);
+                } catch (IOException e) {
+                    p.destroy();
+                }
+            }, "zstd-feed");
+            feed.setDaemon(true);
+            feed.start();
             return new Tar(new BufferedInputStream(p.getInputStream(), 1 << 16));
         }
         return new Tar(raw);

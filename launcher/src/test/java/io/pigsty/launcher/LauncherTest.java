@@ -346,6 +346,48 @@ class LauncherTest {
         assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz("stranger2.tgz").toString()), said());
     }
 
+    /**
+     * A bundle cut into parts (GNU split) spread over two "media": the launcher reads them in order
+     * through the .parts.json, never joined on disk, and applies; a damaged part is named and nothing
+     * changes.
+     */
+    @Test
+    void aSplitBundleIsAppliedFromItsPartsAndADamagedPartIsNamed() throws Exception {
+        Path tgz = tgz("pkg.tgz");
+        Path disc1 = Files.createDirectories(tmp.resolve("disc1")), disc2 = Files.createDirectories(tmp.resolve("disc2"));
+        run("split", "-b", "200", "-d", "-a", "3", "--numeric-suffixes=1", tgz.toString(), disc1.resolve("pkg.tgz.part-").toString());
+        List<Path> parts;
+        try (java.util.stream.Stream<Path> s = Files.list(disc1)) {
+            parts = s.sorted().toList();
+        }
+        assertTrue(parts.size() >= 2, parts.toString());
+        StringBuilder json = new StringBuilder("{\"file\": \"pkg.tgz\", \"size\": " + Files.size(tgz) + ", \"sha256\": \""
+                + sha(Files.readAllBytes(tgz)) + "\", \"parts\": [");
+        for (int i = 0; i < parts.size(); i++) {
+            byte[] b = Files.readAllBytes(parts.get(i));
+            json.append(i == 0 ? "" : ", ").append("{\"name\": \"").append(parts.get(i).getFileName()).append("\", \"size\": ")
+                    .append(b.length).append(", \"sha256\": \"").append(sha(b)).append("\"}");
+        }
+        Files.writeString(disc1.resolve("pkg.tgz.parts.json"), json.append("]}\n"));
+        Path last = parts.get(parts.size() - 1);
+        Files.move(last, disc2.resolve(last.getFileName())); // the last part on the second medium
+        Path list = disc1.resolve("pkg.tgz.parts.json");
+
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", list.toString()), said());
+        assertTrue(said().contains(last.getFileName() + " is missing") && said().contains("--parts"), said());
+        byte[] second = Files.readAllBytes(parts.get(1));
+        second[second.length / 2] ^= 1;
+        Files.write(parts.get(1), second);
+        assertEquals(Launcher.Exit.INVALID.code, launcher("apply", "--bundle", list.toString(), "--parts", disc2.toString()), said());
+        assertTrue(said().contains(parts.get(1) + " is not the part pkg.tgz.parts.json lists"), said());
+        assertFalse(Files.exists(root.resolve("www")));
+        second[second.length / 2] ^= 1;
+        Files.write(parts.get(1), second);
+        Files.delete(root.resolve("var/lib/pigsty/firstboot.json"));
+        assertEquals(0, launcher("apply", "--bundle", list.toString(), "--parts", disc2.toString()), said());
+        assertEquals("package a", Files.readString(root.resolve("www/pigsty/a_1.0_amd64.deb")));
+    }
+
     @Test
     void twoRunsNeverOverlap() throws Exception {
         Path state = root.resolve("var/lib/pigsty");

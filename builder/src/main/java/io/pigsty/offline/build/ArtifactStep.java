@@ -24,8 +24,12 @@ import java.util.List;
 /** The published tree in, one kind of artifact out (several files for seeds). */
 final class ArtifactStep {
     /** How the tarball is packed and where an image goes, validated. */
-    /** How artifacts are made; {@code key} signs the tree and the tarball (null: unsigned). */
-    record Packing(Tarball.Compression compression, int level, int threads, Image.Target image, BundleKey key) {}
+    /** How artifacts are made: the tarball's settings ({@code tarball.key()} signs the tree too) and the image's target. */
+    record Packing(Tarball.Settings tarball, Image.Target image) {
+        BundleKey key() {
+            return tarball.key();
+        }
+    }
 
     /** Pigsty's bootstrap treats a /tmp/pkg.tgz under this size as a broken download and removes it. */
     static final long PIGSTY_BOOTSTRAP_MIN = 409_600_000L;
@@ -57,10 +61,11 @@ final class ArtifactStep {
         String repoName = BundleLayout.repoName(plan.version(), t.os(), t.arch());
         switch (kind) {
             case TARBALL -> {
-                Path tgz = dir.resolve(plan.bundleName() + packing.compression().suffix);
-                Tarball.Result tar = Tarball.write(tree.repoDir(), BundleLayout.TOP, tgz, packing.compression(), packing.level(),
-                        tree.mtime(), packing.threads(), packing.key());
-                reporter.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256() + ")");
+                Path tgz = dir.resolve(plan.bundleName() + packing.tarball().compression().suffix);
+                Tarball.Result tar = Tarball.write(tree.repoDir(), BundleLayout.TOP, tgz, packing.tarball(), tree.mtime());
+                reporter.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256()
+                        + (tar.parts().isEmpty() ? "" : ", in " + tar.parts().size() + " parts: join them with cat, or give the launcher "
+                        + tar.file().getFileName()) + ")");
                 if (tar.size() < PIGSTY_BOOTSTRAP_MIN)
                     reporter.warn("the tarball is smaller than " + PIGSTY_BOOTSTRAP_MIN + " bytes: Pigsty's own bootstrap script"
                             + " deletes a /tmp/pkg.tgz that small as invalid; install it with firstboot.sh, or extract it to /www"

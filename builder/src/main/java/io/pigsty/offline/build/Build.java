@@ -264,7 +264,30 @@ public final class Build {
             }
             image = new Image.Target(archive, null, o.image().push(), o.image().tag(), o.image().base());
         }
-        return new ArtifactStep.Packing(c, lvl, Math.max(1, threads), image, signingKey(o));
+        return new ArtifactStep.Packing(new Tarball.Settings(c, lvl, Math.max(1, threads), split(o.split()), signingKey(o)), image);
+    }
+
+    /**
+     * {@code --split}: bytes, with K/M/G/T (powers of 1024), or a medium: {@code dvd} (4.7 GB),
+     * {@code dvd-dl} (8.5 GB), {@code bd} (25 GB), {@code fat32} (4 GiB less one byte); null or 0: no split.
+     */
+    static long split(String size) {
+        if (size == null) return 0;
+        String v = size.trim().toLowerCase(Locale.ROOT);
+        long bytes = switch (v) {
+            case "dvd" -> 4_700_000_000L;
+            case "dvd-dl" -> 8_500_000_000L;
+            case "bd" -> 25_000_000_000L;
+            case "fat32" -> (4L << 30) - 1;
+            default -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})([kmgt]?)i?b?").matcher(v);
+                if (!m.matches()) throw new ConfigException("--split", "'" + size + "' is not a size: give bytes, 4G, 700M, dvd, dvd-dl, bd or fat32");
+                int shift = switch (m.group(2)) { case "k" -> 10; case "m" -> 20; case "g" -> 30; case "t" -> 40; default -> 0; };
+                yield Long.parseLong(m.group(1)) << shift;
+            }
+        };
+        if (bytes != 0 && bytes < 1 << 20) throw new ConfigException("--split", size + " is smaller than 1 MiB: no medium is that small");
+        return bytes;
     }
 
     /** The first line of {@code file}, else PIGSTY_SIGN_PASSPHRASE, else none; never logged. */

@@ -11,6 +11,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -49,58 +52,134 @@ public final class Tarball {
         }
     }
 
-    /** The written archive and its sha256. */
-    public record Result(Path file, String sha256, long size) {}
+    /**
+     * How to write the archive: {@code split} cuts it into parts of at most that many bytes (0: one
+     * file); {@code key} signs it (null: unsigned).
+     */
+    public record Settings(Compression compression, int level, int threads, long split, BundleKey key) {}
+
+    /**
+     * The written archive: the file (with parts, their list {@code <name>.parts.json}), the sha256 and
+     * size of the whole archive, and its parts (empty when not split).
+     */
+    public record Result(Path file, String sha256, long size, List<Path> parts) {}
 
     private Tarball() {}
 
     /**
-     * @param tree   the directory whose contents go under {@code top/} in the archive
-     * @param mtime  seconds since the epoch for every entry
+     * Writes {@code tree} as {@code out} (or as its parts) and publishes it with its {@code .sha256}
+     * and, with a key, its {@code .asc}; nothing of an earlier archive of that name is left beside it.
      */
-    /** With {@code key} (null: unsigned) a detached signature {@code <out>.asc} is published with the archive. */
-    public static Result write(Path tree, String top, Path out, Compression compression, int level, long mtime,
-                               int threads, BundleKey key) throws IOException {
-        Files.createDirectories(out.getParent());
-        heal(out.getParent());
-        Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        Path sumFile = out.resolveSibling(out.getFileName() + ".sha256");
-        Path sumTmp = sumFile.resolveSibling("." + sumFile.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        Path ascFile = out.resolveSibling(out.getFileName() + ".asc");
-        Path ascTmp = ascFile.resolveSibling("." + ascFile.getFileName() + ".tmp" + ProcessHandle.current().pid());
+    public static Result write(Path tree, String top, Path out, Settings s, long mtime) throws IOException {
+        Path dist = out.getParent();
+        Files.createDirectories(dist);
+        heal(dist);
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        String name = out.getFileName().toString();
+        Path sumFile = dist.resolve(name + ".sha256"), ascFile = dist.resolve(name + ".asc");
+        Path listFile = dist.resolve(name + ".parts.json"), partSums = dist.resolve(name + ".parts.sha256");
+        Path tmp = dist.resolve("." + name + ".tmp" + pid);
+        List<Path> temps = new ArrayList<>();
         try {
             String hex;
+            List<Parts.Part> parts = List.of();
             try {
-                hex = archive(tree, top, tmp, compression, level, mtime, threads);
-                Files.writeString(sumTmp, hex + "  " + out.getFileName() + "\n");
-                if (key != null)
-                    try (InputStream in = Files.newInputStream(tmp)) {
-                        Files.write(ascTmp, key.detached(in, mtime));
-                    }
+                if (s.split() > 0) {
+                    Parts sink = new Parts(n -> {
+                        Path p = dist.resolve("." + partName(name, n) + ".tmp" + pid);
+                        temps.add(p);
+                        return p;
+                    }, s.split());
+                    hex = archive(tree, top, sink, s, mtime);
+                    parts = sink.parts();
+                } else {
+                    temps.add(tmp);
+                    hex = archive(tree, top, Files.newOutputStream(tmp), s, mtime);
+                }
             } catch (IOException e) {
-                throw BuildException.local("write", tmp, e);
+                throw BuildException.local("write", temps.isEmpty() ? tmp : temps.get(temps.size() - 1), e);
             }
-            // Never leave an old checksum or signature beside a new archive: a run killed between these
-            // renames leaves an archive without a checksum, which the next run's heal() completes.
-            Files.deleteIfExists(sumFile);
-            Files.deleteIfExists(ascFile);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(sumTmp, sumFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            if (key != null) Files.move(ascTmp, ascFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Result(out, hex, Files.size(out));
+            long size = 0;
+            for (Path t : temps) size += Files.size(t);
+            Map<Path, String> small = new LinkedHashMap<>(); // the lists and signatures, written after the archive
+            small.put(sumFile, hex + "  " + name + "\n");
+            if (s.key() != null) small.put(ascFile, new String(s.key().detached(joined(temps), mtime), StandardCharsets.US_ASCII));
+            if (!parts.isEmpty()) {
+                StringBuilder sums = new StringBuilder();
+                List<Object> list = new ArrayList<>();
+                for (int i = 0; i < parts.size(); i++) {
+                    Parts.Part pt = parts.get(i);
+                    String pn = partName(name, i + 1);
+                    sums.append(pt.sha256()).append("  ").append(pn).append('\n');
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("name", pn);
+                    e.put("size", pt.size());
+                    e.put("sha256", pt.sha256());
+                    list.add(e);
+                }
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("file", name);
+                doc.put("size", size);
+                doc.put("sha256", hex);
+                doc.put("parts", list);
+                String json = io.pigsty.offline.repo.Json.write(doc);
+                small.put(partSums, sums.toString());
+                small.put(listFile, json);
+                if (s.key() != null) small.put(dist.resolve(name + ".parts.json.asc"), new String(s.key().detached(
+                        new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), mtime), StandardCharsets.US_ASCII));
+            }
+            // Never leave an old checksum, signature or part beside a new archive: a run killed between
+            // these renames leaves an archive without a checksum, which the next run's heal() completes.
+            for (Path old : previous(dist, name)) Files.deleteIfExists(old);
+            if (parts.isEmpty()) {
+                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                for (int i = 0; i < temps.size(); i++)
+                    Files.move(temps.get(i), dist.resolve(partName(name, i + 1)), StandardCopyOption.ATOMIC_MOVE);
+            }
+            for (Map.Entry<Path, String> e : small.entrySet()) {
+                Path t = e.getKey().resolveSibling("." + e.getKey().getFileName() + ".tmp" + pid);
+                Files.writeString(t, e.getValue());
+                Files.move(t, e.getKey(), StandardCopyOption.ATOMIC_MOVE);
+            }
+            List<Path> finals = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) finals.add(dist.resolve(partName(name, i + 1)));
+            return new Result(parts.isEmpty() ? out : listFile, hex, size, finals);
         } finally {
-            Files.deleteIfExists(tmp);
-            Files.deleteIfExists(sumTmp);
-            Files.deleteIfExists(ascTmp);
+            for (Path t : temps) Files.deleteIfExists(t);
         }
     }
 
-    /** Writes the archive of {@code tree} to {@code file}; returns its sha256. */
-    private static String archive(Path tree, String top, Path file, Compression compression, int level, long mtime, int threads)
-            throws IOException {
+    /** {@code <archive>.part-001}: numbered from 1, three digits (more as needed), sorting as they join. */
+    static String partName(String archive, int n) {
+        return archive + ".part-" + String.format(Locale.ROOT, "%03d", n);
+    }
+
+    /** What an earlier build left under this archive's name: the archive, its parts, lists and signatures. */
+    private static List<Path> previous(Path dist, String name) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dist)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.equals(name) || n.startsWith(name + ".part-") || n.equals(name + ".sha256") || n.equals(name + ".asc")
+                        || n.startsWith(name + ".parts.")) out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The files one after the other, as {@code cat} joins them. */
+    private static InputStream joined(List<Path> files) throws IOException {
+        List<InputStream> ins = new ArrayList<>();
+        for (Path f : files) ins.add(Files.newInputStream(f));
+        return new java.io.SequenceInputStream(java.util.Collections.enumeration(ins));
+    }
+
+    /** Writes the archive of {@code tree} to {@code sink} (closed here); returns its sha256. */
+    private static String archive(Path tree, String top, OutputStream sink, Settings s, long mtime) throws IOException {
         MessageDigest sha = Checksum.digest("SHA-256");
-        try (OutputStream digest = new HashingWriter(Files.newOutputStream(file), sha);
-             OutputStream packed = compressor(digest, compression, level, threads);
+        try (OutputStream digest = new HashingWriter(sink, sha);
+             OutputStream packed = compressor(digest, s.compression(), s.level(), s.threads());
              TarArchiveOutputStream tar = new TarArchiveOutputStream(packed, 1 << 16)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

@@ -7,10 +7,10 @@ import java.util.Map;
  * Writes maps, lists, strings, numbers, booleans and nulls as indented JSON. Output depends only on
  * the value (maps keep their iteration order), which keeps manifests and lock files reproducible.
  */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 0);
         return b.append('\n').toString();
