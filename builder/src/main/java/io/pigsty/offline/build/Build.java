@@ -53,10 +53,10 @@ public final class Build {
 
     /** What {@code plan} resolved, ready to print. */
     public record PlanReport(BuildPlan plan, Resolution resolution, int droppedRecords, List<Manifest.Baseline> baselines,
-                             List<String> warnings) {
+                             List<String> warnings, Map<String, String> inputs, long mtime) {
         /** The machine-readable lock. */
         public String json() {
-            return Lock.write(plan, resolution, droppedRecords, baselines, warnings);
+            return Lock.write(plan, resolution, droppedRecords, baselines, warnings, inputs, mtime);
         }
 
         /** The selection as a table; with {@code explain}, why each alternative provider was chosen. */
@@ -99,8 +99,10 @@ public final class Build {
     public PlanReport plan(Request r) throws IOException {
         try (Fetcher fetcher = fetcher(r)) {
             Resolved res = resolve(r, fetcher);
+            Map<String, String> inputs = new java.util.LinkedHashMap<>(Inputs.of(r, res.plan()));
+            inputs.put(Inputs.METADATA, Inputs.metadata(res.closure().index()));
             return new PlanReport(res.plan(), res.closure().resolution(), res.dropped(), res.closure().baselines(),
-                    reporter.warnings());
+                    reporter.warnings(), inputs, res.mtime());
         }
     }
 
@@ -123,12 +125,31 @@ public final class Build {
         Destination.check(repoDir, cacheDir(r));
         try (Destination lock = Destination.lock(List.of(repoDir.toAbsolutePath().normalize().getParent(), dist), LOCK_WAIT_SECONDS,
                 reporter.plain()); Fetcher fetcher = fetcher(r)) {
-            Resolved res = resolve(r, fetcher);
-            BuildPlan plan = res.plan();
-            FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
-                    res.locals(), fetcher, reporter).call();
-            PublishStep.Published tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
-                    fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), reporter).call();
+            BuildPlan plan;
+            PublishStep.Published tree;
+            if (o.lock() != null) {
+                Lock.Locked locked = lock(o.lock());
+                plan = new PlanStep(r, reporter).call();
+                Map<String, String> now = Inputs.of(r, plan);
+                List<String> changed = new ArrayList<>();
+                now.forEach((k, v) -> {
+                    if (!v.equals(locked.inputs().get(k))) changed.add(k);
+                });
+                if (!changed.isEmpty())
+                    throw new ConfigException("--lock " + o.lock(), "it is stale: " + String.join(", ", changed)
+                            + " changed since it was made; make a new one with plan --json, or build without --lock");
+                List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), locked.mtime(), fetcher).call();
+                LockStep.Built built = new LockStep(plan, locked, locals, fetcher, reporter).call();
+                tree = new PublishStep(plan, built.resolution(), 0, List.of(), new io.pigsty.offline.format.IndexSet(List.of()),
+                        built.items(), extras, locked.mtime(), repoDir, packing.key(), reporter).call();
+            } else {
+                Resolved res = resolve(r, fetcher);
+                plan = res.plan();
+                FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
+                        res.locals(), fetcher, reporter).call();
+                tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
+                        fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), reporter).call();
+            }
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
                 if (o.artifacts().contains(kind))
@@ -288,6 +309,14 @@ public final class Build {
         };
         if (bytes != 0 && bytes < 1 << 20) throw new ConfigException("--split", size + " is smaller than 1 MiB: no medium is that small");
         return bytes;
+    }
+
+    private static Lock.Locked lock(Path file) {
+        try {
+            return Lock.read(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new ConfigException("--lock", "cannot read " + file + " (" + e.getMessage() + ")");
+        }
     }
 
     /** The first line of {@code file}, else PIGSTY_SIGN_PASSPHRASE, else none; never logged. */

@@ -13,9 +13,10 @@ import java.util.Set;
  * @param signKey  an OpenPGP secret key file to sign the tree and the tarball with, or null
  * @param signPassphraseFile where its passphrase is (first line), or null: PIGSTY_SIGN_PASSPHRASE, else none
  * @param split    the tarball's part size as typed ({@code 4G}, {@code dvd}...), or null for one file
+ * @param lock     build exactly what this lock ({@code plan --json}) names, or null to resolve
  */
 public record Output(Path repoDir, Path dist, Set<ArtifactKind> artifacts, String compress, Integer level, Integer threads,
-                     ImageOptions image, Path signKey, Path signPassphraseFile, String split) {
+                     ImageOptions image, Path signKey, Path signPassphraseFile, String split, Path lock) {
     public Output {
         artifacts = Set.copyOf(artifacts);
     }

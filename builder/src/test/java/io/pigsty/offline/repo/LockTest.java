@@ -37,14 +37,23 @@ class LockTest {
                 List.of(), List.of(), List.of(), List.of(), "Packages/t/tmux-3.2a-5.el9.x86_64.rpm", 480000, Checksum.sha256("ab".repeat(32)), repo, null);
         Resolution res = new Resolution(List.of(new Resolution.Pick(tmux, "requested: tmux")),
                 List.of(new Resolution.Problem(new Spec("nope", "cli"), List.of("nope"), "no package matches", false)), List.of(), List.of());
-        String json = Lock.write(plan, res, 2, List.of(), List.of("a warning with a \\ backslash and a\nnewline"));
-        assertEquals(json, Lock.write(plan, res, 2, List.of(), List.of("a warning with a \\ backslash and a\nnewline")), "deterministic");
+        java.util.Map<String, String> inputs = java.util.Map.of("inventory", "cd".repeat(32));
+        String json = Lock.write(plan, res, 2, List.of(), List.of("a warning with a \\ backslash and a\nnewline"), inputs, 1700000000L);
+        assertEquals(json, Lock.write(plan, res, 2, List.of(), List.of("a warning with a \\ backslash and a\nnewline"), inputs, 1700000000L),
+                "deterministic");
+        // read back as a lock build reads it
+        Lock.Locked back = Lock.read(json, "lock.json");
+        assertEquals(inputs, back.inputs());
+        assertEquals(1700000000L, back.mtime());
+        assertEquals(List.of(new Lock.Entry("tmux", "1:3.2a-5.el9", "x86_64", "base", "Packages/t/tmux-3.2a-5.el9.x86_64.rpm",
+                "ab".repeat(32), 480000, "requested: tmux")), back.packages());
         Path f = tmp.resolve("lock.json");
         Files.writeString(f, json);
         String facts = Tools.run(tmp, "python3", "-c", """
                 import json, sys
                 d = json.load(open(sys.argv[1]))
                 p = d['packages'][0]
+                assert d['inputs']['inventory'] == 'cd' * 32 and d['mtime'] == 1700000000
                 print(d['name'], d['target']['family'], d['repos'][0]['excludes'][0], d['repos'][0]['urls'][0], p['name'], p['epoch'], p['version'], p['release'], p['sha256'][:4],
                       d['missing'][0]['spec'], d['warnings'][0].count(chr(10)), d['dropped_records'], sep='|')
                 """, f.toString()).ok().out().trim();
