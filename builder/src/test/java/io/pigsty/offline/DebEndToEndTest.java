@@ -138,4 +138,27 @@ class DebEndToEndTest {
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().contains("app-doc"), c.out());
     }
+
+    /** A one-package update as a delta, applied by the launcher onto the old tree: the new full tree, file for file. */
+    @Test
+    void aDeltaOntoItsBaseGivesTheNewFullTree() throws Exception {
+        Path work = tmp.resolve("delta"), old = work.resolve("old"), neu = work.resolve("new");
+        assertEquals(0, cli(offline(old, "-e", "repo_packages=app tool")).code());
+        Path oldTgz = old.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.d12.x86_64.tgz");
+        ElEndToEndTest.Cli c = cli(offline(neu, "-e", "repo_packages=app tool tilde", "--since", old.resolve("www/pigsty/manifest.json").toString()));
+        assertEquals(0, c.code(), c.err());
+        Path delta = neu.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.d12.x86_64.delta-from-v9.9.9.tgz");
+        List<String> debs = Tools.run(work, "tar", "-tzf", delta.toString()).ok().out().lines().filter(e -> e.endsWith(".deb")).toList();
+        assertEquals(1, debs.size(), debs.toString());
+        assertTrue(debs.get(0).startsWith("pigsty/tilde_"), debs.toString());
+        Path root = work.resolve("root");
+        Files.createDirectories(root.resolve("www"));
+        Tools.run(work, "tar", "-xzf", oldTgz.toString(), "-C", root.resolve("www").toString()).ok();
+        Files.writeString(root.resolve("inv.yml"), "all:\n  vars:\n    firstboot: { home: /opt/pigsty, packages: [], apply: '' }\n");
+        Tools.Run done = Tools.run(work, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.pigsty.launcher.Main", "apply", "--root", root.toString(), "--bundle", delta.toString(),
+                "--inventory", "/inv.yml"), 300);
+        assertEquals(0, done.code(), done.out());
+        assertEquals(ElEndToEndTest.listing(neu.resolve("www/pigsty")), ElEndToEndTest.listing(root.resolve("www/pigsty")));
+    }
 }

@@ -310,6 +310,59 @@ class ElEndToEndTest {
         assertTrue(missing.err().contains("upstream no longer serves") && missing.err().contains("tool"), missing.err());
     }
 
+    /**
+     * {@code --since}: a one-package update as a delta. Applied by the launcher onto the old bundle's
+     * tree it gives exactly the new full tree (the same sha256 listing of every file); onto any other
+     * tree it is refused (exit 4) naming the base it needs.
+     */
+    @Test
+    void aDeltaOntoItsBaseGivesTheNewFullTreeAndAnyOtherBaseIsRefused() throws Exception {
+        Path work = tmp.resolve("delta"), old = work.resolve("old"), neu = work.resolve("new");
+        assertEquals(0, cli(offline(old, "-e", "repo_packages=app tool")).code());
+        Path oldTgz = old.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz");
+        Cli c = cli(offline(neu, "-e", "repo_packages=app tool tilde", "--since", oldTgz.toString()));
+        assertEquals(0, c.code(), c.err());
+        Path delta = neu.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.delta-from-v9.9.9.tgz");
+        assertTrue(Files.isRegularFile(delta) && Files.isRegularFile(Path.of(delta + ".sha256")), c.err());
+        List<String> entries = Tools.run(work, "tar", "-tzf", delta.toString()).ok().out().lines().toList();
+        List<String> rpms = entries.stream().filter(e -> e.endsWith(".rpm")).toList();
+        assertEquals(1, rpms.size(), "only the new package: " + rpms);
+        assertTrue(rpms.get(0).startsWith("pigsty/tilde-"), rpms.toString());
+        assertTrue(entries.contains("pigsty/delta.json") && entries.contains("pigsty/repodata/repomd.xml"), entries.toString());
+        long full = Files.size(neu.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz"));
+        assertTrue(Files.size(delta) < full / 2, Files.size(delta) + " of " + full);
+
+        // a scratch host holding the old bundle at /www/pigsty, and an inventory that installs and runs nothing
+        Path root = work.resolve("root");
+        Files.createDirectories(root.resolve("www"));
+        Tools.run(work, "tar", "-xzf", oldTgz.toString(), "-C", root.resolve("www").toString()).ok();
+        Files.writeString(root.resolve("inv.yml"), "all:\n  vars:\n    firstboot: { home: /opt/pigsty, packages: [], apply: '' }\n");
+        java.util.function.Function<Path, Tools.Run> apply = r -> Tools.run(work, List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "io.pigsty.launcher.Main", "apply", "--root", r.toString(),
+                "--bundle", delta.toString(), "--inventory", "/inv.yml"), 300);
+        Tools.Run done = apply.apply(root);
+        assertEquals(0, done.code(), done.out());
+        assertTrue(done.out().contains("delta applied onto pigsty-pkg-v9.9.9.el9.x86_64"), done.out());
+        assertEquals(listing(neu.resolve("www/pigsty")), listing(root.resolve("www/pigsty")), "delta + base is not the full tree");
+
+        // the same delta onto a host holding another bundle: refused, nothing changed
+        Path other = work.resolve("other");
+        Files.createDirectories(other.resolve("www"));
+        Tools.run(work, "tar", "-xzf", neu.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz").toString(), "-C",
+                other.resolve("www").toString()).ok();
+        Files.writeString(other.resolve("inv.yml"), Files.readString(root.resolve("inv.yml")));
+        String before = listing(other.resolve("www/pigsty"));
+        Tools.Run refused = apply.apply(other);
+        assertEquals(4, refused.code(), refused.out());
+        assertTrue(refused.out().contains("this is a delta onto pigsty-pkg-v9.9.9.el9.x86_64 (manifest.json sha256"), refused.out());
+        assertEquals(before, listing(other.resolve("www/pigsty")));
+    }
+
+    /** Every file of a tree with its sha256, as {@code find -type f | sort | xargs sha256sum} lists them. */
+    static String listing(Path tree) {
+        return Tools.run(tree, "sh", "-c", "find . -type f | LC_ALL=C sort | xargs sha256sum").ok().out();
+    }
+
     @Test
     void twoBuildsFromTheSameMetadataAreByteIdentical() throws Exception {
         Path a = tmp.resolve("repro-a"), b = tmp.resolve("repro-b");

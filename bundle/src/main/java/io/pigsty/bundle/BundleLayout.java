@@ -23,6 +23,11 @@ public final class BundleLayout {
     public static final String MANIFEST = "manifest.json";
     /** The software bill of materials: CycloneDX 1.6 JSON, a component per shipped package. */
     public static final String SBOM = "sbom.cdx.json";
+    /**
+     * In a delta bundle only: what it applies to and what it removes. The tree it makes is exactly
+     * the files its {@link #COMPLETE} lists; the delta holds those its base lacks or has otherwise.
+     */
+    public static final String DELTA = "delta.json";
     /** The EL index directory, beside the packages. */
     public static final String REPODATA = "repodata";
     /** The first-boot stub at the bundle's root. */
@@ -53,6 +58,11 @@ public final class BundleLayout {
     /** {@code pigsty-pkg-v4.3.0.el9.x86_64}: the offline package's base name, as Pigsty names it. */
     public static String bundleName(String version, String os, String arch) {
         return "pigsty-pkg-" + version + "." + os + "." + arch;
+    }
+
+    /** {@code pigsty-pkg-v4.3.1.el9.x86_64.delta-from-v4.3.0}: a delta bundle's base name. */
+    public static String deltaName(String version, String os, String arch, String fromVersion) {
+        return bundleName(version, os, arch) + ".delta-from-" + fromVersion;
     }
 
     /** {@code pigsty-repo-v4.3.0.el9.x86_64}: the base name of the repo as a disk or an image. */
@@ -113,5 +123,12 @@ public final class BundleLayout {
         public static final String PATH = "path";
         public static final String SHA256 = "sha256";
         public static final String BOOTSTRAP = "bootstrap";
+        public static final String PACKAGES = "packages";
+        public static final String FILE = "file";
+        public static final String VERSION = "version";
+        /** delta.json: the base bundle's name, version and manifest.json sha256, and the files removed. */
+        public static final String BASE = "base";
+        public static final String MANIFEST_SHA256 = "manifest_sha256";
+        public static final String REMOVE = "remove";
     }
 }

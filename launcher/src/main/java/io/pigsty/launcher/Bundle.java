@@ -30,8 +30,11 @@ import java.util.stream.Stream;
  * the manifest with the extra files it names.
  */
 final class Bundle {
-    /** What the manifest says the launcher needs. */
-    record Manifest(String name, Family family, List<String> bootstrap, Map<String, String> extras, Map<String, Object> raw) {}
+    /** What the manifest says the launcher needs; {@code delta} is set for a delta bundle (null for a full one). */
+    record Manifest(String name, Family family, List<String> bootstrap, Map<String, String> extras, Map<String, Object> raw, Delta delta) {}
+
+    /** A delta bundle's base: the bundle it applies onto, known by its manifest.json's sha256. */
+    record Delta(String baseName, String baseManifestSha256) {}
 
     private Bundle() {}
 
@@ -55,7 +58,7 @@ final class Bundle {
             if (!got.equals(want)) throw new Invalid(tarball + " does not match " + sum + " (sha256 " + got + ")");
         }
         Map<String, String> hashes = new HashMap<>();
-        byte[] complete = null, manifest = null, signature = null;
+        byte[] complete = null, manifest = null, signature = null, delta = null;
         // Packages are compressed already: a bundle never holds many times its own size. Refused at the
         // header that passes the bound, before its content is read (a plain tar ends where its file does).
         long budget = Tar.compressed(archive.name()) ? Math.max(EXPANSION * archive.size(), EXPANSION_FLOOR) : Long.MAX_VALUE;
@@ -72,6 +75,8 @@ final class Bundle {
                     complete = bounded(tar.content(), rel, tarball);
                 } else if (rel.equals(BundleLayout.COMPLETE_SIGNATURE)) {
                     signature = bounded(tar.content(), rel, tarball);
+                } else if (rel.equals(BundleLayout.DELTA)) {
+                    delta = bounded(tar.content(), rel, tarball);
                 } else if (rel.equals(BundleLayout.MANIFEST)) {
                     manifest = bounded(tar.content(), rel, tarball);
                     hashes.put(rel, sha256(new java.io.ByteArrayInputStream(manifest)));
@@ -88,7 +93,7 @@ final class Bundle {
             if (part != null) throw new Invalid(part);
             throw new Invalid(tarball + ": malformed archive (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        return check(hashes, complete, signature, manifest, trusted, tarball.toString());
+        return check(hashes, complete, signature, manifest, delta, trusted, tarball.toString());
     }
 
     /** Verifies an extracted tree in place and returns its manifest; {@code trusted} as for {@link #verifyArchive}. */
@@ -111,11 +116,15 @@ final class Bundle {
         Path manifest = dir.resolve(BundleLayout.MANIFEST), signature = dir.resolve(BundleLayout.COMPLETE_SIGNATURE);
         return check(hashes, Files.readAllBytes(dir.resolve(BundleLayout.COMPLETE)),
                 Files.isRegularFile(signature, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(signature) : null,
-                Files.exists(manifest) ? Files.readAllBytes(manifest) : null, trusted, dir.toString());
+                Files.exists(manifest) ? Files.readAllBytes(manifest) : null, null, trusted, dir.toString());
     }
 
-    private static Manifest check(Map<String, String> hashes, byte[] complete, byte[] signature, byte[] manifest, Path trusted,
-                                  String where) throws IOException {
+    /**
+     * {@code delta} (the bytes of delta.json, or null): the archive is a delta, so files repo_complete
+     * lists may be missing from it; they come from its base when it is applied.
+     */
+    private static Manifest check(Map<String, String> hashes, byte[] complete, byte[] signature, byte[] manifest, byte[] delta,
+                                  Path trusted, String where) throws IOException {
         if (complete == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.COMPLETE + ": not a finished bundle");
         if (trusted != null) Signed.check(complete, signature, trusted, where); // before any hash it lists is believed
         if (manifest == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.MANIFEST);
@@ -126,6 +135,10 @@ final class Bundle {
             if (t.length != 2 || !t[0].matches("[0-9a-f]{64}"))
                 throw new Invalid(where + ": malformed " + BundleLayout.COMPLETE + " line '" + line + "'");
             String got = hashes.get(t[1]);
+            if (got == null && delta != null) {
+                listed.add(t[1]);
+                continue;
+            }
             if (got == null) throw new Invalid(where + ": " + t[1] + " is listed in repo_complete but missing");
             if (!got.equals(t[0])) throw new Invalid(where + ": " + t[1] + " does not match its repo_complete sha256 (tampered or damaged)");
             listed.add(t[1]);
@@ -134,8 +147,10 @@ final class Bundle {
             if (!listed.contains(f))
                 throw new Invalid(where + ": " + f + " is not listed in " + BundleLayout.COMPLETE + "; a bundle holds only what it lists");
         Manifest m = parse(manifest, where);
+        if (delta != null) m = new Manifest(m.name(), m.family(), m.bootstrap(), m.extras(), m.raw(), delta(delta, where));
         for (Map.Entry<String, String> x : m.extras().entrySet()) {
             String got = hashes.get(x.getKey());
+            if (got == null && delta != null) continue; // unchanged since the base: checked once applied
             if (got == null) throw new Invalid(where + ": " + x.getKey() + " is named in the manifest but missing");
             if (!got.equals(x.getValue())) throw new Invalid(where + ": " + x.getKey() + " does not match the manifest's sha256");
         }
@@ -171,7 +186,20 @@ final class Bundle {
             for (Object f : files)
                 if (f instanceof Map<?, ?> fm) extras.put(String.valueOf(fm.get(Keys.PATH)), String.valueOf(fm.get(Keys.SHA256)));
         List<String> bootstrap = m.get(Keys.BOOTSTRAP) instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
-        return new Manifest(String.valueOf(m.get(Keys.NAME)), family, bootstrap, extras, (Map<String, Object>) m);
+        return new Manifest(String.valueOf(m.get(Keys.NAME)), family, bootstrap, extras, (Map<String, Object>) m, null);
+    }
+
+    private static Delta delta(byte[] json, String where) throws Invalid {
+        Object o;
+        try {
+            o = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(json, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new Invalid(where + ": unreadable " + BundleLayout.DELTA + " (" + e.getMessage() + ")");
+        }
+        if (!(o instanceof Map<?, ?> m) || !(m.get(Keys.BASE) instanceof Map<?, ?> base) || !(base.get(Keys.MANIFEST_SHA256) instanceof String sha)
+                || !sha.matches("[0-9a-f]{64}"))
+            throw new Invalid(where + ": " + BundleLayout.DELTA + " names no base");
+        return new Delta(String.valueOf(base.get(Keys.NAME)), sha);
     }
 
     static String sha256(Path file) throws IOException {

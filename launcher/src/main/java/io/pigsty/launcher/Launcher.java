@@ -224,6 +224,9 @@ final class Launcher {
     private String extract() throws IOException {
         Path b = bundle(), dest = repo();
         if (b.equals(dest)) return "already in place at " + o.repoDir();
+        // this run's verify step read the archive; a run resumed after it reads it again
+        Bundle.Manifest m = manifest != null ? manifest : Files.isDirectory(b) ? manifest() : verified(b);
+        if (m.delta() != null) return applyDelta(b, dest, m.delta());
         if (Files.exists(dest)) {
             boolean valid;
             String existing;
@@ -257,6 +260,67 @@ final class Launcher {
             return files + " files extracted to " + o.repoDir();
         } finally {
             delete(staging);
+        }
+    }
+
+    /**
+     * A delta onto the verified base at {@code dest}: every file the new repo_complete lists, from the
+     * delta when it holds it, else linked from the base; checked whole, then swapped in for the base.
+     */
+    private String applyDelta(Path b, Path dest, Bundle.Delta delta) throws IOException {
+        if (!Files.isDirectory(dest))
+            throw new Bundle.Invalid("this is a delta onto " + delta.baseName() + ": " + o.repoDir() + " must hold that bundle, and holds nothing");
+        Bundle.Manifest base;
+        try {
+            base = Bundle.verifyTree(dest, trusted());
+        } catch (Bundle.Invalid e) {
+            throw new Bundle.Invalid("this is a delta onto " + delta.baseName() + ", and " + o.repoDir() + " is not a whole bundle: " + e.getMessage());
+        }
+        String sha = Bundle.sha256(dest.resolve(BundleLayout.MANIFEST));
+        if (!sha.equals(delta.baseManifestSha256()))
+            throw new Bundle.Invalid("this is a delta onto " + delta.baseName() + " (manifest.json sha256 " + delta.baseManifestSha256()
+                    + "), but " + o.repoDir() + " holds " + base.name() + " (sha256 " + sha + "): apply the full bundle instead");
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        Path unpacked = dest.resolveSibling("." + dest.getFileName() + ".delta-" + pid);
+        Path staging = dest.resolveSibling("." + dest.getFileName() + ".staging-" + pid);
+        Path aside = dest.resolveSibling("." + dest.getFileName() + ".base-" + pid);
+        delete(unpacked);
+        delete(staging);
+        try {
+            try (Tar tar = Tar.open(archive(b))) {
+                Extractor.extract(tar, unpacked, BundleLayout.TOP);
+            }
+            int fromDelta = 0, kept = 0;
+            List<String> listed = new ArrayList<>(List.of(BundleLayout.COMPLETE));
+            if (Files.exists(unpacked.resolve(BundleLayout.COMPLETE_SIGNATURE))) listed.add(BundleLayout.COMPLETE_SIGNATURE);
+            for (String line : Files.readAllLines(unpacked.resolve(BundleLayout.COMPLETE)))
+                if (line.length() > 66) listed.add(line.substring(66));
+            for (String rel : listed) {
+                Path to = staging.resolve(rel), from = unpacked.resolve(rel);
+                Files.createDirectories(to.getParent());
+                if (Files.isRegularFile(from)) {
+                    Files.move(from, to);
+                    fromDelta++;
+                } else {
+                    Path had = dest.resolve(rel);
+                    if (!Files.isRegularFile(had)) throw new Bundle.Invalid(rel + " is in neither the delta nor its base");
+                    try {
+                        Files.createLink(to, had);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(had, to);
+                    }
+                    kept++;
+                }
+            }
+            manifest = Bundle.verifyTree(staging, trusted()); // the result is checked whole, as a full bundle is
+            Files.move(dest, aside, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, dest, StandardCopyOption.ATOMIC_MOVE);
+            return "delta applied onto " + delta.baseName() + ": " + fromDelta + " files from the delta, " + kept + " kept; now "
+                    + manifest.name();
+        } finally {
+            delete(unpacked);
+            delete(staging);
+            delete(aside);
         }
     }
 

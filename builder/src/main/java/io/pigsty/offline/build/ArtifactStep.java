@@ -11,6 +11,7 @@ import io.pigsty.offline.model.Log;
 import io.pigsty.offline.pack.Image;
 import io.pigsty.offline.pack.Iso9660;
 import io.pigsty.offline.pack.Seeds;
+import io.pigsty.offline.pack.Delta;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.Target;
@@ -25,7 +26,7 @@ import java.util.List;
 final class ArtifactStep {
     /** How the tarball is packed and where an image goes, validated. */
     /** How artifacts are made: the tarball's settings ({@code tarball.key()} signs the tree too) and the image's target. */
-    record Packing(Tarball.Settings tarball, Image.Target image) {
+    record Packing(Tarball.Settings tarball, Image.Target image, Delta.Base since) {
         BundleKey key() {
             return tarball.key();
         }
@@ -70,7 +71,9 @@ final class ArtifactStep {
                     reporter.warn("the tarball is smaller than " + PIGSTY_BOOTSTRAP_MIN + " bytes: Pigsty's own bootstrap script"
                             + " deletes a /tmp/pkg.tgz that small as invalid; install it with firstboot.sh, or extract it to /www"
                             + " before running bootstrap (README: Installing on the target)");
-                return List.of(new Artifact(kind, tar.file().toString(), tar.size(), tar.sha256()));
+                List<Artifact> made = new ArrayList<>(List.of(new Artifact(kind, tar.file().toString(), tar.size(), tar.sha256())));
+                if (packing.since() != null) made.add(delta(dir, t));
+                return made;
             }
             case ISO -> {
                 Path iso = dir.resolve(repoName + ".iso");
@@ -107,6 +110,22 @@ final class ArtifactStep {
             }
         }
         throw new IllegalStateException(kind.toString());
+    }
+
+    /** The delta against {@code --since}'s bundle, beside the full tarball. */
+    private Artifact delta(Path dir, Target t) throws IOException {
+        Delta.Base base = packing.since();
+        Path staging = dir.resolve(".delta.tmp" + ProcessHandle.current().pid());
+        try {
+            int n = Delta.lay(tree.repoDir(), base, staging);
+            Path out = dir.resolve(BundleLayout.deltaName(plan.version(), t.os(), t.arch(), base.version()) + packing.tarball().compression().suffix);
+            Tarball.Result d = Tarball.write(staging.resolve(BundleLayout.TOP), BundleLayout.TOP, out, packing.tarball(), tree.mtime());
+            reporter.info("delta: " + d.file() + " (" + Progress.size(d.size()) + ", " + n + " new package files; applies onto "
+                    + base.name() + ")");
+            return new Artifact(ArtifactKind.TARBALL, d.file().toString(), d.size(), d.sha256());
+        } finally {
+            Delta.clear(staging);
+        }
     }
 
     /** An inventory read for its hosts: repeated host keys are errors, two hosts must not share an IP. */

@@ -18,6 +18,7 @@ import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Secrets;
 import io.pigsty.offline.pack.Image;
 import io.pigsty.offline.pack.Seeds;
+import io.pigsty.offline.pack.Delta;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.Target;
@@ -285,7 +286,8 @@ public final class Build {
             }
             image = new Image.Target(archive, null, o.image().push(), o.image().tag(), o.image().base());
         }
-        return new ArtifactStep.Packing(new Tarball.Settings(c, lvl, Math.max(1, threads), split(o.split()), signingKey(o)), image);
+        return new ArtifactStep.Packing(new Tarball.Settings(c, lvl, Math.max(1, threads), split(o.split()), signingKey(o)), image,
+                o.since() == null ? null : Delta.base(o.since()));
     }
 
     /**

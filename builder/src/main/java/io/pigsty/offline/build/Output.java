@@ -14,9 +14,10 @@ import java.util.Set;
  * @param signPassphraseFile where its passphrase is (first line), or null: PIGSTY_SIGN_PASSPHRASE, else none
  * @param split    the tarball's part size as typed ({@code 4G}, {@code dvd}...), or null for one file
  * @param lock     build exactly what this lock ({@code plan --json}) names, or null to resolve
+ * @param since    an earlier bundle (tarball or manifest.json) to write a delta against, or null
  */
 public record Output(Path repoDir, Path dist, Set<ArtifactKind> artifacts, String compress, Integer level, Integer threads,
-                     ImageOptions image, Path signKey, Path signPassphraseFile, String split, Path lock) {
+                     ImageOptions image, Path signKey, Path signPassphraseFile, String split, Path lock, Path since) {
     public Output {
         artifacts = Set.copyOf(artifacts);
     }

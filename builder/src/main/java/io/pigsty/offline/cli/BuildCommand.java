@@ -61,6 +61,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "Build exactly the packages of this lock (plan --json): no metadata, no solve; refused when it is stale.")
     Path lock;
 
+    @Option(names = "--since", paramLabel = "OLD",
+            description = "Also write a delta against this earlier bundle (its tarball or manifest.json): only what changed.")
+    Path since;
+
     @Option(names = "--split", paramLabel = "SIZE",
             description = "Write the tarball as parts of at most SIZE (bytes, 4G, 700M, dvd, dvd-dl, bd, fat32) with a <name>.parts.json.")
     String split;
@@ -86,7 +90,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Set<ArtifactKind> kinds = artifacts == null || artifacts.isEmpty() ? defaults : artifacts;
         Output o = new Output(repoDir, dist, kinds, compress, level, threads, new Output.ImageOptions(format, push, tag, base),
-                signKey, signPassphraseFile, split, lock);
+                signKey, signPassphraseFile, split, lock, since);
         spec.commandLine().getOut().print(common.build(spec.commandLine().getErr()).run(common.request(pigstySrc), o).render());
         spec.commandLine().getOut().flush();
         return 0;
