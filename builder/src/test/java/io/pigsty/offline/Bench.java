@@ -96,7 +96,7 @@ class Bench {
         row("benchmark", "ours", "peer", "peer/ours", "target");
         row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
         // -Dbench.only=parse,debian runs only those rows
-        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image,solve,e2e");
+        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image,solve,e2e,sbom");
         if (only.contains("parse")) parse();
         if (only.contains("plan")) plan();
         if (only.contains("debian")) debian();
@@ -105,6 +105,7 @@ class Bench {
         if (only.contains("image")) image();
         if (only.contains("solve")) solve();
         if (only.contains("e2e")) endToEnd();
+        if (only.contains("sbom")) sbom();
         Files.writeString(Path.of("target/bench.txt"), table);
     }
 
@@ -407,6 +408,41 @@ class Bench {
             row("index " + shipped.size() + " debs (Packages)", String.format(Locale.ROOT, "%.2fs", idx),
                     String.format(Locale.ROOT, "apt-ftparchive %.2fs", ftp), ratio(ftp, idx), "no slower than peer");
         }
+        // A one-package update: the same set plus one name, as a delta against the bundle above.
+        Files.writeString(inv, Files.readString(inv).replace("repo_packages: [ '", "repo_packages: [ 'tree "));
+        Path upd = Files.createTempDirectory(tmp, "e2e-upd");
+        Tools.run(tmp, List.of(jvm, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "offline",
+                "--os", "d12", "--home", Path.of("..").toAbsolutePath().normalize().toString(), "-i", inv.toString(), "--cache",
+                out.resolve("cache").toString(), "--repo-dir", upd.resolve("www/pigsty").toString(), "--dist", upd.resolve("dist").toString(),
+                "-q", "--no-launcher", "--since", tarball.toString()), 1800).ok();
+        Path fullUpd, deltaUpd;
+        try (var s = Files.walk(upd.resolve("dist"))) {
+            List<Path> tgzs = s.filter(p -> p.toString().endsWith(".tgz")).toList();
+            fullUpd = tgzs.stream().filter(p -> !p.toString().contains(".delta-from-")).findFirst().orElseThrow();
+            deltaUpd = tgzs.stream().filter(p -> p.toString().contains(".delta-from-")).findFirst().orElseThrow();
+        }
+        row("delta for a one-package update (+tree)", mib(Files.size(deltaUpd)), "full bundle " + mib(Files.size(fullUpd)),
+                String.format(Locale.ROOT, "%.1f%%", 100.0 * Files.size(deltaUpd) / Files.size(fullUpd)), "only what changed");
+    }
+
+    /** The SBOM of 1,000 packages with 10 requirements each (components, hashes, the dependency graph). No peer tool here. */
+    void sbom() throws Exception {
+        List<Format.Shipped> shipped = new ArrayList<>();
+        Map<String, Format.About> about = new LinkedHashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            List<io.pigsty.offline.model.Req> req = new ArrayList<>();
+            for (int k = 1; k <= 10; k++) req.add(io.pigsty.offline.model.Req.atom(io.pigsty.offline.model.Dep.of("lib" + ((i + k * 37) % 1000) + ".so.1()(64bit)")));
+            Package p = new Package("pkg" + i, io.pigsty.offline.model.Evr.parse("1.0-1.el9"), "x86_64",
+                    List.of(io.pigsty.offline.model.Dep.of("lib" + i + ".so.1()(64bit)")), req, List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), "Packages/pkg" + i + "-1.0-1.el9.x86_64.rpm", 1000, io.pigsty.offline.model.Checksum.sha256(String.format("%064x", i)), BENCH, null);
+            shipped.add(new Format.Shipped(p, p.fileName(), p.checksum().hex(), 1000, null));
+            about.put(p.fileName(), new Format.About("MIT", "Bench"));
+        }
+        io.pigsty.offline.repo.Sbom.Subject subject = new io.pigsty.offline.repo.Sbom.Subject("pigsty-pkg-v1.el9.x86_64", "v1", "el9", "el9",
+                "x86_64", "rpm", "bench", 1700000000L, Map.of());
+        String[] json = new String[1];
+        double t = best(3, () -> json[0] = io.pigsty.offline.repo.Sbom.json(subject, shipped, about, RpmFormat.INSTANCE.rules(), "x86_64"));
+        row("SBOM (CycloneDX 1.6) of 1,000 packages", String.format(Locale.ROOT, "%.2fs, %s", t, mib(json[0].length())), "-", "-", "< 1 s");
     }
 
     /** Every real package name in the sandbox's lists (no virtual names: apt refuses those outright). */
@@ -546,6 +582,25 @@ class Bench {
                     String.format(Locale.ROOT, "tar|%s|sha256sum %.1fs, %s", w.peer().split(" ")[0], t2, mib(Files.size(peer))),
                     ratio(t2, t1), "no slower than peer");
         }
+        // Signing the bundle: our detached signature of the whole tarball vs gpg's, same key, same file.
+        Path tgz = out.resolve("ours.tgz");
+        Tarball.write(tree, "pigsty", tgz, new Tarball.Settings(Tarball.Compression.GZIP, 0, threads, 0, null), 1700000000L);
+        io.pigsty.offline.format.BundleKey.Pair pair = io.pigsty.offline.format.BundleKey.generate("bench", new char[0], new java.util.Date());
+        Path sec = tmp.resolve("bench.key");
+        Files.writeString(sec, pair.secretArmored());
+        io.pigsty.offline.format.BundleKey key = io.pigsty.offline.format.BundleKey.load(sec, new char[0]);
+        double sign = best(2, () -> {
+            try (var in = Files.newInputStream(tgz)) {
+                key.detached(in, 1700000000L);
+            }
+        });
+        Path gh = Files.createDirectories(tmp.resolve("bench-gnupg"));
+        Files.setPosixFilePermissions(gh, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Tools.run(tmp, List.of("gpg", "--homedir", gh.toString(), "--batch", "--import", sec.toString()), 60).ok();
+        double gpg = best(2, () -> Tools.run(tmp, List.of("gpg", "--homedir", gh.toString(), "--batch", "--yes", "--digest-algo", "SHA512",
+                "--armor", "--detach-sign", "--output", out.resolve("peer.asc").toString(), tgz.toString()), 600).ok());
+        row("sign the tarball (" + mib(Files.size(tgz)) + "), RSA 3072, SHA-512", String.format(Locale.ROOT, "%.1fs", sign),
+                String.format(Locale.ROOT, "gpg --detach-sign %.1fs", gpg), ratio(gpg, sign), "no slower than gpg");
     }
 
     /** Real .deb files from the host's apt cache, linked or copied into {@code tree} up to {@code max} bytes; null when too few. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static io.pigsty.offline.ElEndToEndTest.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -94,6 +95,30 @@ class SeedTest {
         }
         assertTrue(Tools.run(null, "sh", "-c", "cat " + tmp.resolve("net-sysconfig") + "/etc/sysconfig/network-scripts/ifcfg-eth0").ok().out()
                 .contains("IPADDR=10.10.10.11"));
+    }
+
+    /** {@code --trust KEYFILE}: every seed writes the key to /etc/pigsty/trusted.asc, and cloud-init's schema accepts it. */
+    @Test
+    void aTrustedKeyTravelsInEverySeed() throws Exception {
+        Path keys = tmp.resolve("keys");
+        assertEquals(0, cli(new String[] {"keygen", "--out", keys.toString(), "--home", HOME.toString()}).code());
+        Path out = tmp.resolve("trusted-seeds");
+        Path inv = tmp.resolve("trusted-seeds.yml");
+        Files.writeString(inv, INVENTORY);
+        ElEndToEndTest.Cli c = cli(new String[] {"seed", "-i", inv.toString(), "--home", HOME.toString(), "--out", out.toString(),
+                "--trust", keys.resolve("pigsty-sign.asc").toString()});
+        assertEquals(0, c.code(), c.err());
+        Path d = extract(out.resolve("10.10.10.11.iso"));
+        Tools.run(null, "cloud-init", "schema", "--config-file", d.resolve("user-data").toString()).ok();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> user = (Map<String, Object>) new org.yaml.snakeyaml.Yaml().load(Files.readString(d.resolve("user-data")));
+        Map<?, ?> key = ((List<?>) user.get("write_files")).stream().map(f -> (Map<?, ?>) f)
+                .filter(f -> "/etc/pigsty/trusted.asc".equals(f.get("path"))).findFirst().orElseThrow();
+        assertEquals(Files.readString(keys.resolve("pigsty-sign.asc")), key.get("content"));
+        c = cli(new String[] {"seed", "-i", inv.toString(), "--home", HOME.toString(), "--out", out.toString(),
+                "--trust", keys.resolve("pigsty-sign.key").toString()});
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("not an armored OpenPGP public key"), c.err());
     }
 
     @Test

@@ -103,7 +103,7 @@ final class ArtifactStep {
                 }
                 List<Seeds.Host> hosts = Seeds.hosts(inventory(inv));
                 List<Path> isos = Seeds.write(hosts, Files.readAllBytes(inv), seedTemplates(request.home()),
-                        dir.resolve(BundleLayout.SEED_DIR), tree.mtime());
+                        dir.resolve(BundleLayout.SEED_DIR), tree.mtime(), packing.key() == null ? null : packing.key().publicKeyArmored());
                 List<Artifact> made = new ArrayList<>();
                 for (Path p : isos) made.add(new Artifact(kind, p.toString(), Files.size(p), Checksum.sha256Of(p)));
                 return made;

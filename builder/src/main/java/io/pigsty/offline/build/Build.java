@@ -201,12 +201,22 @@ public final class Build {
     }
 
     /** {@code build seed}: one NoCloud seed ISO per inventory host; returns "file  hostname" lines. */
-    public List<String> seeds(Path home, Path inventory, Path out) throws IOException {
+    public List<String> seeds(Path home, Path inventory, Path out, Path trust) throws IOException {
+        String key = null;
+        if (trust != null) {
+            try {
+                key = Files.readString(trust);
+            } catch (IOException e) {
+                throw new ConfigException("--trust", "cannot read " + trust + " (" + e.getMessage() + ")");
+            }
+            if (!key.startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"))
+                throw new ConfigException("--trust", trust + " is not an armored OpenPGP public key (gpg --armor --export, or build keygen's .asc)");
+        }
         Node inv = ArtifactStep.inventory(inventory);
         List<Seeds.Host> hosts = Seeds.hosts(inv);
         Path dir = out != null ? out : home.resolve("output/dist").resolve(defaultVersion(home, inv)).resolve("seed");
         List<Path> isos = Seeds.write(hosts, Files.readAllBytes(inventory), ArtifactStep.seedTemplates(home), dir,
-                Timestamps.sourceDate(Timestamps.NO_METADATA));
+                Timestamps.sourceDate(Timestamps.NO_METADATA), key);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) lines.add(isos.get(i) + "  " + hosts.get(i).hostname());
         return lines;

@@ -23,13 +23,17 @@ final class SeedCommand implements Callable<Integer> {
     @Option(names = "--home", description = "Project directory holding overlays/ (default: $PIGSTY_BUILDER_HOME or the current directory).")
     Path home;
 
+    @Option(names = "--trust", paramLabel = "KEYFILE",
+            description = "Put this armored OpenPGP public key at /etc/pigsty/trusted.asc on every host: its first boot then accepts only bundles it signed.")
+    Path trust;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        for (String line : new Build(spec.commandLine().getErr(), false, false).seeds(Common.home(home), inventory, out)) o.println(line);
+        for (String line : new Build(spec.commandLine().getErr(), false, false).seeds(Common.home(home), inventory, out, trust)) o.println(line);
         o.flush();
         return 0;
     }

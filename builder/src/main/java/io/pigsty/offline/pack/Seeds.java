@@ -1,5 +1,6 @@
 package io.pigsty.offline.pack;
 
+import io.pigsty.bundle.BundleLayout;
 import io.pigsty.bundle.BundleLayout.Firstboot;
 import io.pigsty.offline.config.ConfigException;
 import io.pigsty.offline.config.Node;
@@ -107,19 +108,22 @@ public final class Seeds {
 
     /** Renders every host's seed without writing it: a bad inventory fails before any long work. */
     public static void check(List<Host> hosts, byte[] inventoryBytes, Path templates) throws IOException {
-        for (Host h : hosts) render(h, inventoryBytes, templates);
+        for (Host h : hosts) render(h, inventoryBytes, templates, null);
     }
 
     /**
      * Writes one seed ISO per host into {@code outDir} ({@code <ip>.iso}); returns them in host
-     * order. {@code inventoryBytes} is the inventory as written, embedded verbatim in user-data.
+     * order. {@code inventoryBytes} is the inventory as written, embedded verbatim in user-data;
+     * {@code trustedKey} (an armored OpenPGP public key, or null) is written to the host's
+     * {@link BundleLayout#TRUSTED_KEY}, so its first boot accepts only bundles that key signed.
      */
-    public static List<Path> write(List<Host> hosts, byte[] inventoryBytes, Path templates, Path outDir, long mtime) throws IOException {
+    public static List<Path> write(List<Host> hosts, byte[] inventoryBytes, Path templates, Path outDir, long mtime, String trustedKey)
+            throws IOException {
         List<Path> out = new ArrayList<>();
         Path scratch = Files.createTempDirectory("pigsty-seed");
         try {
             for (Host h : hosts) {
-                Map<String, String> files = render(h, inventoryBytes, templates);
+                Map<String, String> files = render(h, inventoryBytes, templates, trustedKey);
                 Map<String, Path> iso = new TreeMap<>();
                 for (Map.Entry<String, String> f : files.entrySet()) {
                     Path p = scratch.resolve(h.ip() + "-" + f.getKey());
@@ -137,7 +141,7 @@ public final class Seeds {
     }
 
     /** meta-data, user-data and (static addresses only) network-config for one host. */
-    static Map<String, String> render(Host h, byte[] inventoryBytes, Path templates) throws IOException {
+    static Map<String, String> render(Host h, byte[] inventoryBytes, Path templates, String trustedKey) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
         String home = firstbootHome(h);
         if (!home.matches("/[A-Za-z0-9._/-]*")) throw new ConfigException(where(h, Firstboot.KEY), "firstboot.home '" + home + "' is not a plain absolute path");
@@ -166,7 +170,15 @@ public final class Seeds {
         inv.put("permissions", "0600");
         inv.put("encoding", "b64");
         inv.put("content", Base64.getEncoder().encodeToString(inventoryBytes));
-        cloud.put("write_files", List.of(inv));
+        List<Object> written = new ArrayList<>(List.of(inv));
+        if (trustedKey != null) {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("path", BundleLayout.TRUSTED_KEY);
+            key.put("permissions", "0644");
+            key.put("content", trustedKey);
+            written.add(key);
+        }
+        cloud.put("write_files", written);
         cloud.putAll(user);
         files.put("user-data", dump(cloud, "#cloud-config"));
 
