@@ -421,7 +421,8 @@ class Bench {
             fullUpd = tgzs.stream().filter(p -> !p.toString().contains(".delta-from-")).findFirst().orElseThrow();
             deltaUpd = tgzs.stream().filter(p -> p.toString().contains(".delta-from-")).findFirst().orElseThrow();
         }
-        row("delta for a one-package update (+tree)", mib(Files.size(deltaUpd)), "full bundle " + mib(Files.size(fullUpd)),
+        row("delta for a one-package update (+tree)", io.pigsty.offline.fetch.Progress.size(Files.size(deltaUpd)),
+                "full bundle " + io.pigsty.offline.fetch.Progress.size(Files.size(fullUpd)),
                 String.format(Locale.ROOT, "%.1f%%", 100.0 * Files.size(deltaUpd) / Files.size(fullUpd)), "only what changed");
     }
 
@@ -597,9 +598,9 @@ class Bench {
         Path gh = Files.createDirectories(tmp.resolve("bench-gnupg"));
         Files.setPosixFilePermissions(gh, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Tools.run(tmp, List.of("gpg", "--homedir", gh.toString(), "--batch", "--import", sec.toString()), 60).ok();
-        double gpg = best(2, () -> Tools.run(tmp, List.of("gpg", "--homedir", gh.toString(), "--batch", "--yes", "--digest-algo", "SHA512",
+        double gpg = best(2, () -> Tools.run(tmp, List.of("gpg", "--homedir", gh.toString(), "--batch", "--yes", "--digest-algo", "SHA256",
                 "--armor", "--detach-sign", "--output", out.resolve("peer.asc").toString(), tgz.toString()), 600).ok());
-        row("sign the tarball (" + mib(Files.size(tgz)) + "), RSA 3072, SHA-512", String.format(Locale.ROOT, "%.1fs", sign),
+        row("sign the tarball (" + mib(Files.size(tgz)) + "), RSA 3072, SHA-256", String.format(Locale.ROOT, "%.1fs", sign),
                 String.format(Locale.ROOT, "gpg --detach-sign %.1fs", gpg), ratio(gpg, sign), "no slower than gpg");
     }
 

