@@ -9,14 +9,11 @@ import io.pigsty.offline.model.PackageId;
 import io.pigsty.offline.model.Repo;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,9 +75,7 @@ public final class FileOwners {
     }
 
     private static void write(Path file, Map<PackageId, List<String>> owners, Log log) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        ParsedCache.keep(file, out -> {
             out.writeInt(MAGIC);
             out.writeInt(owners.size());
             for (Map.Entry<PackageId, List<String>> e : owners.entrySet()) {
@@ -89,11 +84,6 @@ public final class FileOwners {
                 out.writeInt(e.getValue().size());
                 for (String f : e.getValue()) out.writeUTF(f);
             }
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            log.warn("cannot cache file owners (" + e.getMessage() + ")");
-            return;
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }, "cannot cache file owners", log);
     }
 }

@@ -29,18 +29,29 @@ final class ParsedCache {
             }
         }
         RepoFiles.Parsed pkgs = parse.parse();
-        if (cached != null) {
-            Files.createDirectories(cached.getParent());
-            Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid());
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-                PackageCodec.write(out, pkgs);
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                log.warn(where + ": cannot cache parsed metadata (" + e.getMessage() + ")");
-                return pkgs;
-            }
-            Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
+        if (cached != null) keep(cached, out -> PackageCodec.write(out, pkgs), where + ": cannot cache parsed metadata", log);
         return pkgs;
+    }
+
+    /** Writes one derived file. */
+    interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a derived file whole or not at all (a temporary name, then a rename); a failure costs
+     * only the cache, so it is told as a warning ({@code what}) and the build goes on.
+     */
+    static void keep(Path file, Body body, String what, Log log) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+            body.write(out);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            log.warn(what + " (" + e.getMessage() + ")");
+            return;
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
