@@ -132,8 +132,9 @@ public final class Tarball {
             // these renames leaves an archive without a checksum, which the next run's heal() completes.
             for (Path old : previous(dist, name)) Files.deleteIfExists(old);
             if (parts.isEmpty()) {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
+                Files.deleteIfExists(out); // the unsplit archive of an earlier build would outlive these parts
                 for (int i = 0; i < temps.size(); i++)
                     Files.move(temps.get(i), dist.resolve(partName(name, i + 1)), StandardCopyOption.ATOMIC_MOVE);
             }
@@ -155,13 +156,16 @@ public final class Tarball {
         return archive + ".part-" + String.format(Locale.ROOT, "%03d", n);
     }
 
-    /** What an earlier build left under this archive's name: the archive, its parts, lists and signatures. */
+    /**
+     * What an earlier build left under this archive's name: its parts, lists and signatures (the
+     * archive itself is replaced by the rename, so it is never absent).
+     */
     private static List<Path> previous(Path dist, String name) throws IOException {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dist)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                if (n.equals(name) || n.startsWith(name + ".part-") || n.equals(name + ".sha256") || n.equals(name + ".asc")
+                if (n.startsWith(name + ".part-") || n.equals(name + ".sha256") || n.equals(name + ".asc")
                         || n.startsWith(name + ".parts.")) out.add(p);
             }
         }
