@@ -245,6 +245,7 @@ class ElEndToEndTest {
         Path dist = split.resolve("dist/v9.9.9");
         String name = "pigsty-pkg-v9.9.9.el9.x86_64.tgz";
         assertFalse(Files.exists(dist.resolve(name)), "the joined file is never written");
+        assertFalse(Files.exists(dist.resolve(name + ".sha256")), "no checksum of a file that is not there");
         List<String> parts;
         try (Stream<Path> s = Files.list(dist)) {
             parts = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + ".part-")).sorted().toList();
@@ -308,6 +309,21 @@ class ElEndToEndTest {
         Cli missing = cli(offline(work.resolve("d"), "--lock", goneLock.toString()));
         assertEquals(4, missing.code(), missing.err());
         assertTrue(missing.err().contains("upstream no longer serves") && missing.err().contains("tool"), missing.err());
+
+        // edited by hand: a path out of the repo is refused at once; a package left out breaks the install and is caught
+        Path escape = work.resolve("escape.json");
+        Files.writeString(escape, p.out().replaceFirst("\"location\": \"[^\"]*\"", "\"location\": \"../../etc/passwd\""));
+        Cli esc = cli(offline(work.resolve("e"), "--lock", escape.toString()));
+        assertEquals(2, esc.code(), esc.err());
+        assertTrue(esc.err().contains("is not a plain path inside its repo"), esc.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> edited = (Map<String, Object>) new Yaml().load(p.out());
+        ((List<?>) edited.get("packages")).removeIf(o -> "libfoo".equals(((Map<?, ?>) o).get("name")));
+        Path cut = work.resolve("cut.json");
+        Files.writeString(cut, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(edited));
+        Cli broken = cli(offline(work.resolve("f"), "--lock", cut.toString()));
+        assertEquals(3, broken.code(), broken.err());
+        assertTrue(broken.err().contains("do not install together") && broken.err().contains("libfoo.so.1"), broken.err());
     }
 
     /**
@@ -344,6 +360,7 @@ class ElEndToEndTest {
         assertEquals(0, done.code(), done.out());
         assertTrue(done.out().contains("delta applied onto pigsty-pkg-v9.9.9.el9.x86_64"), done.out());
         assertEquals(listing(neu.resolve("www/pigsty")), listing(root.resolve("www/pigsty")), "delta + base is not the full tree");
+        Tools.run(root.resolve("www/pigsty"), "sha256sum", "--strict", "-c", "repo_complete").ok();
 
         // the same delta onto a host holding another bundle: refused, nothing changed
         Path other = work.resolve("other");
@@ -356,6 +373,16 @@ class ElEndToEndTest {
         assertEquals(4, refused.code(), refused.out());
         assertTrue(refused.out().contains("this is a delta onto pigsty-pkg-v9.9.9.el9.x86_64 (manifest.json sha256"), refused.out());
         assertEquals(before, listing(other.resolve("www/pigsty")));
+
+        // a delta against a bundle for another target is refused before any download; a rebuild without --since drops old deltas
+        Path elsewhere = work.resolve("d12-manifest.json");
+        Files.writeString(elsewhere, Files.readString(old.resolve("www/pigsty/manifest.json")).replace("\"os\": \"el9\"", "\"os\": \"d12\""));
+        Cli wrong = cli(offline(work.resolve("wrong"), "--since", elsewhere.toString()));
+        assertEquals(2, wrong.code(), wrong.err());
+        assertTrue(wrong.err().contains("is a bundle for d12.x86_64, this build is for el9.x86_64"), wrong.err());
+        assertFalse(Files.exists(work.resolve("wrong/cache/blobs")), "downloads began");
+        assertEquals(0, cli(offline(neu, "-e", "repo_packages=app tool tilde")).code());
+        assertFalse(Files.exists(delta), "a stale delta stayed beside the rebuilt bundle");
     }
 
     /** Every file of a tree with its sha256, as {@code find -type f | sort | xargs sha256sum} lists them. */

@@ -84,6 +84,9 @@ final class Bundle {
                     hashes.put(rel, sha256(tar.content()));
                 }
             }
+            // to the end of the last part: a part is checked against its list when it ends, and the
+            // decoder stops at the archive's end, which may come before
+            bytes.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (Invalid e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -83,7 +83,7 @@ final class Launcher {
     private Path trusted() throws IOException {
         if (o.trust() != null) {
             Path p = Path.of(o.trust());
-            if (!p.isAbsolute() || !Files.exists(p)) p = host.path(o.trust());
+            if (!Files.exists(p)) p = host.path(o.trust()); // as given (relative to the current directory), else in the root
             if (!Files.isRegularFile(p)) throw new IOException("trusted key " + o.trust() + " not found");
             return p;
         }
@@ -94,7 +94,11 @@ final class Launcher {
     /** The bundle file as an archive: its parts looked for beside it and in every {@code --parts} directory. */
     private Archive archive(Path b) throws IOException {
         List<Path> dirs = new ArrayList<>();
-        for (String d : o.partDirs()) dirs.add(Path.of(d).isAbsolute() && Files.isDirectory(Path.of(d)) ? Path.of(d) : host.path(d));
+        for (String d : o.partDirs()) {
+            Path p = Files.isDirectory(Path.of(d)) ? Path.of(d) : host.path(d);
+            if (!Files.isDirectory(p)) throw new IOException("--parts " + d + ": no such directory (is its medium mounted?)");
+            dirs.add(p);
+        }
         return Archive.of(b, dirs);
     }
 
@@ -208,7 +212,7 @@ final class Launcher {
     Path locate() throws IOException {
         if (o.bundle() != null) {
             Path p = Path.of(o.bundle());
-            if (!p.isAbsolute() || !Files.exists(p)) p = host.path(o.bundle());
+            if (!Files.exists(p)) p = host.path(o.bundle()); // as given (relative to the current directory), else in the root
             if (!Files.exists(p)) throw new IOException("bundle " + o.bundle() + " not found");
             if (Files.isDirectory(p) && !Files.exists(p.resolve(BundleLayout.COMPLETE))
                     && Files.exists(p.resolve(BundleLayout.TOP).resolve(BundleLayout.COMPLETE)))

@@ -121,6 +121,10 @@ class LauncherTest {
         Path zst = tmp.resolve("pkg.tar.zst");
         run("tar", "--zstd", "-cf", zst.toString(), "-C", tree.getParent().toString(), "pigsty");
         assertEquals(0, launcher("verify", "--bundle", zst.toString()), said());
+        // a relative path is taken from the current directory, as a user typing it means
+        String relative = Path.of("").toAbsolutePath().relativize(zst).toString();
+        assertFalse(Path.of(relative).isAbsolute());
+        assertEquals(0, launcher("verify", "--bundle", relative), said());
         Path tgz = tgz("pkg2.tgz");
         Files.writeString(tmp.resolve("pkg2.tgz.sha256"), "0".repeat(64) + "  pkg2.tgz\n");
         assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz.toString()), said());
@@ -380,9 +384,18 @@ class LauncherTest {
         Files.write(parts.get(1), second);
         assertEquals(Launcher.Exit.INVALID.code, launcher("apply", "--bundle", list.toString(), "--parts", disc2.toString()), said());
         assertTrue(said().contains(parts.get(1) + " is not the part pkg.tgz.parts.json lists"), said());
-        assertFalse(Files.exists(root.resolve("www")));
         second[second.length / 2] ^= 1;
         Files.write(parts.get(1), second);
+        // the last part, read past the archive's end: longer or shorter than listed is named too
+        Path lastPart = disc2.resolve(last.getFileName());
+        byte[] whole = Files.readAllBytes(lastPart);
+        Files.write(lastPart, java.util.Arrays.copyOf(whole, whole.length + 7));
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", list.toString(), "--parts", disc2.toString()), said());
+        assertTrue(said().contains(lastPart + " is not the part"), said());
+        Files.write(lastPart, whole);
+        assertEquals(Launcher.Exit.FAILED.code, launcher("verify", "--bundle", list.toString(), "--parts", tmp.resolve("no-such-disc").toString()), said());
+        assertTrue(said().contains("no such directory"), said());
+        assertFalse(Files.exists(root.resolve("www")));
         Files.delete(root.resolve("var/lib/pigsty/firstboot.json"));
         assertEquals(0, launcher("apply", "--bundle", list.toString(), "--parts", disc2.toString()), said());
         assertEquals("package a", Files.readString(root.resolve("www/pigsty/a_1.0_amd64.deb")));

@@ -63,6 +63,11 @@ final class ArtifactStep {
         switch (kind) {
             case TARBALL -> {
                 Path tgz = dir.resolve(plan.bundleName() + packing.tarball().compression().suffix);
+                // deltas of an earlier build of this bundle describe another tree: they go, a new one may follow
+                if (Files.isDirectory(dir))
+                    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, plan.bundleName() + ".delta-from-*")) {
+                        for (Path old : ds) Files.deleteIfExists(old);
+                    }
                 Tarball.Result tar = Tarball.write(tree.repoDir(), BundleLayout.TOP, tgz, packing.tarball(), tree.mtime());
                 reporter.info("tarball: " + tar.file() + " (" + Progress.size(tar.size()) + ", sha256 " + tar.sha256()
                         + (tar.parts().isEmpty() ? "" : ", in " + tar.parts().size() + " parts: join them with cat, or give the launcher "

@@ -99,7 +99,7 @@ public final class Build {
      */
     public PlanReport plan(Request r) throws IOException {
         try (Fetcher fetcher = fetcher(r)) {
-            Resolved res = resolve(r, fetcher);
+            Resolved res = resolve(r, fetcher, new PlanStep(r, reporter).call());
             Map<String, String> inputs = new java.util.LinkedHashMap<>(Inputs.of(r, res.plan()));
             inputs.put(Inputs.METADATA, Inputs.metadata(res.closure().index()));
             return new PlanReport(res.plan(), res.closure().resolution(), res.dropped(), res.closure().baselines(),
@@ -126,11 +126,11 @@ public final class Build {
         Destination.check(repoDir, cacheDir(r));
         try (Destination lock = Destination.lock(List.of(repoDir.toAbsolutePath().normalize().getParent(), dist), LOCK_WAIT_SECONDS,
                 reporter.plain()); Fetcher fetcher = fetcher(r)) {
-            BuildPlan plan;
+            BuildPlan plan = new PlanStep(r, reporter).call();
             PublishStep.Published tree;
+            if (packing.since() != null) packing.since().requireTarget(plan.target().os(), plan.target().arch()); // before any download
             if (o.lock() != null) {
                 Lock.Locked locked = lock(o.lock());
-                plan = new PlanStep(r, reporter).call();
                 Map<String, String> now = Inputs.of(r, plan);
                 List<String> changed = new ArrayList<>();
                 now.forEach((k, v) -> {
@@ -140,12 +140,11 @@ public final class Build {
                     throw new ConfigException("--lock " + o.lock(), "it is stale: " + String.join(", ", changed)
                             + " changed since it was made; make a new one with plan --json, or build without --lock");
                 List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), locked.mtime(), fetcher).call();
-                LockStep.Built built = new LockStep(plan, locked, locals, fetcher, reporter).call();
+                LockStep.Built built = new LockStep(plan, locked, locals, fetcher, r.hosts().emptyRoot(), reporter).call();
                 tree = new PublishStep(plan, built.resolution(), 0, List.of(), new io.pigsty.offline.format.IndexSet(List.of()),
                         built.items(), extras, locked.mtime(), repoDir, packing.key(), reporter).call();
             } else {
-                Resolved res = resolve(r, fetcher);
-                plan = res.plan();
+                Resolved res = resolve(r, fetcher, plan);
                 FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                         res.locals(), fetcher, reporter).call();
                 tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
@@ -162,8 +161,7 @@ public final class Build {
     /** What every command resolves first: the plan, the local packages, the closure, and the build's fixed time. */
     private record Resolved(BuildPlan plan, long mtime, int dropped, List<LocalStep.Local> locals, ResolveStep.Resolved closure) {}
 
-    private Resolved resolve(Request r, Fetcher fetcher) throws IOException {
-        BuildPlan plan = new PlanStep(r, reporter).call();
+    private Resolved resolve(Request r, Fetcher fetcher, BuildPlan plan) throws IOException {
         Target t = plan.target();
         Request.Hosts hosts = r.hosts().named(r.home().resolve("recipes/baselines"), t.os(), t.format().nativeArch(t.arch()));
         Metadata md = new LoadStep(plan, fetcher, r.allowExpiredRelease(), reporter).call();

@@ -34,13 +34,16 @@ final class LockStep {
     private final Lock.Locked lock;
     private final List<LocalStep.Local> locals;
     private final Fetcher fetcher;
+    private final boolean emptyRoot;
     private final Reporter reporter;
 
-    LockStep(BuildPlan plan, Lock.Locked lock, List<LocalStep.Local> locals, Fetcher fetcher, Reporter reporter) {
+    /** {@code emptyRoot}: the bundle installs onto an empty root, so its packages must install together alone. */
+    LockStep(BuildPlan plan, Lock.Locked lock, List<LocalStep.Local> locals, Fetcher fetcher, boolean emptyRoot, Reporter reporter) {
         this.plan = plan;
         this.lock = lock;
         this.locals = locals;
         this.fetcher = fetcher;
+        this.emptyRoot = emptyRoot;
         this.reporter = reporter;
     }
 
@@ -62,7 +65,7 @@ final class LockStep {
                 if (l == null || !l.pkg().checksum().hex().equals(e.sha256()))
                     throw new BuildException(ExitCode.NETWORK, e.name() + " " + e.version() + " (" + e.repo() + ", sha256 " + e.sha256()
                             + ") is locked but no repo of this build and no package made here is it");
-                picks.add(new Resolution.Pick(l.pkg(), e.reason()));
+                picks.add(new Resolution.Pick(l.pkg(), e.reason(), e.lookupOnly()));
                 items.add(new RepoTree.Item(new Format.Shipped(l.pkg(), l.pkg().fileName(), e.sha256(), Files.size(l.file()),
                         l.inspected().record()), l.file()));
                 continue;
@@ -86,10 +89,17 @@ final class LockStep {
             Format.Inspected in = format.inspect(files.get(i), fileName, Checksum.sha256(e.sha256()), repos.get(e.repo()));
             if (!in.pkg().name().equals(e.name()) || !in.pkg().arch().equals(e.arch()))
                 throw new BuildException(ExitCode.NETWORK, e.location() + " holds " + in.pkg().nevra() + ", not the locked " + e.name());
-            picks.add(new Resolution.Pick(in.pkg(), e.reason()));
-            items.add(new RepoTree.Item(new Format.Shipped(in.pkg(), fileName, e.sha256(), Files.size(files.get(i)), in.record()),
+            io.pigsty.offline.model.Package pkg = in.pkg().at(e.location()); // the manifest says where upstream keeps it
+            picks.add(new Resolution.Pick(pkg, e.reason(), e.lookupOnly()));
+            items.add(new RepoTree.Item(new Format.Shipped(pkg, fileName, e.sha256(), Files.size(files.get(i)), in.record()),
                     files.get(i)));
         }
+        // a lock edited by hand (a package left out) is caught as a solve's answer would be
+        List<String> wrong = !emptyRoot ? List.of() : io.pigsty.offline.solve.Verifier.check(format.rules(),
+                format.nativeArch(plan.target().arch()), picks.stream().filter(k -> !k.lookupOnly()).map(Resolution.Pick::pkg).toList());
+        if (!wrong.isEmpty())
+            throw new BuildException(ExitCode.UNRESOLVABLE, "the locked packages do not install together (was the lock edited?):\n  "
+                    + String.join("\n  ", wrong.subList(0, Math.min(20, wrong.size()))) + "\nmake a new lock with plan --json");
         picks.sort(java.util.Comparator.comparing((Resolution.Pick k) -> k.pkg().name()).thenComparing(k -> k.pkg().arch()));
         reporter.info("lock: " + items.size() + " packages, none resolved again");
         return new Built(new Resolution(picks, List.of(), List.of(), List.of()), List.copyOf(items));

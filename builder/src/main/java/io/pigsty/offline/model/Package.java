@@ -52,6 +52,12 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
      * Consistent with the record's equals, without hashing every dependency list: packages are keys in
      * the solver's maps, and the generated hash walks all sixteen components on every lookup.
      */
+    /** This package as found at another path below its repo (a lock names where upstream keeps it). */
+    public Package at(String where) {
+        return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, supplements, files,
+                where, size, checksum, repo, multiArch);
+    }
+
     @Override
     public int hashCode() {
         return ((name.hashCode() * 31 + evr.hashCode()) * 31 + arch.hashCode()) * 31 + location.hashCode();

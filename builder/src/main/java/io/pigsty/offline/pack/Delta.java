@@ -38,7 +38,14 @@ public final class Delta {
     private Delta() {}
 
     /** An earlier bundle as a delta's base: its manifest and what it says. */
-    public record Base(byte[] manifest, String name, String version, Map<String, String> packages) {}
+    public record Base(byte[] manifest, String name, String version, String os, String arch, Map<String, String> packages) {
+        /** A delta applies only onto a bundle of the same target. */
+        public void requireTarget(String os, String arch) {
+            if (!os.equals(this.os) || !arch.equals(this.arch))
+                throw new ConfigException("--since", name + " is a bundle for " + this.os + "." + this.arch + ", this build is for " + os + "."
+                        + arch + ": a delta applies only onto the same target");
+        }
+    }
 
     /** The base from an old bundle's tarball (.tgz, .tar, .tar.zst) or its manifest.json. */
     public static Base base(Path old) {
@@ -48,7 +55,8 @@ public final class Delta {
         } catch (IOException e) {
             throw new ConfigException("--since", "cannot read " + old + " (" + e.getMessage() + ")");
         }
-        if (manifest == null) throw new ConfigException("--since", old + " holds no " + BundleLayout.TOP + "/" + BundleLayout.MANIFEST);
+        if (manifest == null) throw new ConfigException("--since", old + " holds no " + BundleLayout.TOP + "/" + BundleLayout.MANIFEST
+                + ": give the old bundle's tarball (join split parts with cat first) or its manifest.json");
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(manifest, StandardCharsets.UTF_8));
@@ -60,7 +68,12 @@ public final class Delta {
         Map<String, String> files = new LinkedHashMap<>();
         for (Object o : pkgs)
             if (o instanceof Map<?, ?> p && p.get(Keys.FILE) instanceof String f && p.get(Keys.SHA256) instanceof String sha) files.put(f, sha);
-        return new Base(manifest, String.valueOf(m.get(Keys.NAME)), String.valueOf(m.get(Keys.VERSION)), files);
+        String version = String.valueOf(m.get(Keys.VERSION));
+        if (!io.pigsty.offline.model.SafePaths.safeFileName(version))
+            throw new ConfigException("--since", old + ": its version '" + version + "' is not a plain name");
+        Map<?, ?> target = m.get(Keys.TARGET) instanceof Map<?, ?> t ? t : Map.of();
+        return new Base(manifest, String.valueOf(m.get(Keys.NAME)), version, String.valueOf(target.get("os")),
+                String.valueOf(target.get("arch")), files);
     }
 
     private static byte[] manifestIn(Path tarball) throws IOException {

@@ -102,7 +102,7 @@ public final class Tarball {
             long size = 0;
             for (Path t : temps) size += Files.size(t);
             Map<Path, String> small = new LinkedHashMap<>(); // the lists and signatures, written after the archive
-            small.put(sumFile, hex + "  " + name + "\n");
+            if (parts.isEmpty()) small.put(sumFile, hex + "  " + name + "\n"); // parts: .parts.sha256 and the list say it
             if (s.key() != null) small.put(ascFile, new String(s.key().detached(joined(temps), mtime), StandardCharsets.US_ASCII));
             if (!parts.isEmpty()) {
                 StringBuilder sums = new StringBuilder();

@@ -31,7 +31,8 @@ public final class Lock {
     }
 
     /** A package as the lock names it: where it comes from and what it must hash to. */
-    public record Entry(String name, String version, String arch, String repo, String location, String sha256, long size, String reason) {}
+    public record Entry(String name, String version, String arch, String repo, String location, String sha256, long size, String reason,
+                        boolean lookupOnly) {}
 
     /** A lock read back: its inputs, fixed time and packages. */
     public record Locked(Map<String, String> inputs, long mtime, List<Entry> packages) {}
@@ -59,8 +60,14 @@ public final class Lock {
             int epoch = p.get("epoch") instanceof Number e ? e.intValue() : 0;
             String v = (epoch > 0 ? epoch + ":" : "") + p.get("version") + (p.get("release") == null || "".equals(p.get("release"))
                     ? "" : "-" + p.get("release"));
+            String location = String.valueOf(p.get("location"));
+            if (!io.pigsty.offline.model.SafePaths.safeRelative(location))
+                throw new ConfigException("--lock " + where, "package " + p.get("name") + ": location '" + location
+                        + "' is not a plain path inside its repo");
+            if (!sha.matches("[0-9a-f]{64}") || size.longValue() < 0)
+                throw new ConfigException("--lock " + where, "package " + p.get("name") + ": a malformed sha256 or size");
             out.add(new Entry(String.valueOf(p.get("name")), v, String.valueOf(p.get("arch")), String.valueOf(p.get("repo")),
-                    String.valueOf(p.get("location")), sha, size.longValue(), String.valueOf(p.get("reason"))));
+                    location, sha, size.longValue(), String.valueOf(p.get("reason")), Boolean.TRUE.equals(p.get("lookup_only"))));
         }
         return new Locked(inputs, t.longValue(), out);
     }

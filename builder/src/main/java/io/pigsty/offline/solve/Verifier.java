@@ -17,7 +17,7 @@ import java.util.Map;
  * the selection, no two selected packages conflict or obsolete one another, and no slot holds two
  * versions. It shares no code with the encoding, so a wrong clause shows up here as a finding.
  */
-final class Verifier {
+public final class Verifier {
     private final Universe selection;
     private final Rules rules;
     private final String arch;
@@ -29,7 +29,7 @@ final class Verifier {
     }
 
     /** What is wrong with {@code chosen} as an install into an empty root; empty when it is consistent. */
-    static List<String> check(Rules rules, String targetArch, Collection<Package> chosen) {
+    public static List<String> check(Rules rules, String targetArch, Collection<Package> chosen) {
         Verifier v = new Verifier(Universe.of(rules, targetArch, List.copyOf(chosen)));
         List<String> wrong = new ArrayList<>();
         if (v.selection.packages().size() != chosen.size())

@@ -46,7 +46,7 @@ class LockTest {
         assertEquals(inputs, back.inputs());
         assertEquals(1700000000L, back.mtime());
         assertEquals(List.of(new Lock.Entry("tmux", "1:3.2a-5.el9", "x86_64", "base", "Packages/t/tmux-3.2a-5.el9.x86_64.rpm",
-                "ab".repeat(32), 480000, "requested: tmux")), back.packages());
+                "ab".repeat(32), 480000, "requested: tmux", false)), back.packages());
         Path f = tmp.resolve("lock.json");
         Files.writeString(f, json);
         String facts = Tools.run(tmp, "python3", "-c", """
