@@ -217,6 +217,9 @@ class ElEndToEndTest {
         c = cli(offline(work, "--sign-key", keys.resolve("pigsty-sign.asc").toString()));
         assertEquals(2, c.code(), c.err());
         assertTrue(c.err().contains("is not an OpenPGP secret key"), c.err());
+        c = cli(offline(work, "--sign-passphrase-file", pass.toString()));
+        assertEquals(2, c.code(), c.err());
+        assertTrue(c.err().contains("given without --sign-key"), c.err());
         c = cli(offline(work, "--sign-key", keys.resolve("pigsty-sign.key").toString(), "--sign-passphrase-file", pass.toString()));
         assertEquals(0, c.code(), c.err());
     }

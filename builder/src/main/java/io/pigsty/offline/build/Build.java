@@ -341,6 +341,8 @@ public final class Build {
 
     /** The bundle's signing key, unlocked now so a wrong key or passphrase stops the build before any download. */
     private static BundleKey signingKey(Output o) {
+        if (o.signKey() == null && o.signPassphraseFile() != null)
+            throw new ConfigException("--sign-passphrase-file", "given without --sign-key (or PIGSTY_SIGN_KEY): nothing would be signed");
         if (o.signKey() == null) return null;
         if (!Files.isRegularFile(o.signKey())) throw new ConfigException("--sign-key", o.signKey() + " is not a file");
         char[] pass = passphrase(o.signPassphraseFile(), "--sign-passphrase-file");
