@@ -68,6 +68,9 @@ final class Signed {
         String text = new String(key, StandardCharsets.US_ASCII);
         int begin = text.indexOf("-----BEGIN PGP PUBLIC KEY BLOCK-----");
         int end = text.indexOf("-----END PGP PUBLIC KEY BLOCK-----");
+        if (text.contains("-----BEGIN PGP PRIVATE KEY BLOCK-----"))
+            throw new Bundle.Invalid(where + " is a secret key: trust the public one (the .asc build keygen wrote, or gpg --armor --export),"
+                    + " and keep the secret key off the hosts");
         if (begin < 0 || end < begin) throw new Bundle.Invalid(where + " is not an OpenPGP public key");
         StringBuilder b64 = new StringBuilder();
         boolean body = false;

@@ -345,6 +345,11 @@ class LauncherTest {
         assertTrue(said().contains("signature: good, by the trusted key"), said());
         assertEquals("deb [signed-by=/www/pigsty/keys/pigsty-bundle.asc] file:/www/pigsty/ ./\n",
                 Files.readString(root.resolve("etc/apt/sources.list.d/pigsty-local.list")));
+        // a secret key given to trust is refused with what to give instead
+        Path secret = tmp.resolve("secret.asc");
+        Files.writeString(secret, run("gpg", "--homedir", ours[0].toString(), "--batch", "--armor", "--export-secret-keys"));
+        assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", good.toString(), "--trust", secret.toString()), said());
+        assertTrue(said().contains("is a secret key: trust the public one"), said());
         // and a stranger's bundle is refused by the baked key alone
         Files.delete(root.resolve("var/lib/pigsty/firstboot.json"));
         assertEquals(Launcher.Exit.INVALID.code, launcher("verify", "--bundle", tgz("stranger2.tgz").toString()), said());
