@@ -83,6 +83,7 @@ record Archive(String name, List<Part> parts, long size, Path where) {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0; // a read of nothing is not the end of a part
                 while (i < parts.size()) {
                     Part p = parts.get(i);
                     if (cur == null) {
