@@ -1,9 +1,13 @@
 #!/bin/sh
 # Pigsty first boot from an offline bundle: `tar -xf pigsty-pkg-*.tgz -C /www && sh /www/pigsty/firstboot.sh`
+# (or from a mounted repo ISO: `sh /mnt/pigsty/firstboot.sh`, which copies the repo to /www/pigsty)
 # Checks the bundle (its signature first, when this host trusts a key), wires its local repo,
 # installs pigsty-launcher if this host has none, then hands over to it. All other logic lives in
 # the launcher (Java); this stub stays POSIX sh.
 set -eu
+# --prepare (a golden image build): stop before the per-host steps, which its first boot does
+COMMAND=apply
+if [ "${1:-}" = "--prepare" ]; then COMMAND=prepare; shift; fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE"
 TRUST=${PIGSTY_TRUST:-/etc/pigsty/trusted.asc}
@@ -52,4 +56,4 @@ if ! command -v pigsty-launcher >/dev/null 2>&1; then
     dnf install -y --disablerepo='*' --enablerepo=pigsty-local pigsty-launcher
   fi
 fi
-exec pigsty-launcher apply --bundle "$HERE" "$@"
+exec pigsty-launcher $COMMAND --bundle "$HERE" "$@"

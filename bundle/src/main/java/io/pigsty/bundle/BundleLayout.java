@@ -70,6 +70,11 @@ public final class BundleLayout {
         return "pigsty-repo-" + version + "." + os + "." + arch;
     }
 
+    /** {@code pigsty-golden-v4.3.0.el9.x86_64}: the base name of a golden VM image. */
+    public static String goldenName(String version, String os, String arch) {
+        return "pigsty-golden-" + version + "." + os + "." + arch;
+    }
+
     /** The volume label of a repo ISO; the launcher and seeds find the disk by it. */
     public static String isoLabel(String os) {
         return "pigsty-" + os;

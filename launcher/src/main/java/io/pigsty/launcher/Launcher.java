@@ -112,6 +112,14 @@ final class Launcher {
     }
 
     Exit apply() throws IOException {
+        return apply(Step.APPLY);
+    }
+
+    /**
+     * The steps up to {@code last}. An image build stops before {@link Step#PLACE}: the per-host steps
+     * are its first boot's, which finds the earlier ones done in the journal.
+     */
+    Exit apply(Step last) throws IOException {
         Files.createDirectories(state);
         try (FileChannel ch = FileChannel.open(state.resolve("firstboot.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = ch.tryLock()) {
@@ -123,10 +131,14 @@ final class Launcher {
             // another bundle named than the one journaled: its steps are not done, whatever the journal says
             String was = journal.value("bundle");
             if (o.force() || o.bundle() != null && was != null && !locate().toString().equals(was)) journal.reset();
-            for (Step s : Step.values()) {
+            Step[] steps = Step.values();
+            for (Step s : steps) {
+                if (s.ordinal() > last.ordinal()) break;
                 String step = s.id();
+                // one line per step, numbered: the first-boot unit sends it to the console too
+                String at = "[" + (s.ordinal() + 1) + "/" + steps.length + "] ";
                 if (journal.done(step)) {
-                    out.println(step + ": done earlier (" + journal.step(step).getOrDefault("detail", "") + ")");
+                    out.println(at + step + ": done earlier (" + journal.step(step).getOrDefault("detail", "") + ")");
                     continue;
                 }
                 Path log = state.resolve("firstboot").resolve(step + ".log");
@@ -136,15 +148,19 @@ final class Launcher {
                     detail = run(s, log);
                 } catch (Bundle.Invalid | Extractor.Refused e) {
                     journal.finished(step, false, e.getMessage());
-                    out.println(step + ": REFUSED: " + e.getMessage());
+                    out.println(at + step + ": REFUSED: " + e.getMessage());
                     return Exit.INVALID;
                 } catch (IOException | RuntimeException e) {
                     journal.finished(step, false, String.valueOf(e.getMessage()));
-                    out.println(step + ": FAILED: " + e.getMessage() + " (log: " + log + "; run again to retry)");
+                    out.println(at + step + ": FAILED: " + e.getMessage() + " (log: " + log + "; run again to retry)");
                     return Exit.FAILED;
                 }
                 journal.finished(step, true, detail);
-                out.println(step + ": " + detail);
+                out.println(at + step + ": " + detail);
+            }
+            if (last != Step.APPLY) {
+                out.println("prepared up to " + last.id() + "; the first boot does the rest; journal: " + state.resolve("firstboot.json"));
+                return Exit.OK;
             }
             Path done = state.resolve("firstboot.done"); // the unit's ConditionPathExists: written once
             if (!Files.exists(done)) Files.writeString(done, "done\n");
@@ -409,7 +425,7 @@ final class Launcher {
     }
 
     private String place() throws IOException {
-        Path inventory = o.inventory() != null ? host.path(o.inventory()) : repo().resolve(BundleLayout.INVENTORY);
+        Path inventory = inventory();
         Path home = host.path(home());
         List<String> did = new ArrayList<>();
         Path src = null;
@@ -429,11 +445,9 @@ final class Launcher {
             }
             did.add("Pigsty source extracted to " + home());
         }
-        if (!Files.exists(inventory)) {
-            if (inventory() != null) did.add("using the inventory already at " + inventory());
+        if (inventory == null || !Files.exists(inventory))
             return did.isEmpty() ? "the bundle holds no inventory to place" : String.join("; ", did);
-        }
-        if (o.inventory() != null && inventory.equals(home.resolve("pigsty.yml")) && !o.replaceIp()
+        if (inventory.equals(home.resolve("pigsty.yml")) && !o.replaceIp()
                 && !Boolean.TRUE.equals(firstboot(Firstboot.REPLACE_IP)))
             return String.join("; ", did) + (did.isEmpty() ? "" : "; ") + "inventory already in place at " + inventory;
         String text = Files.readString(inventory);
@@ -464,21 +478,26 @@ final class Launcher {
     }
 
     /**
-     * The inventory to apply: the one named with --inventory (a cloud-init seed writes it to the
-     * Pigsty home and passes its path), else the bundle's own, else one already in the default home.
+     * The inventory to apply: the one named with --inventory; else the Pigsty home's (a seed or the
+     * operator put it there, and it is theirs: the bundle's never replaces it); else the bundle's own.
+     * The home is the bundle inventory's {@code firstboot.home}, else the default.
      */
-    private Path inventory() {
+    private Path inventory() throws IOException {
         if (o.inventory() != null) return host.path(o.inventory());
         Path bundled = repo().resolve(BundleLayout.INVENTORY);
-        if (Files.exists(bundled)) return bundled;
-        Path placed = host.path(Firstboot.DEFAULT_HOME + "/pigsty.yml");
-        return Files.exists(placed) ? placed : null;
+        if (!Files.exists(bundled)) bundled = null;
+        Object h = firstboot(bundled, Firstboot.HOME);
+        Path placed = host.path((h == null ? Firstboot.DEFAULT_HOME : String.valueOf(h)) + "/pigsty.yml");
+        return Files.exists(placed) ? placed : bundled;
     }
 
     /** A value under {@code all.vars.firstboot} of the inventory, or null. */
     private Object firstboot(String key) throws IOException {
-        Path inv = inventory();
-        if (inv == null) return null;
+        return firstboot(inventory(), key);
+    }
+
+    private static Object firstboot(Path inv, String key) throws IOException {
+        if (inv == null || !Files.exists(inv)) return null;
         Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(inv));
         Object vars = doc instanceof Map<?, ?> m && m.get("all") instanceof Map<?, ?> all ? all.get("vars") : doc;
         if (vars instanceof Map<?, ?> v && v.get(Firstboot.KEY) instanceof Map<?, ?> f) return f.get(key);

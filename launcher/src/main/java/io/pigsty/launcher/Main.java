@@ -8,15 +8,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code pigsty-launcher apply | status | verify [--bundle FILE|DIR] [--root DIR] [--repo-dir DIR]
+ * {@code pigsty-launcher apply | prepare | status | verify [--bundle FILE|DIR] [--root DIR] [--repo-dir DIR]
  * [--force] [--replace-ip] [--trust KEYFILE]}. Exit codes: 0 ok, 1 a step failed (run again to retry it), 2 usage,
  * 3 another run holds the lock, 4 the bundle was refused.
  */
 public final class Main {
     private static final String USAGE = """
-            usage: pigsty-launcher apply|status|verify [options]
+            usage: pigsty-launcher apply|prepare|status|verify [options]
               apply     locate, verify, extract, wire the local repo, install bootstrap packages,
                         place the inventory, run its apply command (journaled; done steps are skipped)
+              prepare   the steps up to install, for a golden image: its first boot places and applies
               status    print the journal (/var/lib/pigsty/firstboot.json)
               verify    check a bundle without changing anything
             options:
@@ -72,6 +73,7 @@ public final class Main {
         try {
             return switch (cmd) {
                 case "apply" -> l.apply().code;
+                case "prepare" -> l.apply(Launcher.Step.INSTALL).code;
                 case "status" -> l.status().code;
                 case "verify" -> l.verify().code;
                 default -> usage(out, "unknown command " + cmd);

@@ -116,6 +116,29 @@ class LauncherTest {
         assertEquals(0, launcher("status"), said());
     }
 
+    /**
+     * prepare (an image build) stops after install; the first boot then finds those steps done, and
+     * applies the inventory a seed put in the home rather than the bundle's: the home's is the host's.
+     */
+    @Test
+    void prepareStopsBeforeThePerHostStepsAndTheHomesInventoryWins() throws Exception {
+        Path tgz = tgz("prepare.tgz");
+        assertEquals(0, launcher("prepare", "--bundle", tgz.toString()), said());
+        assertTrue(said().contains("[5/7] install: ") && !said().contains("[6/7]"), said());
+        assertTrue(said().contains("prepared up to install"), said());
+        assertFalse(Files.exists(root.resolve("opt/pigsty/pigsty.yml")), "prepare placed the inventory");
+        assertFalse(Files.exists(root.resolve("var/lib/pigsty/firstboot.done")));
+        // the host's seed writes its own inventory to the home, then the unit runs apply with no options
+        String seeded = "all:\n  vars:\n    firstboot: { home: /opt/pigsty, packages: [], apply: '' }\n    pg_cluster: pg-seeded\n";
+        Files.createDirectories(root.resolve("opt/pigsty"));
+        Files.writeString(root.resolve("opt/pigsty/pigsty.yml"), seeded);
+        assertEquals(0, launcher("apply"), said());
+        assertEquals(5, said().lines().filter(l -> l.contains("done earlier")).count(), said());
+        assertTrue(said().contains("[6/7] place: inventory already in place at"), said());
+        assertEquals(seeded, Files.readString(root.resolve("opt/pigsty/pigsty.yml")));
+        assertTrue(Files.exists(root.resolve("var/lib/pigsty/firstboot.done")));
+    }
+
     @Test
     void zstdBundlesAndSha256FilesAreChecked() throws Exception {
         Path zst = tmp.resolve("pkg.tar.zst");

@@ -11,7 +11,9 @@ public enum ArtifactKind {
     /** The repo as a container image (tar or push). */
     IMAGE,
     /** One cloud-init seed ISO per inventory host. */
-    SEED;
+    SEED,
+    /** A golden VM image: a cloud image with the bundle, the launcher and its first-boot unit in place. */
+    GOLDEN;
 
     /** As the command line spells it. */
     public String id() {

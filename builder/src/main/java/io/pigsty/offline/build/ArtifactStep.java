@@ -15,6 +15,7 @@ import io.pigsty.offline.pack.Delta;
 import io.pigsty.offline.pack.Tarball;
 import io.pigsty.offline.plan.BuildPlan;
 import io.pigsty.offline.plan.Target;
+import io.pigsty.offline.vm.Golden;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import java.util.List;
 final class ArtifactStep {
     /** How the tarball is packed and where an image goes, validated. */
     /** How artifacts are made: the tarball's settings ({@code tarball.key()} signs the tree too) and the image's target. */
-    record Packing(Tarball.Settings tarball, Image.Target image, Delta.Base since) {
+    record Packing(Tarball.Settings tarball, Image.Target image, Delta.Base since, Golden.Settings golden) {
         BundleKey key() {
             return tarball.key();
         }
@@ -112,6 +113,32 @@ final class ArtifactStep {
                 List<Artifact> made = new ArrayList<>();
                 for (Path p : isos) made.add(new Artifact(kind, p.toString(), Files.size(p), Checksum.sha256Of(p)));
                 return made;
+            }
+            case GOLDEN -> {
+                Golden.Settings g = packing.golden();
+                if (g == null) {
+                    reporter.info("golden: no cloud image given (--base FILE.qcow2), so no golden image made");
+                    return List.of();
+                }
+                Path work = cache.work("golden").resolve(plan.bundleName());
+                Files.createDirectories(work);
+                Path iso = work.resolve("repo.iso"), seed = work.resolve("prepare.iso");
+                try {
+                    Iso9660.write(Iso9660.tree(tree.repoDir(), BundleLayout.TOP + "/"), BundleLayout.isoLabel(t.os()), tree.mtime(), iso);
+                    Path inv = request.inventory();
+                    Seeds.prepare(seedTemplates(request.home()), request.home().resolve("overlays/golden"), inv == null ? null : inventory(inv),
+                            inv == null ? null : Files.readAllBytes(inv), packing.key() == null ? null : packing.key().publicKeyArmored(),
+                            "pigsty-golden-" + Checksum.sha256Hex(tree.manifest().getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16), tree.mtime(), seed);
+                    Files.createDirectories(dir);
+                    Path out = dir.resolve(BundleLayout.goldenName(plan.version(), t.os(), t.arch()) + "." + g.format().id());
+                    Golden.Result made = Golden.build(g, t.arch(), new Golden.Media(iso, seed), work, out, reporter.plain());
+                    reporter.info("golden: " + out + " (" + Progress.size(made.size()) + ", sha256 " + made.sha256()
+                            + "; boot it with a host's seed from build seed; preparation console: " + made.console() + ")");
+                    return List.of(new Artifact(kind, out.toString(), made.size(), made.sha256()));
+                } finally {
+                    Files.deleteIfExists(iso);
+                    Files.deleteIfExists(seed);
+                }
             }
         }
         throw new IllegalStateException(kind.toString());

@@ -26,6 +26,8 @@ import io.pigsty.offline.repo.Destination;
 import io.pigsty.offline.repo.Lock;
 import io.pigsty.offline.repo.Manifest;
 import io.pigsty.offline.solve.Resolution;
+import io.pigsty.offline.vm.Golden;
+import io.pigsty.offline.vm.Qemu;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -129,6 +131,10 @@ public final class Build {
             BuildPlan plan = new PlanStep(r, reporter).call();
             PublishStep.Published tree;
             if (packing.since() != null) packing.since().requireTarget(plan.target().os(), plan.target().arch()); // before any download
+            if (packing.golden() != null) {
+                if (!r.launcher()) throw new ConfigException("--no-launcher", "a golden image installs the launcher from the bundle: build it with the launcher");
+                Golden.check(packing.golden(), plan.target().arch());
+            }
             if (o.lock() != null) {
                 Lock.Locked locked = lock(o.lock());
                 Map<String, String> now = Inputs.of(r, plan);
@@ -284,18 +290,66 @@ public final class Build {
         if (c == Tarball.Compression.GZIP && (lvl < 0 || lvl > 9) || c == Tarball.Compression.ZSTD && (lvl < 1 || lvl > 19))
             throw new ConfigException("--level", lvl + " is out of range for " + o.compress());
         int threads = o.threads() == null ? Runtime.getRuntime().availableProcessors() : o.threads();
-        Image.Target image = null;
-        if (o.image() != null) {
-            Image.Archive archive;
-            try {
-                archive = Image.Archive.valueOf(o.image().format().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("--format", "use docker or oci, not '" + o.image().format() + "'");
+        Image.Archive archive = Image.Archive.DOCKER;
+        Golden.DiskFormat disk = Golden.DiskFormat.QCOW2;
+        for (String f : o.image().formats())
+            switch (f.trim().toLowerCase(Locale.ROOT)) {
+                case "docker", "oci" -> archive = Image.Archive.valueOf(f.trim().toUpperCase(Locale.ROOT));
+                case "qcow2", "raw" -> disk = Golden.DiskFormat.parse(f);
+                default -> throw new ConfigException("--format", "use docker or oci (the container image), qcow2 or raw (the golden image), not '" + f + "'");
             }
-            image = new Image.Target(archive, null, o.image().push(), o.image().tag(), o.image().base());
+        Path imageBase = null, vmBase = null;
+        for (Path b : o.image().bases()) {
+            if (!Files.isRegularFile(b)) throw new ConfigException("--base", b + ": no such file");
+            boolean vm;
+            try {
+                vm = Golden.isDiskImage(b);
+            } catch (IOException e) {
+                throw new ConfigException("--base", "cannot read " + b + " (" + e.getMessage() + ")");
+            }
+            if (vm && vmBase != null || !vm && imageBase != null)
+                throw new ConfigException("--base", "two " + (vm ? "disk images" : "docker-save tars") + " given: " + (vm ? vmBase : imageBase) + " and " + b);
+            if (vm) vmBase = b;
+            else imageBase = b;
         }
+        if (imageBase != null && !o.artifacts().contains(ArtifactKind.IMAGE))
+            throw new ConfigException("--base", imageBase + " is a tar (a container image's base), and no image is made: a golden image needs a cloud image (qcow2 or raw)");
+        Golden.Settings golden = null;
+        if (o.artifacts().contains(ArtifactKind.GOLDEN) && (vmBase != null || o.artifacts().size() == 1)) {
+            if (vmBase == null)
+                throw new ConfigException("--base", "a golden image starts from a cloud image: give one with --base (e.g. debian-12-genericcloud-amd64.qcow2)");
+            if (o.image().vmTimeoutMinutes() < 1) throw new ConfigException("--vm-timeout", "give at least 1 minute");
+            Qemu.Accel accel;
+            try {
+                accel = Qemu.Accel.parse(o.image().vmAccel());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--vm-accel", "use auto, kvm or tcg, not '" + o.image().vmAccel() + "'");
+            }
+            golden = new Golden.Settings(vmBase, disk, grow(o.image().size()), Duration.ofMinutes(o.image().vmTimeoutMinutes()), accel);
+        } else if (vmBase != null) {
+            throw new ConfigException("--base", vmBase + " is a disk image, and no golden image is made (build golden, or --artifacts golden)");
+        }
+        Image.Target image = new Image.Target(archive, null, o.image().push(), o.image().tag(), imageBase);
         return new ArtifactStep.Packing(new Tarball.Settings(c, lvl, Math.max(1, threads), split(o.split()), signingKey(o)), image,
-                o.since() == null ? null : Delta.base(o.since()));
+                o.since() == null ? null : Delta.base(o.since()), golden);
+    }
+
+    /** {@code --size +N[KMGT]}: how much the golden image's disk grows; null: not at all. */
+    static long grow(String size) {
+        if (size == null) return 0;
+        String v = size.trim().toLowerCase(Locale.ROOT);
+        if (!v.startsWith("+")) throw new ConfigException("--size", "'" + size + "': give what to add, as +N with K, M, G or T (e.g. +4G)");
+        long bytes = bytes(v.substring(1));
+        if (bytes < 0) throw new ConfigException("--size", "'" + size + "' is not a size: give +N with K, M, G or T (e.g. +4G)");
+        return bytes;
+    }
+
+    /** Bytes with an optional K/M/G/T (powers of 1024) and an optional "iB"/"B"; -1 when it is not that. */
+    private static long bytes(String v) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})([kmgt]?)i?b?").matcher(v);
+        if (!m.matches()) return -1;
+        int shift = switch (m.group(2)) { case "k" -> 10; case "m" -> 20; case "g" -> 30; case "t" -> 40; default -> 0; };
+        return Long.parseLong(m.group(1)) << shift;
     }
 
     /**
@@ -311,10 +365,9 @@ public final class Build {
             case "bd" -> 25_000_000_000L;
             case "fat32" -> (4L << 30) - 1;
             default -> {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})([kmgt]?)i?b?").matcher(v);
-                if (!m.matches()) throw new ConfigException("--split", "'" + size + "' is not a size: give bytes, 4G, 700M, dvd, dvd-dl, bd or fat32");
-                int shift = switch (m.group(2)) { case "k" -> 10; case "m" -> 20; case "g" -> 30; case "t" -> 40; default -> 0; };
-                yield Long.parseLong(m.group(1)) << shift;
+                long b = bytes(v);
+                if (b < 0) throw new ConfigException("--split", "'" + size + "' is not a size: give bytes, 4G, 700M, dvd, dvd-dl, bd or fat32");
+                yield b;
             }
         };
         if (bytes != 0 && bytes < 1 << 20) throw new ConfigException("--split", size + " is smaller than 1 MiB: no medium is that small");

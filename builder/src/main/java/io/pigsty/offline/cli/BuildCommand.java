@@ -10,12 +10,13 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * The one build command: resolve, fetch, publish the repo tree once, and make the artifacts asked
- * for. It is registered as {@code offline} (the tarball), {@code iso}, {@code image} and {@code all},
+ * for. It is registered as {@code offline} (the tarball), {@code iso}, {@code image}, {@code golden} and {@code all},
  * which differ only in the default of {@code --artifacts}.
  */
 @Command(mixinStandardHelpOptions = true)
@@ -24,7 +25,7 @@ final class BuildCommand implements Callable<Integer> {
     Common common;
 
     @Option(names = "--artifacts", split = ",", paramLabel = "KIND",
-            description = "What to make from the repo: tarball, iso, image, seed (comma-separated; default: this command's).")
+            description = "What to make from the repo: tarball, iso, image, seed, golden (comma-separated; default: this command's).")
     Set<ArtifactKind> artifacts;
 
     @Option(names = "--repo-dir", description = "Where the repo tree goes (default: <home>/output/www/pigsty).")
@@ -45,8 +46,9 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Compression threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--format", defaultValue = "docker", description = "Image: docker (docker-archive tar) or oci (OCI archive tar) (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Option(names = "--format", split = ",", paramLabel = "FORMAT",
+            description = "Container image: docker (docker-archive tar, the default) or oci (OCI archive tar); golden image: qcow2 (compressed, the default) or raw.")
+    List<String> formats;
 
     @Option(names = "--push", description = "Push the image to a registry instead (REGISTRY/REPO:TAG; credentials from the docker config).")
     String push;
@@ -54,8 +56,21 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--tag", description = "The name inside the image tar (default: pigsty/repo:<version>-<os>-<arch>).")
     String tag;
 
-    @Option(names = "--base", description = "A docker-save tar to build the image on instead of an empty (scratch) image.")
-    Path base;
+    @Option(names = "--base", paramLabel = "FILE",
+            description = "A cloud image (qcow2 or raw) for the golden image to start from; a docker-save tar to build the container image on instead of scratch. Repeatable: each is taken by its content.")
+    List<Path> bases;
+
+    @Option(names = "--size", paramLabel = "+N",
+            description = "Grow the golden image's disk by this much (+4G, +512M); its cloud-init grows the root file system on boot.")
+    String size;
+
+    @Option(names = "--vm-timeout", defaultValue = "60", paramLabel = "MIN",
+            description = "The longest the golden image's preparation VM may run (default: ${DEFAULT-VALUE} minutes).")
+    int vmTimeout;
+
+    @Option(names = "--vm-accel", defaultValue = "auto", paramLabel = "ACCEL",
+            description = "The golden image's VM: auto (KVM when /dev/kvm works, else TCG), kvm or tcg (default: ${DEFAULT-VALUE}).")
+    String vmAccel;
 
     @Option(names = "--lock", paramLabel = "FILE",
             description = "Build exactly the packages of this lock (plan --json): no metadata, no solve; refused when it is stale.")
@@ -89,7 +104,7 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Set<ArtifactKind> kinds = artifacts == null || artifacts.isEmpty() ? defaults : artifacts;
-        Output o = new Output(repoDir, dist, kinds, compress, level, threads, new Output.ImageOptions(format, push, tag, base),
+        Output o = new Output(repoDir, dist, kinds, compress, level, threads, new Output.ImageOptions(formats, bases, push, tag, size, vmTimeout, vmAccel),
                 signKey, signPassphraseFile, split, lock, since);
         spec.commandLine().getOut().print(common.build(spec.commandLine().getErr()).run(common.request(pigstySrc), o).render());
         spec.commandLine().getOut().flush();

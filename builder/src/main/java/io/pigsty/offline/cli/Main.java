@@ -25,7 +25,7 @@ public final class Main implements Runnable {
     }
 
     /** The commands, in the order help lists them; {@code help} itself is always there. */
-    private static final List<String> COMMANDS = List.of("offline", "plan", "seed", "recipes", "keygen", "image", "iso", "all");
+    private static final List<String> COMMANDS = List.of("offline", "plan", "seed", "recipes", "keygen", "image", "iso", "golden", "all");
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -47,8 +47,12 @@ public final class Main implements Runnable {
                 "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it.");
         if (only == null || only.equals("iso")) build(cl, "iso", EnumSet.of(ArtifactKind.ISO),
                 "Build the repo and write it as an ISO9660 disk (Rock Ridge, label pigsty-<os>) for DVDs and VM disks.");
+        if (only == null || only.equals("golden")) build(cl, "golden", EnumSet.of(ArtifactKind.GOLDEN),
+                "Build the repo and make a golden VM image: a cloud image (--base) with the bundle at /www/pigsty, the launcher"
+                + " and its first-boot unit, prepared in a VM under qemu with no network.");
         if (only == null || only.equals("all")) build(cl, "all", EnumSet.allOf(ArtifactKind.class),
-                "Build the repo once and make every artifact from it: tarball, seeds (with -i), image, ISO.");
+                "Build the repo once and make every artifact from it: tarball, seeds (with -i), image, ISO, and a golden"
+                + " VM image when --base gives a cloud image.");
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);

@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
 /**
  * NoCloud seeds, one per inventory host: an ISO9660 volume labelled {@code cidata} holding
  * meta-data (a stable instance-id and the hostname), user-data (#cloud-config: hostname, the admin
- * user and SSH keys from Pigsty's vars, the inventory written to the Pigsty home, and a first-boot
- * run of the launcher) and, for static addresses, network-config v2. Templates come from
+ * user and SSH keys from Pigsty's vars, the inventory written to the Pigsty home, and the
+ * first-boot script as a per-boot script of cloud-init) and, for static addresses, network-config v2.
+ * {@link #prepare} writes the one-off seed that turns a cloud image into a golden one. Templates come from
  * {@code overlays/seed/}. The same inventory gives the same bytes.
  */
 public final class Seeds {
@@ -40,6 +41,12 @@ public final class Seeds {
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern HOSTNAME = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_]+)}");
+
+    /** The first-boot script's template, and where seeds put it: cloud-init runs it late in every boot. */
+    static final String SCRIPT = "pigsty-firstboot.sh";
+    static final String SCRIPT_PER_BOOT = "/var/lib/cloud/scripts/per-boot/" + SCRIPT;
+    /** Where the preparation seed of a golden image puts it: gone with the VM's /run. */
+    static final String SCRIPT_PREPARE = "/run/pigsty/" + SCRIPT;
 
     private Seeds() {}
 
@@ -143,8 +150,7 @@ public final class Seeds {
     /** meta-data, user-data and (static addresses only) network-config for one host. */
     static Map<String, String> render(Host h, byte[] inventoryBytes, Path templates, String trustedKey) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
-        String home = firstbootHome(h);
-        if (!home.matches("/[A-Za-z0-9._/-]*")) throw new ConfigException(where(h, Firstboot.KEY), "firstboot.home '" + home + "' is not a plain absolute path");
+        String home = checkedHome(firstbootHome(h), where(h, Firstboot.KEY));
         values.put("home", home);
         values.put("hostname", h.hostname());
         values.put("instance_id", "pigsty-" + Checksum.sha256Hex((h.ip() + "\n" + new String(inventoryBytes, StandardCharsets.UTF_8))
@@ -171,13 +177,8 @@ public final class Seeds {
         inv.put("encoding", "b64");
         inv.put("content", Base64.getEncoder().encodeToString(inventoryBytes));
         List<Object> written = new ArrayList<>(List.of(inv));
-        if (trustedKey != null) {
-            Map<String, Object> key = new LinkedHashMap<>();
-            key.put("path", BundleLayout.TRUSTED_KEY);
-            key.put("permissions", "0644");
-            key.put("content", trustedKey);
-            written.add(key);
-        }
+        if (trustedKey != null) written.add(trustedKey(trustedKey));
+        written.add(script(templates, SCRIPT_PER_BOOT, values));
         cloud.put("write_files", written);
         cloud.putAll(user);
         files.put("user-data", dump(cloud, "#cloud-config"));
@@ -210,6 +211,63 @@ public final class Seeds {
         return files;
     }
 
+    /**
+     * The preparation seed of a golden image ({@code build golden}), written as a cidata ISO at
+     * {@code iso}: its user-data (from {@code golden/user-data.yml}) runs the first-boot script with
+     * {@code --prepare} and powers the VM off. {@code inventory} (or null) is written to the Pigsty
+     * home, {@code trustedKey} (or null) to {@link BundleLayout#TRUSTED_KEY}; {@code instanceId}
+     * differs from every host's, so cloud-init starts over on the image's first real boot.
+     */
+    public static void prepare(Path seedTemplates, Path goldenTemplates, Node inventory, byte[] inventoryBytes, String trustedKey,
+                               String instanceId, long mtime, Path iso) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        String home = Firstboot.DEFAULT_HOME;
+        if (inventory != null) {
+            Node all = inventory.get("all");
+            Node vars = all != null && all.isMap() ? all.get("vars") : inventory;
+            Node fb = vars != null && vars.isMap() ? vars.get(Firstboot.KEY) : null;
+            Node h = fb != null && fb.isMap() ? fb.get(Firstboot.HOME) : null;
+            if (h != null && !h.isNull()) home = checkedHome(h.text(), h.where());
+        }
+        values.put("home", home);
+        values.put("instance_id", instanceId);
+        Map<String, Object> cloud = new LinkedHashMap<>(load(goldenTemplates.resolve("user-data.yml"), values));
+        List<Object> written = new ArrayList<>();
+        if (inventoryBytes != null) {
+            Map<String, Object> inv = new LinkedHashMap<>();
+            inv.put("path", home + "/pigsty.yml");
+            inv.put("permissions", "0600");
+            inv.put("encoding", "b64");
+            inv.put("content", Base64.getEncoder().encodeToString(inventoryBytes));
+            written.add(inv);
+        }
+        if (trustedKey != null) written.add(trustedKey(trustedKey));
+        written.add(script(seedTemplates, SCRIPT_PREPARE, values));
+        cloud.put("write_files", written);
+        Path scratch = Files.createTempDirectory("pigsty-seed");
+        try {
+            Map<String, Path> files = new TreeMap<>();
+            files.put("meta-data", Files.writeString(scratch.resolve("meta-data"), dump(load(goldenTemplates.resolve("meta-data.yml"), values), null)));
+            files.put("user-data", Files.writeString(scratch.resolve("user-data"), dump(cloud, "#cloud-config")));
+            Iso9660.write(files, "cidata", mtime, iso);
+        } finally {
+            FileTrees.delete(scratch);
+        }
+    }
+
+    private static Map<String, Object> trustedKey(String armored) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("path", BundleLayout.TRUSTED_KEY);
+        key.put("permissions", "0644");
+        key.put("content", armored);
+        return key;
+    }
+
+    private static String checkedHome(String home, String where) {
+        if (!home.matches("/[A-Za-z0-9._/-]*")) throw new ConfigException(where, "firstboot.home '" + home + "' is not a plain absolute path");
+        return home;
+    }
+
     private static String firstbootHome(Host h) {
         Node fb = h.vars().get(Firstboot.KEY);
         Node home = fb != null && fb.isMap() ? fb.get(Firstboot.HOME) : null;
@@ -233,9 +291,8 @@ public final class Seeds {
         return List.of(n.text());
     }
 
-    /** A template with its ${placeholders} filled, as a YAML mapping. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> load(Path template, Map<String, String> values) throws IOException {
+    /** A template with its ${placeholders} filled. */
+    private static String fill(Path template, Map<String, String> values) throws IOException {
         if (!Files.isRegularFile(template)) throw new ConfigException(template.toString(), "seed template missing");
         String text = Files.readString(template);
         Matcher m = PLACEHOLDER.matcher(text);
@@ -246,7 +303,22 @@ public final class Seeds {
             m.appendReplacement(b, Matcher.quoteReplacement(v));
         }
         m.appendTail(b);
-        Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(b.toString());
+        return b.toString();
+    }
+
+    /** The first-boot script as a write_files entry at {@code path}. */
+    private static Map<String, Object> script(Path templates, String path, Map<String, String> values) throws IOException {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("path", path);
+        f.put("permissions", "0755");
+        f.put("content", fill(templates.resolve(SCRIPT), values));
+        return f;
+    }
+
+    /** A template with its ${placeholders} filled, as a YAML mapping. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(Path template, Map<String, String> values) throws IOException {
+        Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(fill(template, values));
         if (!(o instanceof Map)) throw new ConfigException(template.toString(), "a seed template must be a YAML mapping");
         return new LinkedHashMap<>((Map<String, Object>) o);
     }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     private static final String ROOT = "io.pigsty.offline";
     /** The stages in data-flow order: each may use those before it, never one after it. */
-    private static final List<String> STAGES = List.of("config", "plan", "metadata", "solve", "fetch", "repo", "pack", "build", "cli");
+    private static final List<String> STAGES = List.of("config", "plan", "metadata", "solve", "fetch", "repo", "pack", "vm", "build", "cli");
 
     private static JavaClasses classes;
 

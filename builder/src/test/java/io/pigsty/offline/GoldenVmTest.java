@@ -1,0 +1,216 @@
+package io.pigsty.offline;
+
+import io.pigsty.offline.config.HostApt;
+import io.pigsty.offline.fixtures.Live;
+import io.pigsty.offline.fixtures.Tools;
+import io.pigsty.offline.fixtures.Vm;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.pigsty.offline.ElEndToEndTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Golden images booted for real: a d12 bundle (jq, the launcher and its Java runtime) from the host's
+ * mirror, {@code build all} making its repo ISO, the host's seed and a golden image from a Debian 12
+ * cloud-shaped disk; then VMs under qemu (TCG, {@code -nic none}) boot the golden image with the seed,
+ * the stock image with the seed and the repo ISO, and the stock image with a tampered ISO. What each
+ * did is read from its disk afterwards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GoldenVmTest {
+    @TempDir
+    static Path tmp;
+    static Path inv, dist, golden, seed, iso, www, base;
+    static String inventory;
+
+    @BeforeAll
+    static void build() throws Exception {
+        Tools.require("qemu-system-x86_64", "qemu-img", "partx", "mount", "xorriso");
+        Map<String, String[]> m = HostApt.mirrors(Path.of("/"), "debian");
+        Live.skipLoudlyUnless(m.containsKey("debian_mirror"), "the build host has no Debian apt sources");
+        Live.skipLoudlyUnless(Live.reachable(m.get("debian_mirror")[0] + "dists/bookworm/InRelease"), "the host's Debian mirror cannot be reached");
+        Path home = Path.of("..").toAbsolutePath().normalize();
+        base = Vm.cloudImage(home);
+        inv = tmp.resolve("pigsty.yml");
+        inventory = """
+                all:
+                  children:
+                    infra: { hosts: { 10.10.10.10: { infra_seq: 1 } } }
+                  vars:
+                    version: v9.9.9
+                    admin_ip: 10.10.10.10
+                    pg_cluster: pg-golden
+                    seed_gateway: 10.10.10.1
+                    seed_interface: eth0
+                    node_dns_servers: [ 10.10.10.53 ]
+                    repo_modules: node
+                    repo_packages: [ jq ]
+                    repo_extra_packages: []
+                    package_map:
+                      node-bootstrap: "jq"
+                    repo_upstream:
+                      - { name: base,     module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename} main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
+                      - { name: updates,  module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename}-updates main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
+                      - { name: security, module: node, releases: [12], baseurl: { default: '${debian_security_mirror} ${distro_codename}-security main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
+                    firstboot:
+                      home: /root/pigsty
+                      apply: "grep -h pg_cluster pigsty.yml > /root/pigsty-applied.txt && hostname >> /root/pigsty-applied.txt"
+                """;
+        Files.writeString(inv, inventory);
+        dist = tmp.resolve("dist");
+        www = tmp.resolve("www/pigsty");
+        long t0 = System.nanoTime();
+        ElEndToEndTest.Cli c = cli("all", "--os", "d12", "--home", home.toString(), "-i", inv.toString(), "--cache", tmp.resolve("cache").toString(),
+                "--repo-dir", www.toString(), "--dist", dist.toString(), "--artifacts", "iso,seed,golden",
+                "--base", base.toString(), "--vm-accel", "tcg");
+        assertEquals(0, c.code(), c.err());
+        System.out.printf("build all with a golden image: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        Path v = dist.resolve("v9.9.9");
+        golden = v.resolve("pigsty-golden-v9.9.9.d12.x86_64.qcow2");
+        seed = v.resolve("seed/10.10.10.10.iso");
+        iso = v.resolve("pigsty-repo-v9.9.9.d12.x86_64.iso");
+        // the summary table has the golden image's row, with the sha256 its .sha256 file and sha256sum agree on
+        String sha = Tools.run(v, "sha256sum", "-c", golden.getFileName() + ".sha256").ok().out();
+        assertTrue(sha.contains(": OK"), sha);
+        String digest = Files.readString(v.resolve(golden.getFileName() + ".sha256")).substring(0, 64);
+        assertTrue(c.out().lines().anyMatch(l -> l.startsWith("golden ") && l.contains(digest) && l.contains(golden.toString())), c.out());
+        assertTrue(c.err().contains("vm: [5/7] install: installed jq from the local repo"), "the VM's progress is shown: " + c.err());
+        // qemu-img's own judgement of what was written
+        String info = Tools.run(null, "qemu-img", "info", golden.toString()).ok().out();
+        assertTrue(info.contains("file format: qcow2") && !info.contains("backing file"), info);
+    }
+
+    /** What a first boot left on a disk, read from it after the VM powered off. */
+    record Host(String hostname, String network, String journal, String applied, String placed, String dpkg, boolean repo) {}
+
+    static Host read(Path disk, String name) throws Exception {
+        Path mnt = Vm.mount(disk, tmp.resolve(name + "-mnt"));
+        try {
+            Path net = mnt.resolve("etc/network/interfaces.d/50-cloud-init");
+            Path journal = mnt.resolve("var/lib/pigsty/firstboot.json"), applied = mnt.resolve("root/pigsty-applied.txt");
+            Path placed = mnt.resolve("root/pigsty/pigsty.yml");
+            boolean repo = Files.isRegularFile(mnt.resolve("www/pigsty/repo_complete"));
+            if (repo) assertEquals(0, Tools.run(mnt.resolve("www/pigsty"), "sha256sum", "--quiet", "--strict", "-c", "repo_complete").code());
+            return new Host(Files.readString(mnt.resolve("etc/hostname")).trim(), Files.exists(net) ? Files.readString(net) : "",
+                    Files.exists(journal) ? Files.readString(journal) : "", Files.exists(applied) ? Files.readString(applied) : "",
+                    Files.exists(placed) ? Files.readString(placed) : "", Files.readString(mnt.resolve("var/lib/dpkg/status")), repo);
+        } finally {
+            Vm.unmount(mnt);
+        }
+    }
+
+    /** The seed's hostname and static address, all seven steps done, the inventory's command run with its values. */
+    static void assertApplied(Host h, String console) {
+        assertEquals("infra-1", h.hostname(), console);
+        assertTrue(h.network().contains("iface eth0 inet static") && h.network().contains("address 10.10.10.10/24") && h.network().contains("default gw 10.10.10.1")
+                && h.network().contains("10.10.10.53"), h.network());
+        for (String step : List.of("locate", "verify", "extract", "wire", "install", "place", "apply"))
+            assertTrue(h.journal().matches("(?s).*\"" + step + "\"\\s*:\\s*\\{[^}]*\"status\"\\s*:\\s*\"done\".*"), step + " not done: " + h.journal());
+        assertEquals("    pg_cluster: pg-golden\ninfra-1\n", h.applied(), console);
+        assertEquals(inventory, h.placed());
+        assertTrue(h.repo(), "no verified /www/pigsty");
+        assertTrue(h.dpkg().contains("Package: pigsty-launcher\nStatus: install ok installed"), "the launcher is installed");
+        assertTrue(h.dpkg().contains("Package: jq\nStatus: install ok installed"), "the bootstrap package is installed");
+    }
+
+    @Test
+    @Order(1)
+    void theGoldenImageAppliesItsSeedOnceAndASecondBootChangesNothing() throws Exception {
+        Path disk = Vm.overlay(golden, tmp.resolve("golden-host.qcow2"));
+        Path log = tmp.resolve("golden-boot1.log");
+        long t0 = System.nanoTime();
+        try (Vm vm = Vm.boot(disk, log, List.of(seed))) {
+            assertTrue(vm.await(s -> s.contains("first boot complete") || failed(s), 900), "no first boot within 15 min: " + tail(vm.console()));
+            String console = vm.console();
+            assertFalse(failed(console), tail(console));
+            // the unit ran after cloud-init was done: the seed's script had its say before the launcher's first step
+            assertTrue(console.indexOf("pigsty-firstboot.service applies") < console.indexOf("[1/7]"), tail(console));
+            assertTrue(console.contains("DataSourceNoCloud"), "cloud-init found the seed");
+            assertTrue(vm.powerOff(180), "the VM did not shut down on the power button");
+        }
+        System.out.printf("golden image first boot: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        Host first = read(disk, "golden1");
+        assertApplied(first, Files.readString(log));
+
+        Path log2 = tmp.resolve("golden-boot2.log");
+        try (Vm vm = Vm.boot(disk, log2, List.of(seed))) {
+            assertTrue(vm.await(s -> s.contains("Cloud-init v.") && s.contains(" finished at "), 600), "second boot: " + tail(vm.console()));
+            Thread.sleep(5000); // time for a unit that should not start
+            assertFalse(vm.console().contains("[1/7]"), "the first boot ran again: " + tail(vm.console()));
+            assertTrue(vm.powerOff(180));
+        }
+        Host second = read(disk, "golden2");
+        assertEquals(first, second, "a second boot changed what the first one did");
+    }
+
+    @Test
+    @Order(2)
+    void aStockImageInstallsFromTheRepoIsoWithNoNetwork() throws Exception {
+        Path disk = Vm.overlay(base, tmp.resolve("stock-host.qcow2"));
+        Path log = tmp.resolve("stock-boot.log");
+        long t0 = System.nanoTime();
+        try (Vm vm = Vm.boot(disk, log, List.of(seed, iso))) {
+            assertTrue(vm.await(s -> s.contains("first boot complete") || failed(s), 900), "no first boot within 15 min: " + tail(vm.console()));
+            assertFalse(failed(vm.console()), tail(vm.console()));
+            assertTrue(vm.console().contains("pigsty: repo disk pigsty-d12 mounted"), tail(vm.console()));
+            assertTrue(vm.powerOff(180));
+        }
+        System.out.printf("stock image first boot from the repo ISO: %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        assertApplied(read(disk, "stock"), Files.readString(log));
+    }
+
+    @Test
+    @Order(3)
+    void aTamperedRepoIsoIsRefusedBeforeAnythingIsInstalled() throws Exception {
+        Path tree = tmp.resolve("bad/pigsty");
+        Tools.run(null, "mkdir", "-p", tree.getParent().toString()).ok();
+        Tools.run(null, "cp", "-a", www.toString(), tree.getParent().toString()).ok();
+        Path victim;
+        try (var s = Files.list(tree)) {
+            victim = s.filter(p -> p.getFileName().toString().startsWith("jq_")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(victim);
+        b[b.length / 2] ^= 1;
+        Files.write(victim, b);
+        Path bad = tmp.resolve("bad.iso");
+        Tools.run(null, "xorriso", "-as", "mkisofs", "-quiet", "-r", "-V", "pigsty-d12", "-o", bad.toString(), tree.getParent().toString()).ok();
+        Path disk = Vm.overlay(base, tmp.resolve("tampered-host.qcow2"));
+        Path log = tmp.resolve("tampered-boot.log");
+        try (Vm vm = Vm.boot(disk, log, List.of(seed, bad))) {
+            assertTrue(vm.await(s -> s.contains("the next boot retries") || s.contains("first boot complete"), 600), tail(vm.console()));
+            String console = vm.console();
+            assertTrue(console.contains("does not match its repo_complete: refusing this bundle"), tail(console));
+            assertTrue(console.contains(victim.getFileName() + ": FAILED"), "the console names the damaged file: " + tail(console));
+            assertTrue(vm.powerOff(180));
+        }
+        Host h = read(disk, "tampered");
+        assertFalse(h.repo(), "a refused bundle was copied to /www/pigsty");
+        assertFalse(h.dpkg().contains("Package: pigsty-launcher\n"), "the launcher was installed from a refused bundle");
+        assertFalse(h.dpkg().contains("Package: openjdk-17-jre-headless\n"), "Java was installed from a refused bundle");
+        assertEquals("", h.journal());
+    }
+
+    /**
+     * What our side prints when a first boot fails (the script, the unit, a launcher step). Not
+     * systemd's own "[FAILED]": with no NIC at all, ifupdown fails to raise the seed's static address.
+     */
+    private static boolean failed(String console) {
+        return console.contains("pigsty: FAILED") || console.contains("apply FAILED") || console.matches("(?s).*\\[[0-9]/7] [a-z]+: (FAILED|REFUSED).*");
+    }
+
+    private static String tail(String console) {
+        return console.substring(Math.max(0, console.length() - 3000));
+    }
+}
