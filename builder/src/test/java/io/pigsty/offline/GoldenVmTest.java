@@ -66,7 +66,7 @@ class GoldenVmTest {
                       - { name: security, module: node, releases: [12], baseurl: { default: '${debian_security_mirror} ${distro_codename}-security main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
                     firstboot:
                       home: /root/pigsty
-                      apply: "grep -h pg_cluster pigsty.yml > /root/pigsty-applied.txt && hostname >> /root/pigsty-applied.txt"
+                      apply: "grep -h '^ *pg_[c]luster:' pigsty.yml > /root/pigsty-applied.txt && hostname >> /root/pigsty-applied.txt"
                 """;
         Files.writeString(inv, inventory);
         dist = tmp.resolve("dist");
@@ -74,7 +74,7 @@ class GoldenVmTest {
         long t0 = System.nanoTime();
         ElEndToEndTest.Cli c = cli("all", "--os", "d12", "--home", home.toString(), "-i", inv.toString(), "--cache", tmp.resolve("cache").toString(),
                 "--repo-dir", www.toString(), "--dist", dist.toString(), "--artifacts", "iso,seed,golden",
-                "--base", base.toString(), "--vm-accel", "tcg");
+                "--base", base.toString(), "--vm-accel", "tcg", "--size", "+1G");
         assertEquals(0, c.code(), c.err());
         System.out.printf("build all with a golden image: %.0f s%n", (System.nanoTime() - t0) / 1e9);
         Path v = dist.resolve("v9.9.9");
@@ -90,10 +90,18 @@ class GoldenVmTest {
         // qemu-img's own judgement of what was written
         String info = Tools.run(null, "qemu-img", "info", golden.toString()).ok().out();
         assertTrue(info.contains("file format: qcow2") && !info.contains("backing file"), info);
+        assertEquals(virtualSize(base) + (1L << 30), virtualSize(golden), "--size +1G grows the disk");
+    }
+
+    static long virtualSize(Path image) {
+        String json = Tools.run(null, "qemu-img", "info", "--output=json", image.toString()).ok().out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"virtual-size\":\\s*(\\d+)").matcher(json);
+        assertTrue(m.find(), json);
+        return Long.parseLong(m.group(1));
     }
 
     /** What a first boot left on a disk, read from it after the VM powered off. */
-    record Host(String hostname, String network, String journal, String applied, String placed, String dpkg, boolean repo) {}
+    record Host(String hostname, String network, String journal, String applied, String placed, String dpkg, boolean repo, long fsBytes) {}
 
     static Host read(Path disk, String name) throws Exception {
         Path mnt = Vm.mount(disk, tmp.resolve(name + "-mnt"));
@@ -103,9 +111,10 @@ class GoldenVmTest {
             Path placed = mnt.resolve("root/pigsty/pigsty.yml");
             boolean repo = Files.isRegularFile(mnt.resolve("www/pigsty/repo_complete"));
             if (repo) assertEquals(0, Tools.run(mnt.resolve("www/pigsty"), "sha256sum", "--quiet", "--strict", "-c", "repo_complete").code());
+            long fs = Long.parseLong(Tools.run(null, "df", "-B1", "--output=size", mnt.toString()).ok().out().lines().skip(1).findFirst().orElseThrow().trim());
             return new Host(Files.readString(mnt.resolve("etc/hostname")).trim(), Files.exists(net) ? Files.readString(net) : "",
                     Files.exists(journal) ? Files.readString(journal) : "", Files.exists(applied) ? Files.readString(applied) : "",
-                    Files.exists(placed) ? Files.readString(placed) : "", Files.readString(mnt.resolve("var/lib/dpkg/status")), repo);
+                    Files.exists(placed) ? Files.readString(placed) : "", Files.readString(mnt.resolve("var/lib/dpkg/status")), repo, fs);
         } finally {
             Vm.unmount(mnt);
         }
@@ -143,6 +152,7 @@ class GoldenVmTest {
         System.out.printf("golden image first boot: %.0f s%n", (System.nanoTime() - t0) / 1e9);
         Host first = read(disk, "golden1");
         assertApplied(first, Files.readString(log));
+        assertTrue(first.fsBytes() > (3L << 30) + (1L << 29), "cloud-init grew the root file system into the +1G: " + first.fsBytes());
 
         Path log2 = tmp.resolve("golden-boot2.log");
         try (Vm vm = Vm.boot(disk, log2, List.of(seed))) {
@@ -155,8 +165,37 @@ class GoldenVmTest {
         assertEquals(first, second, "a second boot changed what the first one did");
     }
 
+    /** A first boot whose apply fails says so on the console and keeps its journal; the next boot retries and finishes. */
     @Test
     @Order(2)
+    void aFailedApplyIsRetriedOnTheNextBoot() throws Exception {
+        Path inv2 = tmp.resolve("retry.yml");
+        Files.writeString(inv2, inventory.replace("apply: \"grep", "apply: \"if [ ! -f /root/tried ]; then touch /root/tried; echo the site is not ready; exit 3; fi; grep"));
+        Path seeds = tmp.resolve("retry-seeds");
+        ElEndToEndTest.Cli c = cli("seed", "-i", inv2.toString(), "--home", Path.of("..").toAbsolutePath().normalize().toString(), "--out", seeds.toString());
+        assertEquals(0, c.code(), c.err());
+        Path disk = Vm.overlay(golden, tmp.resolve("retry-host.qcow2"));
+        try (Vm vm = Vm.boot(disk, tmp.resolve("retry-boot1.log"), List.of(seeds.resolve("10.10.10.10.iso")))) {
+            assertTrue(vm.await(s -> s.contains("the next boot retries") || s.contains("first boot complete"), 900), tail(vm.console()));
+            String console = vm.console();
+            assertTrue(console.contains("[7/7] apply: FAILED: "), tail(console));
+            assertTrue(console.contains("pigsty-firstboot: apply FAILED; journal /var/lib/pigsty/firstboot.json"), tail(console));
+            assertTrue(vm.powerOff(180));
+        }
+        Host failed = read(disk, "retry1");
+        assertTrue(failed.journal().matches("(?s).*\"apply\"\\s*:\\s*\\{[^}]*\"status\"\\s*:\\s*\"failed\".*"), failed.journal());
+        try (Vm vm = Vm.boot(disk, tmp.resolve("retry-boot2.log"), List.of(seeds.resolve("10.10.10.10.iso")))) {
+            assertTrue(vm.await(s -> s.contains("first boot complete") || failed(s), 900), tail(vm.console()));
+            assertTrue(vm.console().contains("[6/7] place: done earlier"), tail(vm.console()));
+            assertTrue(vm.powerOff(180));
+        }
+        Host retried = read(disk, "retry2");
+        assertEquals("    pg_cluster: pg-golden\ninfra-1\n", retried.applied());
+        assertFalse(retried.journal().contains("\"failed\""), retried.journal());
+    }
+
+    @Test
+    @Order(3)
     void aStockImageInstallsFromTheRepoIsoWithNoNetwork() throws Exception {
         Path disk = Vm.overlay(base, tmp.resolve("stock-host.qcow2"));
         Path log = tmp.resolve("stock-boot.log");
@@ -172,7 +211,7 @@ class GoldenVmTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aTamperedRepoIsoIsRefusedBeforeAnythingIsInstalled() throws Exception {
         Path tree = tmp.resolve("bad/pigsty");
         Tools.run(null, "mkdir", "-p", tree.getParent().toString()).ok();
@@ -200,6 +239,24 @@ class GoldenVmTest {
         assertFalse(h.dpkg().contains("Package: pigsty-launcher\n"), "the launcher was installed from a refused bundle");
         assertFalse(h.dpkg().contains("Package: openjdk-17-jre-headless\n"), "Java was installed from a refused bundle");
         assertEquals("", h.journal());
+    }
+
+    /** A base that never boots to its preparation is stopped at --vm-timeout: exit 1, the console's path and tail, no image. */
+    @Test
+    @Order(5)
+    void aPreparationThatNeverEndsIsStoppedAtTheTimeout() throws Exception {
+        Path blank = tmp.resolve("blank.raw");
+        Tools.run(null, "truncate", "-s", "64M", blank.toString()).ok();
+        Path home = Path.of("..").toAbsolutePath().normalize(), out = tmp.resolve("timeout-dist");
+        long t0 = System.nanoTime();
+        ElEndToEndTest.Cli c = cli("golden", "--os", "d12", "--home", home.toString(), "-i", inv.toString(), "--cache", tmp.resolve("cache").toString(),
+                "--repo-dir", tmp.resolve("timeout-www/pigsty").toString(), "--dist", out.toString(), "--base", blank.toString(),
+                "--vm-accel", "tcg", "--vm-timeout", "1");
+        double took = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1, c.code(), c.err());
+        assertTrue(c.err().contains("the preparation VM did not power off within 1 min (raise --vm-timeout); the end of its console ("), c.err());
+        assertTrue(took < 150, "stopped at the timeout, not later: " + took + " s");
+        assertFalse(Files.exists(out.resolve("v9.9.9/pigsty-golden-v9.9.9.d12.x86_64.qcow2")), "no image is left from a failed preparation");
     }
 
     /**
