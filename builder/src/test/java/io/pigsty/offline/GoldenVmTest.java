@@ -60,10 +60,7 @@ class GoldenVmTest {
                     repo_extra_packages: []
                     package_map:
                       node-bootstrap: "jq"
-                    repo_upstream:
-                      - { name: base,     module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename} main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
-                      - { name: updates,  module: node, releases: [12], baseurl: { default: '${debian_mirror} ${distro_codename}-updates main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
-                      - { name: security, module: node, releases: [12], baseurl: { default: '${debian_security_mirror} ${distro_codename}-security main' }, keyring: /usr/share/keyrings/debian-archive-keyring.gpg }
+                """ + Live.D12_REPO_UPSTREAM + """
                     firstboot:
                       home: /root/pigsty
                       apply: "grep -h '^ *pg_[c]luster:' pigsty.yml > /root/pigsty-applied.txt && hostname >> /root/pigsty-applied.txt"
