@@ -440,7 +440,7 @@ class Bench {
             about.put(p.fileName(), new Format.About("MIT", "Bench"));
         }
         io.pigsty.offline.repo.Sbom.Subject subject = new io.pigsty.offline.repo.Sbom.Subject("pigsty-pkg-v1.el9.x86_64", "v1", "el9", "el9",
-                "x86_64", "rpm", "bench", 1700000000L, Map.of());
+                "x86_64", "rpm", "bench", 1700000000L, Map.of(), java.util.Set.of(io.pigsty.offline.repo.Sbom.Kind.CYCLONEDX));
         String[] json = new String[1];
         double t = best(3, () -> json[0] = io.pigsty.offline.repo.Sbom.json(subject, shipped, about, RpmFormat.INSTANCE.rules(), "x86_64"));
         row("SBOM (CycloneDX 1.6) of 1,000 packages", String.format(Locale.ROOT, "%.2fs, %s", t, mib(json[0].length())), "-", "-", "< 1 s");

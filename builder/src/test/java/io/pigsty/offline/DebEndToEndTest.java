@@ -59,7 +59,7 @@ class DebEndToEndTest {
     @Test
     void bundleInstallsWithAptFromTheBuiltRepoAlone() throws Exception {
         Path work = tmp.resolve("e2e");
-        ElEndToEndTest.Cli c = cli(offline(work));
+        ElEndToEndTest.Cli c = cli(offline(work, "--sbom", "cyclonedx,spdx"));
         assertEquals(0, c.code(), c.err());
         Path tree = work.resolve("www/pigsty");
         Path tgz = work.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.d12.x86_64.tgz");
@@ -71,6 +71,7 @@ class DebEndToEndTest {
         }
         for (String d : debs) Tools.run(tree, "dpkg-deb", "-I", d).ok();
         java.util.Map<String, List<String>> graph = io.pigsty.offline.fixtures.SbomCheck.check(tree, ".deb");
+        io.pigsty.offline.fixtures.SbomCheck.spdx(tree, ".deb", graph);
         assertTrue(graph.get("app").containsAll(List.of("libapp1", "python3", "init-helpers", "libc6")), graph.get("app").toString());
         List<String> entries = Tools.run(work, "tar", "-tzf", tgz.toString()).ok().out().lines().toList();
         assertTrue(entries.stream().allMatch(e -> e.startsWith("pigsty/")), entries.toString());

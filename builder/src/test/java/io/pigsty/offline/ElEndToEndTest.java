@@ -69,7 +69,7 @@ class ElEndToEndTest {
     @Test
     void bundleInstallsWithDnfFromTheBuiltRepoAlone() throws Exception {
         Path work = tmp.resolve("e2e");
-        Cli c = cli(offline(work));
+        Cli c = cli(offline(work, "--sbom", "cyclonedx,spdx"));
         assertEquals(0, c.code(), c.err());
         Path tree = work.resolve("www/pigsty");
         Path tgz = work.resolve("dist/v9.9.9/pigsty-pkg-v9.9.9.el9.x86_64.tgz");
@@ -96,6 +96,7 @@ class ElEndToEndTest {
 
         // The SBOM: schema-valid, a component per RPM with sha256sum's hash, the solve's edges.
         Map<String, List<String>> graph = io.pigsty.offline.fixtures.SbomCheck.check(tree, ".rpm");
+        io.pigsty.offline.fixtures.SbomCheck.spdx(tree, ".rpm", graph);
         assertTrue(graph.get("app").containsAll(List.of("libfoo", "python3", "app-data")), graph.get("app").toString());
         String sbom = Files.readString(tree.resolve("sbom.cdx.json"));
         assertTrue(sbom.contains("\"MIT\"") && sbom.contains("\"tests\""), "license and supplier from the RPMs' metadata");

@@ -23,6 +23,8 @@ public final class BundleLayout {
     public static final String MANIFEST = "manifest.json";
     /** The software bill of materials: CycloneDX 1.6 JSON, a component per shipped package. */
     public static final String SBOM = "sbom.cdx.json";
+    /** The SBOM as SPDX 2.3 JSON, with {@code --sbom spdx}. */
+    public static final String SBOM_SPDX = "sbom.spdx.json";
     /**
      * In a delta bundle only: what it applies to and what it removes. The tree it makes is exactly
      * the files its {@link #COMPLETE} lists; the delta holds those its base lacks or has otherwise.

@@ -25,6 +25,7 @@ import io.pigsty.offline.plan.Target;
 import io.pigsty.offline.repo.Destination;
 import io.pigsty.offline.repo.Lock;
 import io.pigsty.offline.repo.Manifest;
+import io.pigsty.offline.repo.Sbom;
 import io.pigsty.offline.solve.Resolution;
 import io.pigsty.offline.vm.Golden;
 import io.pigsty.offline.vm.Qemu;
@@ -148,13 +149,13 @@ public final class Build {
                 List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), locked.mtime(), fetcher).call();
                 LockStep.Built built = new LockStep(plan, locked, locals, fetcher, r.hosts().emptyRoot(), reporter).call();
                 tree = new PublishStep(plan, built.resolution(), 0, List.of(), new io.pigsty.offline.format.IndexSet(List.of()),
-                        built.items(), extras, locked.mtime(), repoDir, packing.key(), reporter).call();
+                        built.items(), extras, locked.mtime(), repoDir, packing.key(), sboms(o), reporter).call();
             } else {
                 Resolved res = resolve(r, fetcher, plan);
                 FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                         res.locals(), fetcher, reporter).call();
                 tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
-                        fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), reporter).call();
+                        fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), sboms(o), reporter).call();
             }
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
@@ -332,6 +333,19 @@ public final class Build {
         Image.Target image = new Image.Target(archive, null, o.image().push(), o.image().tag(), imageBase);
         return new ArtifactStep.Packing(new Tarball.Settings(c, lvl, Math.max(1, threads), split(o.split()), signingKey(o)), image,
                 o.since() == null ? null : Delta.base(o.since()), golden);
+    }
+
+    /** {@code --sbom}: the SBOM formats the tree carries (CycloneDX when none is named). */
+    static java.util.Set<Sbom.Kind> sboms(Output o) {
+        java.util.Set<Sbom.Kind> kinds = java.util.EnumSet.noneOf(Sbom.Kind.class);
+        for (String s : o.sbom()) {
+            try {
+                kinds.add(Sbom.Kind.parse(s));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--sbom", e.getMessage());
+            }
+        }
+        return kinds.isEmpty() ? java.util.EnumSet.of(Sbom.Kind.CYCLONEDX) : kinds;
     }
 
     /** {@code --size +N[KMGT]}: how much the golden image's disk grows; null: not at all. */

@@ -16,11 +16,14 @@ import java.util.Set;
  * @param split    the tarball's part size as typed ({@code 4G}, {@code dvd}...), or null for one file
  * @param lock     build exactly what this lock ({@code plan --json}) names, or null to resolve
  * @param since    an earlier bundle (tarball or manifest.json) to write a delta against, or null
+ * @param sbom     the SBOM formats the tree carries ({@code cyclonedx}, {@code spdx}), empty for CycloneDX
  */
 public record Output(Path repoDir, Path dist, Set<ArtifactKind> artifacts, String compress, Integer level, Integer threads,
-                     ImageOptions image, Path signKey, Path signPassphraseFile, String split, Path lock, Path since) {
+                     ImageOptions image, Path signKey, Path signPassphraseFile, String split, Path lock, Path since,
+                     List<String> sbom) {
     public Output {
         artifacts = Set.copyOf(artifacts);
+        sbom = sbom == null ? List.of() : List.copyOf(sbom);
     }
 
     /**

@@ -29,6 +29,7 @@ final class PublishStep {
     /** The published tree: where, its manifest text and the fixed time of its files. */
     record Published(Path repoDir, String manifest, long mtime) {}
 
+    private final java.util.Set<Sbom.Kind> sboms;
     private final BuildPlan plan;
     private final Resolution resolution;
     private final int droppedRecords;
@@ -43,7 +44,8 @@ final class PublishStep {
 
     /** {@code index} has a local copy of every file the format's writer carries records from. */
     PublishStep(BuildPlan plan, Resolution resolution, int droppedRecords, List<Manifest.Baseline> baselines, IndexSet index, List<RepoTree.Item> items, Map<String, Path> extras,
-                long mtime, Path repoDir, BundleKey key, Reporter reporter) {
+                long mtime, Path repoDir, BundleKey key, java.util.Set<Sbom.Kind> sboms, Reporter reporter) {
+        this.sboms = sboms;
         this.plan = plan;
         this.resolution = resolution;
         this.droppedRecords = droppedRecords;
@@ -69,7 +71,7 @@ final class PublishStep {
         for (var r : plan.repos()) inputs.put("repo:" + r.name(), String.join(" ", r.urls().stream().map(Secrets::redact).toList()));
         Target t = plan.target();
         Sbom.Subject subject = new Sbom.Subject(plan.bundleName(), plan.version(), t.os(),
-                t.codename() != null && !t.codename().isEmpty() ? t.codename() : t.os(), t.arch(), t.family().id(), Build.VERSION, mtime, inputs);
+                t.codename() != null && !t.codename().isEmpty() ? t.codename() : t.os(), t.arch(), t.family().id(), Build.VERSION, mtime, inputs, sboms);
         RepoTree.publish(repoDir, items, extras, t.format(), index, mtime, manifest, subject, key, reporter.plain());
         if (key != null) reporter.info("signed with " + key.fingerprint() + " (public key in " + BundleLayout.BUNDLE_KEY + ")");
         reporter.info("repo: " + items.size() + " packages in " + repoDir);

@@ -84,6 +84,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "Write the tarball as parts of at most SIZE (bytes, 4G, 700M, dvd, dvd-dl, bd, fat32) with a <name>.parts.json.")
     String split;
 
+    @Option(names = "--sbom", split = ",", paramLabel = "FORMAT",
+            description = "The SBOM formats in the tree: cyclonedx (sbom.cdx.json, the default), spdx (sbom.spdx.json, SPDX 2.3), or both: cyclonedx,spdx.")
+    List<String> sbom;
+
     @Option(names = "--sign-key", defaultValue = "${env:PIGSTY_SIGN_KEY}", paramLabel = "FILE",
             description = "Sign the bundle with this OpenPGP secret key (armored or binary; default: $PIGSTY_SIGN_KEY; make one with build keygen).")
     Path signKey;
@@ -105,7 +109,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Set<ArtifactKind> kinds = artifacts == null || artifacts.isEmpty() ? defaults : artifacts;
         Output o = new Output(repoDir, dist, kinds, compress, level, threads, new Output.ImageOptions(formats, bases, push, tag, size, vmTimeout, vmAccel),
-                signKey, signPassphraseFile, split, lock, since);
+                signKey, signPassphraseFile, split, lock, since, sbom);
         spec.commandLine().getOut().print(common.build(spec.commandLine().getErr()).run(common.request(pigstySrc), o).render());
         spec.commandLine().getOut().flush();
         return 0;

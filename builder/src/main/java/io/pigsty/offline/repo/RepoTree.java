@@ -51,7 +51,7 @@ public final class RepoTree {
             for (Item it : items) {
                 String name = it.shipped().fileName();
                 if (!SafePaths.safeFileName(name) || name.equals(BundleLayout.COMPLETE) || name.equals(BundleLayout.MANIFEST)
-                        || name.equals(BundleLayout.SBOM) || name.equals(BundleLayout.REPODATA)
+                        || name.equals(BundleLayout.SBOM) || name.equals(BundleLayout.SBOM_SPDX) || name.equals(BundleLayout.REPODATA)
                         || name.equals(BundleLayout.COMPLETE_SIGNATURE) || name.equals(BundleLayout.KEYS_DIR))
                     throw new BuildException(ExitCode.FAILED, "refusing package file name '" + name + "'");
                 Item prev = byName.putIfAbsent(name, it);
@@ -78,8 +78,10 @@ public final class RepoTree {
                 Files.writeString(staging.resolve(BundleLayout.BUNDLE_KEY), key.publicKeyArmored());
             }
             Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifestJson);
-            Files.writeString(staging.resolve(BundleLayout.SBOM), Sbom.json(sbom, shipped, about, format.rules(),
-                    format.nativeArch(sbom.arch())));
+            if (sbom.kinds().contains(Sbom.Kind.CYCLONEDX))
+                Files.writeString(staging.resolve(BundleLayout.SBOM), Sbom.json(sbom, shipped, about, format.rules(), format.nativeArch(sbom.arch())));
+            if (sbom.kinds().contains(Sbom.Kind.SPDX))
+                Files.writeString(staging.resolve(BundleLayout.SBOM_SPDX), Spdx.json(sbom, shipped, about, format.rules(), format.nativeArch(sbom.arch())));
             // Every file of the tree but this list itself: the target checks all it will read (the index,
             // the manifest, the inventory it runs), and refuses any file not listed.
             Map<String, String> sums = new java.util.TreeMap<>();

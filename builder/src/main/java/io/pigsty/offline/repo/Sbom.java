@@ -41,10 +41,30 @@ import java.util.UUID;
  * are derived, not random).
  */
 public final class Sbom {
-    /** The bundle the SBOM describes and what it was built from. */
-    /** {@code distro} is the purl's distro qualifier: the codename for Debian and Ubuntu (bookworm), the os for EL (el9). */
+    /** The SBOM formats a bundle can carry. */
+    public enum Kind {
+        /** {@code sbom.cdx.json}, CycloneDX 1.6 (the default). */
+        CYCLONEDX,
+        /** {@code sbom.spdx.json}, SPDX 2.3 ({@link Spdx}). */
+        SPDX;
+
+        public static Kind parse(String s) {
+            String v = s.trim().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "cyclonedx", "cdx" -> CYCLONEDX;
+                case "spdx" -> SPDX;
+                default -> throw new IllegalArgumentException("'" + s + "' is no SBOM format: use cyclonedx or spdx");
+            };
+        }
+    }
+
+    /**
+     * The bundle the SBOM describes and what it was built from; {@code distro} is the purl's distro
+     * qualifier: the codename for Debian and Ubuntu (bookworm), the os for EL (el9). {@code kinds}: the
+     * SBOM formats to write.
+     */
     public record Subject(String name, String version, String os, String distro, String arch, String family, String tool,
-                          long timestamp, Map<String, String> inputs) {}
+                          long timestamp, Map<String, String> inputs, java.util.Set<Kind> kinds) {}
 
     private Sbom() {}
 
@@ -106,20 +126,15 @@ public final class Sbom {
         }
         bom.setComponents(components);
 
-        // Who needs whom, inside the bundle: the providers of what each package requires.
-        Universe inside = Universe.of(rules, targetArch, sorted.stream().map(Format.Shipped::pkg).toList());
         List<Dependency> graph = new ArrayList<>();
         Dependency top = new Dependency(s.name());
         for (Format.Shipped x : sorted) top.addDependency(new Dependency(refs.get(x.pkg())));
         graph.add(top);
+        Map<Package, List<Package>> needs = needs(sorted, rules, targetArch);
         for (Format.Shipped x : sorted) {
-            Package p = x.pkg();
             TreeSet<String> on = new TreeSet<>();
-            for (Req r : p.requires())
-                for (Dep d : Req.needed(r))
-                    for (Package q : inside.whatProvides(d))
-                        if (q != p && refs.containsKey(q) && rules.archMatches(q, d, p, targetArch)) on.add(refs.get(q));
-            Dependency dep = new Dependency(refs.get(p));
+            for (Package q : needs.get(x.pkg())) on.add(refs.get(q));
+            Dependency dep = new Dependency(refs.get(x.pkg()));
             for (String ref : on) dep.addDependency(new Dependency(ref));
             graph.add(dep);
         }
@@ -130,6 +145,24 @@ public final class Sbom {
         } catch (org.cyclonedx.exception.GeneratorException e) {
             throw new IllegalStateException("cannot write the SBOM: " + e.getMessage(), e);
         }
+    }
+
+    /** Who needs whom, inside the bundle: for each shipped package, the shipped providers of what it requires. */
+    static Map<Package, List<Package>> needs(List<Format.Shipped> shipped, Rules rules, String targetArch) {
+        List<Package> all = shipped.stream().map(Format.Shipped::pkg).toList();
+        Universe inside = Universe.of(rules, targetArch, all);
+        java.util.Set<Package> in = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        in.addAll(all);
+        Map<Package, List<Package>> out = new IdentityHashMap<>();
+        for (Package p : all) {
+            java.util.Set<Package> on = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Req r : p.requires())
+                for (Dep d : Req.needed(r))
+                    for (Package q : inside.whatProvides(d))
+                        if (q != p && in.contains(q) && rules.archMatches(q, d, p, targetArch)) on.add(q);
+            out.put(p, List.copyOf(on));
+        }
+        return out;
     }
 
     /**

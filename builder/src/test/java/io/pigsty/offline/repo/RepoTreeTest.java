@@ -36,7 +36,7 @@ class RepoTreeTest {
 
     private static final Repo LOCAL = new Repo("local", 0, List.of("file:///"));
     private static final Sbom.Subject SUBJECT = new Sbom.Subject("pigsty-pkg-v1.d12.x86_64", "v1", "d12", "bookworm", "x86_64", "deb", "test",
-            1700000000L, Map.of());
+            1700000000L, Map.of(), java.util.Set.of(Sbom.Kind.CYCLONEDX));
 
     /** A real .deb of our own (as URL packages and the launcher are), shipped with its own control record. */
     private RepoTree.Item item(String name, String content) throws IOException {
