@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Golden images booted for real: a d12 bundle (jq, the launcher and its Java runtime) from the host's
- * mirror, {@code build all} making its repo ISO, the host's seed and a golden image from a Debian 12
+ * Golden images booted for real: a signed d12 bundle (jq, the launcher and its Java runtime) from the
+ * host's mirror, {@code build all} making its repo ISO, the host's seed and a golden image from a Debian 12
  * cloud-shaped disk; then VMs under qemu (TCG, {@code -nic none}) boot the golden image with the seed,
  * the stock image with the seed and the repo ISO, and the stock image with a tampered ISO. What each
  * did is read from its disk afterwards.
@@ -68,10 +68,13 @@ class GoldenVmTest {
         Files.writeString(inv, inventory);
         dist = tmp.resolve("dist");
         www = tmp.resolve("www/pigsty");
+        // a signed build: its golden image and its seeds carry the public key, and every boot checks the signature first
+        Path keys = tmp.resolve("keys");
+        assertEquals(0, cli("keygen", "--out", keys.toString(), "--home", home.toString()).code());
         long t0 = System.nanoTime();
-        ElEndToEndTest.Cli c = cli("all", "--os", "d12", "--home", home.toString(), "-i", inv.toString(), "--cache", tmp.resolve("cache").toString(),
+        ElEndToEndTest.Cli c = cli("all", "--sign-key", keys.resolve("pigsty-sign.key").toString(), "--os", "d12", "--home", home.toString(), "-i", inv.toString(), "--cache", tmp.resolve("cache").toString(),
                 "--repo-dir", www.toString(), "--dist", dist.toString(), "--artifacts", "iso,seed,golden",
-                "--base", base.toString(), "--vm-accel", "tcg", "--size", "+1G");
+                "--base", base.toString(), "--vm-accel", "tcg", "--size", "+1G", "--format", "qcow2,raw");
         assertEquals(0, c.code(), c.err());
         System.out.printf("build all with a golden image: %.0f s%n", (System.nanoTime() - t0) / 1e9);
         Path v = dist.resolve("v9.9.9");
@@ -84,10 +87,18 @@ class GoldenVmTest {
         String digest = Files.readString(v.resolve(golden.getFileName() + ".sha256")).substring(0, 64);
         assertTrue(c.out().lines().anyMatch(l -> l.startsWith("golden ") && l.contains(digest) && l.contains(golden.toString())), c.out());
         assertTrue(c.err().contains("vm: [5/7] install: installed jq from the local repo"), "the VM's progress is shown: " + c.err());
+        assertTrue(c.err().contains("vm: signature: good, by the trusted key /etc/pigsty/trusted.asc"),
+                "the preparation checked the bundle's signature with the key the build baked in: " + c.err());
         // qemu-img's own judgement of what was written
         String info = Tools.run(null, "qemu-img", "info", golden.toString()).ok().out();
         assertTrue(info.contains("file format: qcow2") && !info.contains("backing file"), info);
         assertEquals(virtualSize(base) + (1L << 30), virtualSize(golden), "--size +1G grows the disk");
+        // the raw image of the same preparation: its own row and .sha256, and the same disk as the qcow2, as qemu-img compares them
+        Path raw = v.resolve("pigsty-golden-v9.9.9.d12.x86_64.raw");
+        assertTrue(Tools.run(v, "sha256sum", "-c", raw.getFileName() + ".sha256").ok().out().contains(": OK"));
+        assertTrue(c.out().lines().anyMatch(l -> l.startsWith("golden ") && l.contains(raw.toString())), c.out());
+        assertTrue(Tools.run(null, "qemu-img", "info", raw.toString()).ok().out().contains("file format: raw"));
+        assertTrue(Tools.run(null, "qemu-img", "compare", golden.toString(), raw.toString()).ok().out().contains("Images are identical"));
     }
 
     static long virtualSize(Path image) {
@@ -98,20 +109,22 @@ class GoldenVmTest {
     }
 
     /** What a first boot left on a disk, read from it after the VM powered off. */
-    record Host(String hostname, String network, String journal, String applied, String placed, String dpkg, boolean repo, long fsBytes) {}
+    record Host(String hostname, String network, String journal, String applied, String placed, String dpkg, boolean repo, long fsBytes,
+                String sources) {}
 
     static Host read(Path disk, String name) throws Exception {
         Path mnt = Vm.mount(disk, tmp.resolve(name + "-mnt"));
         try {
             Path net = mnt.resolve("etc/network/interfaces.d/50-cloud-init");
             Path journal = mnt.resolve("var/lib/pigsty/firstboot.json"), applied = mnt.resolve("root/pigsty-applied.txt");
-            Path placed = mnt.resolve("root/pigsty/pigsty.yml");
+            Path placed = mnt.resolve("root/pigsty/pigsty.yml"), sources = mnt.resolve("etc/apt/sources.list.d/pigsty-local.list");
             boolean repo = Files.isRegularFile(mnt.resolve("www/pigsty/repo_complete"));
             if (repo) assertEquals(0, Tools.run(mnt.resolve("www/pigsty"), "sha256sum", "--quiet", "--strict", "-c", "repo_complete").code());
             long fs = Long.parseLong(Tools.run(null, "df", "-B1", "--output=size", mnt.toString()).ok().out().lines().skip(1).findFirst().orElseThrow().trim());
             return new Host(Files.readString(mnt.resolve("etc/hostname")).trim(), Files.exists(net) ? Files.readString(net) : "",
                     Files.exists(journal) ? Files.readString(journal) : "", Files.exists(applied) ? Files.readString(applied) : "",
-                    Files.exists(placed) ? Files.readString(placed) : "", Files.readString(mnt.resolve("var/lib/dpkg/status")), repo, fs);
+                    Files.exists(placed) ? Files.readString(placed) : "", Files.readString(mnt.resolve("var/lib/dpkg/status")), repo, fs,
+                    Files.exists(sources) ? Files.readString(sources) : "");
         } finally {
             Vm.unmount(mnt);
         }
@@ -129,6 +142,8 @@ class GoldenVmTest {
         assertTrue(h.repo(), "no verified /www/pigsty");
         assertTrue(h.dpkg().contains("Package: pigsty-launcher\nStatus: install ok installed"), "the launcher is installed");
         assertTrue(h.dpkg().contains("Package: jq\nStatus: install ok installed"), "the bootstrap package is installed");
+        // apt checks the local repo's InRelease itself, with the key the bundle ships
+        assertEquals("deb [signed-by=/www/pigsty/keys/pigsty-bundle.asc] file:/www/pigsty/ ./\n", h.sources());
     }
 
     @Test
@@ -201,6 +216,7 @@ class GoldenVmTest {
             assertTrue(vm.await(s -> s.contains("first boot complete") || failed(s), 900), "no first boot within 15 min: " + tail(vm.console()));
             assertFalse(failed(vm.console()), tail(vm.console()));
             assertTrue(vm.console().contains("pigsty: repo disk pigsty-d12 mounted"), tail(vm.console()));
+            assertTrue(vm.console().contains("signature: good, by the trusted key /etc/pigsty/trusted.asc"), "the seed's key checked the ISO: " + tail(vm.console()));
             assertTrue(vm.powerOff(180));
         }
         System.out.printf("stock image first boot from the repo ISO: %.0f s%n", (System.nanoTime() - t0) / 1e9);

@@ -130,11 +130,14 @@ final class ArtifactStep {
                             inv == null ? null : Files.readAllBytes(inv), packing.key() == null ? null : packing.key().publicKeyArmored(),
                             "pigsty-golden-" + Checksum.sha256Hex(tree.manifest().getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16), tree.mtime(), seed);
                     Files.createDirectories(dir);
-                    Path out = dir.resolve(BundleLayout.goldenName(plan.version(), t.os(), t.arch()) + "." + g.format().id());
-                    Golden.Result made = Golden.build(g, t.arch(), new Golden.Media(iso, seed), work, out, reporter.plain());
-                    reporter.info("golden: " + out + " (" + Progress.size(made.size()) + ", sha256 " + made.sha256()
-                            + "; boot it with a host's seed from build seed; preparation console: " + made.console() + ")");
-                    return List.of(new Artifact(kind, out.toString(), made.size(), made.sha256()));
+                    List<Artifact> made = new ArrayList<>();
+                    for (Golden.Result r : Golden.build(g, t.arch(), new Golden.Media(iso, seed), work, dir,
+                            BundleLayout.goldenName(plan.version(), t.os(), t.arch()), reporter.plain())) {
+                        reporter.info("golden: " + r.file() + " (" + Progress.size(r.size()) + ", sha256 " + r.sha256()
+                                + "; boot it with a host's seed from build seed; preparation console: " + r.console() + ")");
+                        made.add(new Artifact(kind, r.file().toString(), r.size(), r.sha256()));
+                    }
+                    return made;
                 } finally {
                     Files.deleteIfExists(iso);
                     Files.deleteIfExists(seed);

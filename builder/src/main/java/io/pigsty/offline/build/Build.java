@@ -292,11 +292,11 @@ public final class Build {
             throw new ConfigException("--level", lvl + " is out of range for " + o.compress());
         int threads = o.threads() == null ? Runtime.getRuntime().availableProcessors() : o.threads();
         Image.Archive archive = Image.Archive.DOCKER;
-        Golden.DiskFormat disk = Golden.DiskFormat.QCOW2;
+        java.util.Set<Golden.DiskFormat> disks = java.util.EnumSet.noneOf(Golden.DiskFormat.class);
         for (String f : o.image().formats())
             switch (f.trim().toLowerCase(Locale.ROOT)) {
                 case "docker", "oci" -> archive = Image.Archive.valueOf(f.trim().toUpperCase(Locale.ROOT));
-                case "qcow2", "raw" -> disk = Golden.DiskFormat.parse(f);
+                case "qcow2", "raw" -> disks.add(Golden.DiskFormat.parse(f));
                 default -> throw new ConfigException("--format", "use docker or oci (the container image), qcow2 or raw (the golden image), not '" + f + "'");
             }
         Path imageBase = null, vmBase = null;
@@ -326,7 +326,7 @@ public final class Build {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--vm-accel", "use auto, kvm or tcg, not '" + o.image().vmAccel() + "'");
             }
-            golden = new Golden.Settings(vmBase, disk, grow(o.image().size()), Duration.ofMinutes(o.image().vmTimeoutMinutes()), accel);
+            golden = new Golden.Settings(vmBase, disks, grow(o.image().size()), Duration.ofMinutes(o.image().vmTimeoutMinutes()), accel);
         } else if (vmBase != null) {
             throw new ConfigException("--base", vmBase + " is a disk image, and no golden image is made (build golden, or --artifacts golden)");
         }

@@ -45,7 +45,11 @@ public final class Golden {
      * cloud-init grows the root file system on boot, as cloud images do), or 0; {@code timeout} the
      * longest the preparation VM may run; {@code accel} KVM, TCG or the first that works.
      */
-    public record Settings(Path base, DiskFormat format, long grow, Duration timeout, Qemu.Accel accel) {}
+    public record Settings(Path base, java.util.Set<DiskFormat> formats, long grow, Duration timeout, Qemu.Accel accel) {
+        public Settings {
+            formats = formats.isEmpty() ? java.util.EnumSet.of(DiskFormat.QCOW2) : java.util.EnumSet.copyOf(formats);
+        }
+    }
 
     /** The image written, and the console log of its preparation. */
     public record Result(Path file, long size, String sha256, Path console) {}
@@ -79,11 +83,11 @@ public final class Golden {
     }
 
     /**
-     * Prepares the image in {@code work} and writes it to {@code out} (with a {@code .sha256} beside
-     * it). A VM that fails, or powers off without saying it is prepared, is exit 1 with the end of its
-     * console.
+     * Prepares the image in {@code work} and writes it as {@code <name>.<format>} in {@code dir} for
+     * each format asked for (with a {@code .sha256} beside each). A VM that fails, or powers off without
+     * saying it is prepared, is exit 1 with the end of its console.
      */
-    public static Result build(Settings s, String arch, Media media, Path work, Path out, Log log) throws IOException {
+    public static List<Result> build(Settings s, String arch, Media media, Path work, Path dir, String name, Log log) throws IOException {
         check(s, arch);
         Files.createDirectories(work);
         Path base = s.base().toAbsolutePath().normalize();
@@ -106,15 +110,21 @@ public final class Golden {
         if (ended.exit() != 0 || !said.contains(PREPARED))
             throw new BuildException(ExitCode.FAILED, "the preparation VM " + (ended.exit() != 0 ? "failed (qemu exit " + ended.exit() + ")"
                     : "powered off without preparing the image") + "; the end of its console (" + console + "):\n" + Qemu.tail(console, 40));
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp" + ProcessHandle.current().pid());
-        log.info("golden: writing " + out.getFileName());
-        Qemu.img(s.format() == DiskFormat.QCOW2 ? List.of("convert", "-q", "-c", "-O", "qcow2", disk.toString(), tmp.toString())
-                : List.of("convert", "-q", "-O", "raw", disk.toString(), tmp.toString()));
-        String sha = Checksum.sha256Of(tmp);
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.writeString(out.resolveSibling(out.getFileName() + ".sha256"), sha + "  " + out.getFileName() + "\n");
+        List<Result> made = new ArrayList<>();
+        for (DiskFormat f : s.formats()) {
+            Path out = dir.resolve(name + "." + f.id());
+            Path tmp = dir.resolve("." + out.getFileName() + ".tmp" + ProcessHandle.current().pid());
+            log.info("golden: writing " + out.getFileName());
+            // qcow2 compressed for carrying; raw sparse, for dd to a disk or a cloud's raw import
+            Qemu.img(f == DiskFormat.QCOW2 ? List.of("convert", "-q", "-c", "-O", "qcow2", disk.toString(), tmp.toString())
+                    : List.of("convert", "-q", "-S", "4k", "-O", "raw", disk.toString(), tmp.toString()));
+            String sha = Checksum.sha256Of(tmp);
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(out.resolveSibling(out.getFileName() + ".sha256"), sha + "  " + out.getFileName() + "\n");
+            made.add(new Result(out, Files.size(out), sha, console));
+        }
         Files.deleteIfExists(disk);
-        return new Result(out, Files.size(out), sha, console);
+        return made;
     }
 
     private static String group(Pattern p, String json, Path base) {

@@ -164,7 +164,7 @@ public final class Qemu {
     }
 
     private static boolean progress(String line) {
-        return line.startsWith("pigsty") || line.startsWith("firstboot:") || line.matches("\\[[0-9]/[0-9]] .*")
+        return line.startsWith("pigsty") || line.startsWith("firstboot:") || line.startsWith("signature:") || line.matches("\\[[0-9]/[0-9]] .*")
                 || line.startsWith("Cloud-init v.");
     }
 
