@@ -254,13 +254,22 @@ class GoldenVmTest {
         assertEquals("", h.journal());
     }
 
-    /** A base that never boots to its preparation is stopped at --vm-timeout: exit 1, the console's path and tail, no image. */
+    /**
+     * A file that is no disk is refused at once (exit 2); a disk that never boots to its preparation
+     * (a partition table, nothing to boot) is stopped at --vm-timeout: exit 1, the console's path and
+     * tail, no image.
+     */
     @Test
     @Order(5)
     void aPreparationThatNeverEndsIsStoppedAtTheTimeout() throws Exception {
         Path blank = tmp.resolve("blank.raw");
         Tools.run(null, "truncate", "-s", "64M", blank.toString()).ok();
         Path home = Path.of("..").toAbsolutePath().normalize(), out = tmp.resolve("timeout-dist");
+        ElEndToEndTest.Cli none = cli("golden", "--os", "d12", "--home", home.toString(), "-i", inv.toString(), "--cache", tmp.resolve("cache").toString(),
+                "--repo-dir", tmp.resolve("timeout-www/pigsty").toString(), "--dist", out.toString(), "--base", blank.toString());
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("neither a qcow2 (or other qemu-img format) image nor a raw disk with a partition table"), none.err());
+        Tools.run(null, List.of("sh", "-c", "echo 'start=2048, type=83' | sfdisk -q " + blank), 60).ok();
         long t0 = System.nanoTime();
         ElEndToEndTest.Cli c = cli("golden", "--os", "d12", "--home", home.toString(), "-i", inv.toString(), "--cache", tmp.resolve("cache").toString(),
                 "--repo-dir", tmp.resolve("timeout-www/pigsty").toString(), "--dist", out.toString(), "--base", blank.toString(),

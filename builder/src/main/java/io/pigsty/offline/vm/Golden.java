@@ -75,11 +75,25 @@ public final class Golden {
         }
     }
 
+    /** What qemu-img says of the base: its format and virtual size. */
+    private record BaseImage(Path file, String format, long size) {}
+
     /** Checks the tools and the base image before any long work; exit 2 naming what is wrong. */
     public static void check(Settings s, String arch) throws IOException {
+        base(s, arch);
+    }
+
+    private static BaseImage base(Settings s, String arch) throws IOException {
         if (!Files.isRegularFile(s.base()))
             throw new BuildException(ExitCode.CONFIG, "--base " + s.base() + ": no such image (give a cloud image, qcow2 or raw)");
         Qemu.require(arch);
+        Path base = s.base().toAbsolutePath().normalize();
+        String info = Qemu.img(List.of("info", "--output=json", base.toString()));
+        String format = group(FORMAT, info, base);
+        if (format.equals("raw") && !partitioned(base))
+            throw new BuildException(ExitCode.CONFIG, "--base " + base + ": neither a qcow2 (or other qemu-img format) image nor a raw"
+                    + " disk with a partition table; give the distro's cloud image");
+        return new BaseImage(base, format, Long.parseLong(group(VIRTUAL_SIZE, info, base)));
     }
 
     /**
@@ -88,16 +102,13 @@ public final class Golden {
      * saying it is prepared, is exit 1 with the end of its console.
      */
     public static List<Result> build(Settings s, String arch, Media media, Path work, Path dir, String name, Log log) throws IOException {
-        check(s, arch);
+        BaseImage b = base(s, arch);
+        Path base = b.file();
         Files.createDirectories(work);
-        Path base = s.base().toAbsolutePath().normalize();
-        String info = Qemu.img(List.of("info", "--output=json", base.toString()));
-        String format = group(FORMAT, info, base);
-        long size = Long.parseLong(group(VIRTUAL_SIZE, info, base));
         Path disk = work.resolve("golden.qcow2");
         Files.deleteIfExists(disk);
-        List<String> create = new ArrayList<>(List.of("create", "-q", "-f", "qcow2", "-F", format, "-b", base.toString(), disk.toString()));
-        if (s.grow() > 0) create.add(Long.toString(size + s.grow()));
+        List<String> create = new ArrayList<>(List.of("create", "-q", "-f", "qcow2", "-F", b.format(), "-b", base.toString(), disk.toString()));
+        if (s.grow() > 0) create.add(Long.toString(b.size() + s.grow()));
         Qemu.img(create);
         Path console = work.resolve("console.log");
         log.info("golden: preparing " + base.getFileName() + " in a VM (console: " + console + ")");
@@ -125,6 +136,14 @@ public final class Golden {
         }
         Files.deleteIfExists(disk);
         return made;
+    }
+
+    /** Whether a raw file starts with an MBR or protective-MBR boot signature: anything else is no disk to boot. */
+    private static boolean partitioned(Path raw) throws IOException {
+        try (InputStream in = Files.newInputStream(raw)) {
+            byte[] mbr = in.readNBytes(512);
+            return mbr.length == 512 && (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa;
+        }
     }
 
     private static String group(Pattern p, String json, Path base) {
