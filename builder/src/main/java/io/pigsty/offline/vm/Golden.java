@@ -114,7 +114,8 @@ public final class Golden {
         log.info("golden: preparing " + base.getFileName() + " in a VM (console: " + console + ")");
         Qemu.Ended ended = Qemu.boot(arch, s.accel(), List.of(new Qemu.Disk(disk, "qcow2", false), new Qemu.Disk(media.seedIso(), "raw", true),
                 new Qemu.Disk(media.repoIso(), "raw", true)), MEMORY_MIB, console, s.timeout(), log);
-        String said = Files.readString(console, StandardCharsets.ISO_8859_1);
+        // the script's last word is near the end; a guest that floods its console is not read whole
+        String said = Qemu.end(console, 1 << 20);
         if (ended.timedOut())
             throw new BuildException(ExitCode.FAILED, "the preparation VM did not power off within " + s.timeout().toMinutes()
                     + " min (raise --vm-timeout); the end of its console (" + console + "):\n" + Qemu.tail(console, 40));

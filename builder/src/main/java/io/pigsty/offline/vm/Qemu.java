@@ -168,10 +168,22 @@ public final class Qemu {
                 || line.startsWith("Cloud-init v.");
     }
 
+    /** The last {@code bytes} bytes of the console at most (a guest may write without end). */
+    static String end(Path serial, int bytes) throws IOException {
+        if (!Files.exists(serial)) return "";
+        try (RandomAccessFile f = new RandomAccessFile(serial.toFile(), "r")) {
+            long from = Math.max(0, f.length() - bytes);
+            byte[] b = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(b);
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** The last {@code lines} lines of the console, for a failure's message. */
     static String tail(Path serial, int lines) throws IOException {
         if (!Files.exists(serial)) return "(no console output)";
-        List<String> all = Files.readAllLines(serial, StandardCharsets.ISO_8859_1);
+        List<String> all = end(serial, 1 << 16).lines().toList();
         List<String> out = new ArrayList<>();
         for (String l : all.subList(Math.max(0, all.size() - lines), all.size()))
             out.add(CONSOLE_NOISE.matcher(l.replace("\r", "")).replaceAll(""));
