@@ -37,7 +37,7 @@ class GoldenVmTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Tools.require("qemu-system-x86_64", "qemu-img", "partx", "mount", "xorriso");
+        Tools.require("qemu-system-x86_64", "qemu-img", "partx", "sfdisk", "mount", "umount", "df", "xorriso", "sha256sum");
         Map<String, String[]> m = HostApt.mirrors(Path.of("/"), "debian");
         Live.skipLoudlyUnless(m.containsKey("debian_mirror"), "the build host has no Debian apt sources");
         Live.skipLoudlyUnless(Live.reachable(m.get("debian_mirror")[0] + "dists/bookworm/InRelease"), "the host's Debian mirror cannot be reached");
