@@ -116,6 +116,7 @@ public final class Build {
     /** The whole job: resolves, fetches, publishes the tree once and makes every artifact {@code o} asks for. */
     public Summary run(Request r, Output o) throws IOException {
         ArtifactStep.Packing packing = packing(o);
+        java.util.Set<Sbom.Kind> sboms = sboms(o); // a bad --sbom fails now, not after the downloads
         Path output = r.home().resolve("output");
         Path repoDir = o.repoDir() != null ? o.repoDir() : output.resolve("www").resolve(BundleLayout.TOP);
         Path dist = o.dist() != null ? o.dist() : output.resolve("dist");
@@ -149,13 +150,13 @@ public final class Build {
                 List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), locked.mtime(), fetcher).call();
                 LockStep.Built built = new LockStep(plan, locked, locals, fetcher, r.hosts().emptyRoot(), reporter).call();
                 tree = new PublishStep(plan, built.resolution(), 0, List.of(), new io.pigsty.offline.format.IndexSet(List.of()),
-                        built.items(), extras, locked.mtime(), repoDir, packing.key(), sboms(o), reporter).call();
+                        built.items(), extras, locked.mtime(), repoDir, packing.key(), sboms, reporter).call();
             } else {
                 Resolved res = resolve(r, fetcher, plan);
                 FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                         res.locals(), fetcher, reporter).call();
                 tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
-                        fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), sboms(o), reporter).call();
+                        fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), sboms, reporter).call();
             }
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
