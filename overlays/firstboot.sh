@@ -50,8 +50,23 @@ if ! command -v pigsty-launcher >/dev/null 2>&1; then
       -o Dir::Etc::SourceList=/etc/apt/sources.list.d/pigsty-local.list -o Dir::Etc::SourceParts=/dev/null pigsty-launcher
   else
     mkdir -p /etc/yum.repos.d
-    if [ -f keys/pigsty-bundle.asc ]; then GPG="repo_gpgcheck=1\ngpgkey=file://$HERE/keys/pigsty-bundle.asc\n"; else GPG=""; fi
-    printf "[pigsty-local]\nname=Pigsty local repo\nbaseurl=file://%s/\nenabled=1\ngpgcheck=0\n${GPG}module_hotfixes=1\n" "$HERE" \
+    KEYS=""; PKGCHECK=0; GPG=""
+    if [ -f keys/pigsty-bundle.asc ]; then KEYS="file://$HERE/keys/pigsty-bundle.asc"; GPG="repo_gpgcheck=1\n"; fi
+    if [ -f keys/rpm-gpgkeys ]; then  # the builder verified every RPM's own signature with these keys
+      PKGCHECK=1
+      while read -r k; do
+        case "$k" in
+          "") continue ;;
+          keys/*/*|*[!A-Za-z0-9._/-]*) echo "firstboot: keys/rpm-gpgkeys names '$k', no key file of the bundle" >&2; exit 4 ;;
+          keys/*.asc) [ -f "$k" ] || { echo "firstboot: keys/rpm-gpgkeys names '$k', which is missing" >&2; exit 4; } ;;
+          *) echo "firstboot: keys/rpm-gpgkeys names '$k', no key file of the bundle" >&2; exit 4 ;;
+        esac
+        case " $KEYS " in *" file://$HERE/$k "*) ;; *) KEYS="$KEYS file://$HERE/$k" ;; esac
+      done < keys/rpm-gpgkeys
+    fi
+    KEYS="${KEYS# }"
+    if [ -n "$KEYS" ]; then GPG="${GPG}gpgkey=$KEYS\n"; fi
+    printf "[pigsty-local]\nname=Pigsty local repo\nbaseurl=file://%s/\nenabled=1\ngpgcheck=$PKGCHECK\n${GPG}module_hotfixes=1\n" "$HERE" \
       > /etc/yum.repos.d/pigsty-local.repo
     dnf install -y --disablerepo='*' --enablerepo=pigsty-local pigsty-launcher
   fi

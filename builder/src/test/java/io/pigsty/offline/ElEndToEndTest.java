@@ -59,6 +59,10 @@ class ElEndToEndTest {
     record Cli(int code, String out, String err) {}
 
     static String[] offline(Path work, String... extra) {
+        return offline(home, work, extra);
+    }
+
+    static String[] offline(Path home, Path work, String... extra) {
         List<String> a = new ArrayList<>(List.of("offline", "--os", "el9", "--home", home.toString(),
                 "--cache", work.resolve("cache").toString(), "--repo-dir", work.resolve("www/pigsty").toString(),
                 "--dist", work.resolve("dist").toString(), "--timeout", "5"));
@@ -199,6 +203,116 @@ class ElEndToEndTest {
         }
         Tools.Run refused = dnf.apply("forged");
         assertTrue(refused.code() != 0 && (refused.out().contains("GPG") || refused.out().contains("signature")), refused.out());
+    }
+
+    /**
+     * Upstream RPMs signed by their vendor (the real rpmsign) and a repo-spec naming the vendor key
+     * (gpgkey:): every package's signature is verified at build time, the launcher is signed with the
+     * bundle key, and the bundle ships both keys in keys/rpm-gpgkeys. firstboot.sh, run in a real root,
+     * wires gpgcheck=1 with them, and real dnf installs from that repo file alone, checking every RPM's
+     * signature and the index's; rpmkeys says every package's signature is OK. A package changed after
+     * its vendor signed it (its repo checksums made anew) stops the build, naming it; one signed by a
+     * key no repo names leaves gpgcheck off, with a warning that names it.
+     */
+    @Test
+    void upstreamRpmSignaturesAreVerifiedAndShippedKeysTurnGpgcheckOn() throws Exception {
+        Tools.require("rpmsign", "rpmkeys", "gpg", "unshare", "chroot");
+        Path work = tmp.resolve("rpmkeys"), up = work.resolve("upstream"), gnupg = work.resolve("vendor-gpg");
+        String vendor = YumFixture.vendorKey(gnupg, "Fixture Vendor <vendor@example.invalid>");
+        YumFixture.create(up, gnupg);
+        try (FileServer srv = new FileServer(up)) {
+            Path h = YumFixture.home(work.resolve("home"), srv.url(""), YumFixture.REQUEST);
+            Files.createDirectories(h.resolve("repo-spec/keys"));
+            Files.writeString(h.resolve("repo-spec/keys/vendor.asc"), vendor);
+            Path spec = h.resolve("repo-spec/fixture.yml");
+            Files.writeString(spec, Files.readString(spec).replace(" ,description:", " ,gpgkey: keys/vendor.asc ,description:"));
+            Path keys = work.resolve("bundle-key");
+            assertEquals(0, cli("keygen", "--out", keys.toString(), "--home", h.toString()).code());
+            Path b = work.resolve("good");
+            Cli c = cli(offline(h, b, "--sign-key", keys.resolve("pigsty-sign.key").toString()));
+            assertEquals(0, c.code(), c.err());
+            assertFalse(c.err().contains("gpgcheck stays off"), c.err());
+            Path tree = b.resolve("www/pigsty");
+            List<String> listed = Files.readAllLines(tree.resolve("keys/rpm-gpgkeys"));
+            assertEquals(2, listed.size(), listed.toString());
+            assertTrue(listed.contains("keys/pigsty-bundle.asc"), listed.toString());
+            String vendorFile = listed.stream().filter(l -> l.startsWith("keys/rpm-")).findFirst().orElseThrow();
+            // the shipped key is the vendor's: gpg sees the same fingerprint in both
+            java.util.function.Function<Path, String> fpr = f -> Tools.run(work, List.of("gpg", "--batch", "--with-colons", "--show-keys",
+                    f.toString()), 60).ok().out().lines().filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow();
+            assertEquals(fpr.apply(gnupg.resolve("vendor.asc")), fpr.apply(tree.resolve(vendorFile)));
+            assertTrue(Files.readAllLines(tree.resolve("repo_complete")).stream().anyMatch(l -> l.endsWith("  keys/rpm-gpgkeys")));
+
+            // rpm itself, with only the two shipped keys, finds every package's signature good
+            Path db = Files.createDirectories(work.resolve("rpmdb"));
+            for (String k : listed) Tools.run(work, "rpmkeys", "--dbpath", db.toString(), "--import", tree.resolve(k).toString()).ok();
+            List<String> rpms;
+            try (Stream<Path> st = Files.list(tree)) {
+                rpms = st.filter(f -> f.toString().endsWith(".rpm")).map(Path::toString).sorted().collect(Collectors.toList());
+            }
+            List<String> k = new ArrayList<>(List.of("rpmkeys", "--dbpath", db.toString(), "-K"));
+            k.addAll(rpms);
+            String kout = Tools.run(work, k, 120).ok().out();
+            assertEquals(rpms.size(), kout.lines().filter(l -> l.endsWith("digests signatures OK")).count(), kout);
+            assertTrue(rpms.stream().anyMatch(r -> r.contains("pigsty-launcher")), rpms.toString());
+
+            // firstboot.sh wires the repo on an EL host (a Debian root told it is not Debian; dnf and the launcher stubbed) ...
+            StringBuilder why = new StringBuilder();
+            assertTrue(io.pigsty.offline.fixtures.DebianRoot.cached(why) != null, why.toString());
+            Path root = io.pigsty.offline.fixtures.DebianRoot.copy(work.resolve("el-host"));
+            Files.delete(root.resolve("etc/debian_version"));
+            Tools.run(null, "cp", "-a", tree.toString(), Files.createDirectories(root.resolve("www")).toString()).ok();
+            Files.writeString(root.resolve("usr/local/bin/dnf"), "#!/bin/sh\necho \"dnf $*\"\nprintf '#!/bin/sh\\necho launcher \"$@\"\\n'"
+                    + " > /usr/local/bin/pigsty-launcher && chmod 755 /usr/local/bin/pigsty-launcher\n");
+            Tools.run(null, "chmod", "755", root.resolve("usr/local/bin/dnf").toString()).ok();
+            Tools.Run fb = io.pigsty.offline.fixtures.DebianRoot.offline(root, "sh /www/pigsty/firstboot.sh");
+            assertEquals(0, fb.code(), fb.out());
+            assertTrue(fb.out().contains("dnf install -y --disablerepo=* --enablerepo=pigsty-local pigsty-launcher")
+                    && fb.out().contains("launcher apply --bundle /www/pigsty"), fb.out());
+            String repoFile = Files.readString(root.resolve("etc/yum.repos.d/pigsty-local.repo"));
+            assertTrue(repoFile.contains("\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=file:///www/pigsty/keys/pigsty-bundle.asc file:///www/pigsty/"
+                    + vendorFile + "\n"), repoFile);
+            // ... and real dnf installs from that repo file alone (its paths seen from this host), checking every signature
+            Path reposd = Files.createDirectories(work.resolve("repos.d"));
+            Files.writeString(reposd.resolve("pigsty-local.repo"), repoFile.replace("file:///www/pigsty/", "file://" + root.resolve("www/pigsty") + "/"));
+            Path installroot = work.resolve("installroot");
+            Tools.Run dnf = Tools.run(work, List.of("dnf", "-y", "--installroot=" + installroot, "--setopt=reposdir=" + reposd,
+                    "--forcearch=x86_64", "--releasever=9", "install", "app", "tool", "pigsty-launcher"), 600);
+            assertEquals(0, dnf.code(), dnf.out());
+            assertTrue(Tools.run(work, "rpm", "--root", installroot.toString(), "-q", "pigsty-launcher").ok().out().startsWith("pigsty-launcher-"));
+            // the keys dnf imported are the two shipped ones
+            String imported = Tools.run(work, "rpm", "--root", installroot.toString(), "-q", "gpg-pubkey").ok().out();
+            assertEquals(2, imported.lines().count(), imported);
+            Tools.run(null, "rm", "-rf", root.toString()).ok(); // a whole root: removed here, not by JUnit link by link
+
+            // A package changed after its vendor signed it, the repo's checksums made anew: the build stops and names it.
+            Path tool = up.resolve("base/Packages/app-1.0-1.x86_64.rpm");
+            assertTrue(Files.isRegularFile(tool), "the fixture's app");
+            byte[] original = Files.readAllBytes(tool), changed = original.clone();
+            changed[changed.length - 20] ^= 1;
+            Files.write(tool, changed);
+            YumFixture.reindex(up);
+            Cli bad = cli(offline(h, work.resolve("bad"), "--sign-key", keys.resolve("pigsty-sign.key").toString()));
+            assertEquals(4, bad.code(), bad.err());
+            assertTrue(bad.err().contains("app-1.0-1.x86_64.rpm") && bad.err().contains("changed after it was signed"), bad.err());
+            assertFalse(Files.exists(work.resolve("bad/www/pigsty")), "a tree was published");
+
+            // Signed by a key no repo names: built, gpgcheck off, the warning names the package and the key.
+            Files.write(tool, original);
+            Path stranger = work.resolve("stranger-gpg");
+            YumFixture.vendorKey(stranger, "Stranger <stranger@example.invalid>");
+            Path one = Files.createDirectories(work.resolve("resign"));
+            Files.copy(tool, one.resolve(tool.getFileName()));
+            Tools.run(one, "rpmsign", "--delsign", one.resolve(tool.getFileName()).toString()).ok();
+            YumFixture.rpmsign(stranger, one);
+            Files.copy(one.resolve(tool.getFileName()), tool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            YumFixture.reindex(up);
+            Cli off = cli(offline(h, work.resolve("off"), "--sign-key", keys.resolve("pigsty-sign.key").toString()));
+            assertEquals(0, off.code(), off.err());
+            assertTrue(off.err().contains("gpgcheck stays off") && off.err().contains("app-1.0-1.x86_64.rpm")
+                    && off.err().contains("not by a key repo 'base' names"), off.err());
+            assertFalse(Files.exists(work.resolve("off/www/pigsty/keys/rpm-gpgkeys")));
+        }
     }
 
     /** A key that cannot be used stops the build at once (exit 2), before any download, never printing the passphrase. */

@@ -17,6 +17,12 @@ public final class BundleLayout {
     /** Keys shipped in the bundle; {@link #BUNDLE_KEY} is the public key it is signed with. */
     public static final String KEYS_DIR = "keys";
     public static final String BUNDLE_KEY = KEYS_DIR + "/pigsty-bundle.asc";
+    /**
+     * In an EL bundle whose every RPM verified by its own signature at build time: the key files
+     * (paths in the tree, one per line) that check them all, for dnf's gpgcheck=1 and gpgkey. Absent,
+     * gpgcheck stays off.
+     */
+    public static final String RPM_KEYS = KEYS_DIR + "/rpm-gpgkeys";
     /** The key a host trusts bundles from, when a golden image or seed puts one there (firstboot.sh passes it on). */
     public static final String TRUSTED_KEY = "/etc/pigsty/trusted.asc";
     /** What the bundle was built from and holds. */

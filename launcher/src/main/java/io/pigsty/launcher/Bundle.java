@@ -58,7 +58,7 @@ final class Bundle {
             if (!got.equals(want)) throw new Invalid(tarball + " does not match " + sum + " (sha256 " + got + ")");
         }
         Map<String, String> hashes = new HashMap<>();
-        byte[] complete = null, manifest = null, signature = null, delta = null;
+        byte[] complete = null, manifest = null, signature = null, delta = null, rpmKeys = null;
         // Packages are compressed already: a bundle never holds many times its own size. Refused at the
         // header that passes the bound, before its content is read (a plain tar ends where its file does).
         long budget = Tar.compressed(archive.name()) ? Math.max(EXPANSION * archive.size(), EXPANSION_FLOOR) : Long.MAX_VALUE;
@@ -80,6 +80,9 @@ final class Bundle {
                 } else if (rel.equals(BundleLayout.MANIFEST)) {
                     manifest = bounded(tar.content(), rel, tarball);
                     hashes.put(rel, sha256(new java.io.ByteArrayInputStream(manifest)));
+                } else if (rel.equals(BundleLayout.RPM_KEYS)) {
+                    rpmKeys = bounded(tar.content(), rel, tarball);
+                    hashes.put(rel, sha256(new java.io.ByteArrayInputStream(rpmKeys)));
                 } else {
                     hashes.put(rel, sha256(tar.content()));
                 }
@@ -96,7 +99,7 @@ final class Bundle {
             if (part != null) throw new Invalid(part);
             throw new Invalid(tarball + ": malformed archive (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        return check(hashes, complete, signature, manifest, delta, trusted, tarball.toString());
+        return check(hashes, complete, signature, manifest, delta, rpmKeys, trusted, tarball.toString());
     }
 
     /** Verifies an extracted tree in place and returns its manifest; {@code trusted} as for {@link #verifyArchive}. */
@@ -116,10 +119,12 @@ final class Bundle {
                 hashes.put(rel, sha256(p));
             }
         }
-        Path manifest = dir.resolve(BundleLayout.MANIFEST), signature = dir.resolve(BundleLayout.COMPLETE_SIGNATURE);
+        Path manifest = dir.resolve(BundleLayout.MANIFEST), signature = dir.resolve(BundleLayout.COMPLETE_SIGNATURE),
+                rpmKeys = dir.resolve(BundleLayout.RPM_KEYS);
         return check(hashes, Files.readAllBytes(dir.resolve(BundleLayout.COMPLETE)),
                 Files.isRegularFile(signature, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(signature) : null,
-                Files.exists(manifest) ? Files.readAllBytes(manifest) : null, null, trusted, dir.toString());
+                Files.exists(manifest) ? Files.readAllBytes(manifest) : null, null,
+                Files.exists(rpmKeys) ? Files.readAllBytes(rpmKeys) : null, trusted, dir.toString());
     }
 
     /**
@@ -127,7 +132,7 @@ final class Bundle {
      * lists may be missing from it; they come from its base when it is applied.
      */
     private static Manifest check(Map<String, String> hashes, byte[] complete, byte[] signature, byte[] manifest, byte[] delta,
-                                  Path trusted, String where) throws IOException {
+                                  byte[] rpmKeys, Path trusted, String where) throws IOException {
         if (complete == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.COMPLETE + ": not a finished bundle");
         if (trusted != null) Signed.check(complete, signature, trusted, where); // before any hash it lists is believed
         if (manifest == null) throw new Invalid(where + " has no " + BundleLayout.TOP + "/" + BundleLayout.MANIFEST);
@@ -149,6 +154,10 @@ final class Bundle {
         for (String f : new TreeSet<>(hashes.keySet()))
             if (!listed.contains(f))
                 throw new Invalid(where + ": " + f + " is not listed in " + BundleLayout.COMPLETE + "; a bundle holds only what it lists");
+        if (rpmKeys != null) // the host's dnf is pointed at these: key files of the bundle, nothing else
+            for (String line : new String(rpmKeys, StandardCharsets.UTF_8).split("\n"))
+                if (!line.isBlank() && (!line.matches(BundleLayout.KEYS_DIR + "/[A-Za-z0-9._-]+\\.asc") || !listed.contains(line)))
+                    throw new Invalid(where + ": " + BundleLayout.RPM_KEYS + " names '" + line + "', which is no key file of the bundle");
         Manifest m = parse(manifest, where);
         if (delta != null) m = new Manifest(m.name(), m.family(), m.bootstrap(), m.extras(), m.raw(), delta(delta, where));
         for (Map.Entry<String, String> x : m.extras().entrySet()) {

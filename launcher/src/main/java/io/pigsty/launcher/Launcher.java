@@ -367,12 +367,19 @@ final class Launcher {
         boolean signed = Files.isRegularFile(repo().resolve(BundleLayout.BUNDLE_KEY));
         String key = repoUrl + BundleLayout.BUNDLE_KEY;
         List<String> moved = new ArrayList<>();
+        String checks = "";
         if (rpm) {
             Path dir = host.path("/etc/yum.repos.d");
             Files.createDirectories(dir);
             moved.addAll(moveAside(dir, "*.repo", dir.resolve("backup"), "pigsty-local.repo"));
+            // Packages are checked by their own signatures too when the builder verified every one of them.
+            List<String> rpmKeys = rpmKeys(repoUrl);
+            List<String> gpgkeys = new ArrayList<>(rpmKeys);
+            if (signed && !gpgkeys.contains("file://" + key)) gpgkeys.add(0, "file://" + key);
             writeIfChanged(dir.resolve("pigsty-local.repo"), "[pigsty-local]\nname=Pigsty local repo\nbaseurl=file://" + repoUrl
-                    + "\nenabled=1\ngpgcheck=0\n" + (signed ? "repo_gpgcheck=1\ngpgkey=file://" + key + "\n" : "") + "module_hotfixes=1\n");
+                    + "\nenabled=1\ngpgcheck=" + (rpmKeys.isEmpty() ? 0 : 1) + "\n" + (signed ? "repo_gpgcheck=1\n" : "")
+                    + (gpgkeys.isEmpty() ? "" : "gpgkey=" + String.join(" ", gpgkeys) + "\n") + "module_hotfixes=1\n");
+            if (!rpmKeys.isEmpty()) checks = rpmKeys.size() + " key(s) check every package's own signature";
         } else {
             Path apt = host.path("/etc/apt"), dir = apt.resolve("sources.list.d"), backup = apt.resolve("backup");
             Files.createDirectories(dir);
@@ -384,7 +391,15 @@ final class Launcher {
             moved.addAll(moveAside(dir, "*.{list,sources}", backup.resolve("sources.list.d"), "pigsty-local.list"));
             writeIfChanged(dir.resolve("pigsty-local.list"), "deb [" + (signed ? "signed-by=" + key : "trusted=yes") + "] file:" + repoUrl + " ./\n");
         }
-        return "local repo wired" + (signed ? " (its index signature checked by " + (rpm ? "dnf" : "apt") + ")" : "") + (moved.isEmpty() ? "" : "; moved to backup/: " + String.join(", ", moved));
+        return "local repo wired" + (signed ? " (its index signature checked by " + (rpm ? "dnf" : "apt") + ")" : "")
+                + (checks.isEmpty() ? "" : "; " + checks) + (moved.isEmpty() ? "" : "; moved to backup/: " + String.join(", ", moved));
+    }
+
+    /** The file URLs of the keys an EL bundle lists for gpgcheck ({@link BundleLayout#RPM_KEYS}, checked with the tree); none when it lists none. */
+    private List<String> rpmKeys(String repoUrl) throws IOException {
+        Path list = repo().resolve(BundleLayout.RPM_KEYS);
+        if (!Files.isRegularFile(list)) return List.of();
+        return Files.readAllLines(list).stream().filter(l -> !l.isBlank()).map(l -> "file://" + repoUrl + l).toList();
     }
 
     /** Moves repo definitions other than ours into a backup directory (reversible, as Pigsty's repo_remove). */

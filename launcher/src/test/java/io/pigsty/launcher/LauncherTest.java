@@ -168,6 +168,46 @@ class LauncherTest {
         assertTrue(said().contains("extra_1.0_all.deb is not listed in repo_complete"), said());
     }
 
+    /**
+     * An EL bundle whose every RPM verified by its own signature lists the keys that check them: the
+     * repo is wired with gpgcheck=1 and those keys (as firstboot.sh wires it), and a list naming
+     * anything but a key file of the bundle is refused before anything changes.
+     */
+    @Test
+    void anElBundleThatListsRpmKeysIsWiredWithGpgcheck() throws Exception {
+        Files.writeString(tree.resolve("manifest.json"), Files.readString(tree.resolve("manifest.json"))
+                .replace("\"os\": \"d12\", \"family\": \"deb\"", "\"os\": \"el9\", \"family\": \"rpm\""));
+        Files.createDirectories(tree.resolve("keys"));
+        Files.writeString(tree.resolve("keys/pigsty-bundle.asc"), "bundle key\n");
+        Files.writeString(tree.resolve("keys/rpm-0123456789ABCDEF.asc"), "vendor key\n");
+        Files.writeString(tree.resolve("keys/rpm-gpgkeys"), "keys/pigsty-bundle.asc\nkeys/rpm-0123456789ABCDEF.asc\n");
+        complete(tree);
+        assertEquals(0, launcher("apply", "--bundle", tgz("el.tgz").toString()), said());
+        assertEquals("[pigsty-local]\nname=Pigsty local repo\nbaseurl=file:///www/pigsty/\nenabled=1\ngpgcheck=1\nrepo_gpgcheck=1\n"
+                + "gpgkey=file:///www/pigsty/keys/pigsty-bundle.asc file:///www/pigsty/keys/rpm-0123456789ABCDEF.asc\nmodule_hotfixes=1\n",
+                Files.readString(root.resolve("etc/yum.repos.d/pigsty-local.repo")));
+        assertTrue(said().contains("2 key(s) check every package's own signature"), said());
+
+        for (String bad : List.of("keys/../manifest.json", "/etc/passwd", "keys/missing.asc")) {
+            Files.writeString(tree.resolve("keys/rpm-gpgkeys"), "keys/pigsty-bundle.asc\n" + bad + "\n");
+            complete(tree);
+            Path other = tmp.resolve("root-" + bad.hashCode());
+            assertEquals(Launcher.Exit.INVALID.code, Main.run(new String[] {"apply", "--bundle", tgz("bad.tgz").toString(), "--root",
+                    other.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8)), said());
+            assertTrue(said().contains("names '" + bad + "', which is no key file of the bundle"), said());
+            assertFalse(Files.exists(other.resolve("www")), bad);
+            out.reset();
+        }
+        // no list (some RPM could not be checked): gpgcheck off, the index still checked
+        Files.delete(tree.resolve("keys/rpm-gpgkeys"));
+        complete(tree);
+        Path plain = tmp.resolve("root-plain");
+        assertEquals(0, Main.run(new String[] {"apply", "--bundle", tgz("plain.tgz").toString(), "--root", plain.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8)), said());
+        assertEquals("[pigsty-local]\nname=Pigsty local repo\nbaseurl=file:///www/pigsty/\nenabled=1\ngpgcheck=0\nrepo_gpgcheck=1\n"
+                + "gpgkey=file:///www/pigsty/keys/pigsty-bundle.asc\nmodule_hotfixes=1\n", Files.readString(plain.resolve("etc/yum.repos.d/pigsty-local.repo")));
+    }
+
     @Test
     void anExistingValidRepoIsOnlyReplacedWithForce() throws Exception {
         assertEquals(0, launcher("apply", "--bundle", tgz("one.tgz").toString()), said());

@@ -137,6 +137,8 @@ public final class Build {
                 if (!r.launcher()) throw new ConfigException("--no-launcher", "a golden image installs the launcher from the bundle: build it with the launcher");
                 Golden.check(packing.golden(), plan.target().arch());
             }
+            Path scratch = Files.createTempDirectory(fetcher.cache().work("keys"), "build"); // key files, until published
+            try {
             if (o.lock() != null) {
                 Lock.Locked locked = lock(o.lock());
                 Map<String, String> now = Inputs.of(r, plan);
@@ -149,14 +151,21 @@ public final class Build {
                             + " changed since it was made; make a new one with plan --json, or build without --lock");
                 List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), locked.mtime(), fetcher).call();
                 LockStep.Built built = new LockStep(plan, locked, locals, fetcher, r.hosts().emptyRoot(), reporter).call();
+                SignatureStep.Checked checked = new SignatureStep(plan, built.items(), locals, packing.key(), locked.mtime(),
+                        fetcher.cache(), reporter).call();
                 tree = new PublishStep(plan, built.resolution(), 0, List.of(), new io.pigsty.offline.format.IndexSet(List.of()),
-                        built.items(), extras, locked.mtime(), repoDir, packing.key(), sboms, reporter).call();
+                        checked.items(), withKeys(extras, checked, scratch), locked.mtime(), repoDir, packing.key(), sboms, reporter).call();
             } else {
                 Resolved res = resolve(r, fetcher, plan);
                 FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                         res.locals(), fetcher, reporter).call();
-                tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(),
-                        fetched.index(), fetched.items(), extras, res.mtime(), repoDir, packing.key(), sboms, reporter).call();
+                SignatureStep.Checked checked = new SignatureStep(plan, fetched.items(), res.locals(), packing.key(), res.mtime(),
+                        fetcher.cache(), reporter).call();
+                tree = new PublishStep(plan, res.closure().resolution(), res.dropped(), res.closure().baselines(), fetched.index(),
+                        checked.items(), withKeys(extras, checked, scratch), res.mtime(), repoDir, packing.key(), sboms, reporter).call();
+            }
+            } finally {
+                io.pigsty.offline.model.FileTrees.delete(scratch);
             }
             List<Artifact> made = new ArrayList<>();
             for (ArtifactKind kind : ArtifactKind.values())
@@ -164,6 +173,17 @@ public final class Build {
                     made.addAll(new ArtifactStep(kind, plan, tree, packing, r, dist, fetcher.cache(), reporter).call());
             return new Summary(made, o.artifacts().size() == 1);
         }
+    }
+
+    /** The extras with the key files the signature check ships, written into {@code dir}. */
+    private static Map<String, Path> withKeys(Map<String, Path> extras, SignatureStep.Checked checked, Path dir) throws IOException {
+        Map<String, Path> out = new java.util.LinkedHashMap<>(extras);
+        for (Map.Entry<String, String> k : checked.keyFiles().entrySet()) {
+            Path f = dir.resolve(k.getKey().replace('/', '_'));
+            Files.writeString(f, k.getValue());
+            out.put(k.getKey(), f);
+        }
+        return out;
     }
 
     /** What every command resolves first: the plan, the local packages, the closure, and the build's fixed time. */

@@ -22,8 +22,8 @@ import java.util.List;
  * join the universe with the best priority, so their own dependencies are resolved too.
  */
 final class LocalStep {
-    /** A package file from elsewhere, verified and in the cache, and the spec that asks for it. */
-    record Local(Format.Inspected inspected, Path file, Spec spec) {
+    /** A package file from elsewhere, verified and in the cache, the spec that asks for it, and whether it was made here. */
+    record Local(Format.Inspected inspected, Path file, Spec spec, boolean madeHere) {
         Package pkg() {
             return inspected.pkg();
         }
@@ -55,7 +55,7 @@ final class LocalStep {
                 throw new BuildException(ExitCode.NETWORK, u.where() + ": " + u.url() + " has sha256 " + sha
                         + ", but the inventory expects " + u.sha256());
             Format.Inspected in = format.inspect(file, u.name(), Checksum.sha256(sha), LOCAL);
-            out.add(new Local(in, file, new Spec(in.pkg().name(), u.where() + " (repo_url_packages)")));
+            out.add(new Local(in, file, new Spec(in.pkg().name(), u.where() + " (repo_url_packages)"), false));
         }
         if (launcher) {
             Path built = LauncherPackage.build(format, Build.VERSION, home.resolve("overlays/launcher"),
@@ -63,7 +63,7 @@ final class LocalStep {
             Checksum sha = Checksum.sha256(Checksum.sha256Of(built));
             Path blob = fetcher.cache().store(built, sha);
             Format.Inspected in = format.inspect(blob, built.getFileName().toString(), sha, LOCAL);
-            out.add(new Local(in, blob, new Spec(in.pkg().name(), "the first-boot launcher (--no-launcher leaves it out)")));
+            out.add(new Local(in, blob, new Spec(in.pkg().name(), "the first-boot launcher (--no-launcher leaves it out)"), true));
         }
         return List.copyOf(out);
     }

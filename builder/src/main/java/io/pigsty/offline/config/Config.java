@@ -9,13 +9,13 @@ import java.util.Map;
 /**
  * The merged input of one build: the recipe of the target OS, the upstream repo definitions, and the
  * Pigsty variables after recipe, per-arch recipe overrides, inventory and command line were laid
- * over each other in that order (later wins). Every value keeps its source position. {@code aptKeys}
- * say which keys may sign an apt repo that names no keyring. {@code host} is the inventory host whose
+ * over each other in that order (later wins). Every value keeps its source position. {@code keys}
+ * say which keys may sign a repo that names none of its own. {@code host} is the inventory host whose
  * vars were taken (null without an inventory); {@code origins} tell, for each repo key, the file,
  * line and level it came from.
  */
 public record Config(Recipe recipe, String arch, Map<String, Node> vars, Map<String, Node> packageMap,
-                     List<Upstream> upstream, Map<String, String> mirrors, Path inventory, AptKeys aptKeys,
+                     List<Upstream> upstream, Map<String, String> mirrors, Path inventory, Keys keys,
                      String host, Map<String, String> origins) {
 
     /** A target OS recipe ({@code recipes/el9.yml}). */
@@ -32,21 +32,27 @@ public record Config(Recipe recipe, String arch, Map<String, Node> vars, Map<Str
                            List<String> arch, Map<String, Node> baseurl, Map<String, Node> meta, Node node) {}
 
     /**
-     * The keys an apt repo without a keyring of its own is checked with: the project's known keys
-     * ({@code repo-spec/keys/keys.yml}) and what the build host's apt trusts.
+     * The keys a repo that names none of its own is checked with: the project's known keys
+     * ({@code repo-spec/keys/keys.yml}), what the build host's apt trusts (Debian targets) and the
+     * host's {@code /etc/pki/rpm-gpg/} keys (EL targets).
      */
-    public record AptKeys(List<Known> known, List<Path> host) {
-        public static final AptKeys NONE = new AptKeys(List.of(), List.of());
+    public record Keys(List<Known> known, List<Path> aptHost, List<Path> rpmHost) {
+        public static final Keys NONE = new Keys(List.of(), List.of(), List.of());
 
-        public AptKeys {
+        public Keys {
             known = List.copyOf(known);
-            host = List.copyOf(host);
+            aptHost = List.copyOf(aptHost);
+            rpmHost = List.copyOf(rpmHost);
         }
     }
 
-    /** A key file, and the repo URL prefixes (without scheme) or the distro whose Releases it signs. */
-    public record Known(Path file, List<String> urls, String distro) {
+    /**
+     * A key file, the families whose repos it may sign, and the repo URL prefixes (without scheme)
+     * or the distro whose repos it signs.
+     */
+    public record Known(Path file, java.util.Set<Family> families, List<String> urls, String distro) {
         public Known {
+            families = java.util.Set.copyOf(families);
             urls = List.copyOf(urls);
         }
     }

@@ -127,8 +127,9 @@ public final class ConfigLoader {
                     vars.put(m.getKey(), Node.synthetic(m.getValue()[0], "the build host's apt sources (" + m.getValue()[1] + ")"));
             }
         }
-        Config.AptKeys keys = recipe.family() == Family.DEB
-                ? new Config.AptKeys(knownKeys(req.home(), log), HostApt.trustedKeys(req.hostRoot())) : Config.AptKeys.NONE;
+        Config.Keys keys = recipe.family() == Family.DEB
+                ? new Config.Keys(knownKeys(req.home(), log), HostApt.trustedKeys(req.hostRoot()), List.of())
+                : new Config.Keys(knownKeys(req.home(), log), List.of(), rpmHostKeys(req.hostRoot()));
         Map<String, String> told = new LinkedHashMap<>();
         for (String k : REPO_KEYS) if (origins.containsKey(k)) told.put(k, origins.get(k));
         return new Config(recipe, arch, vars, packageMap, List.copyOf(upstream), Map.copyOf(req.mirrors()), req.inventory(), keys,
@@ -153,6 +154,17 @@ public final class ConfigLoader {
         }
     }
 
+    /** The RPM keys an EL build host has ({@code /etc/pki/rpm-gpg/}), as its own dnf may be pointed at them. */
+    private static List<Path> rpmHostKeys(Path root) {
+        Path dir = root.resolve("etc/pki/rpm-gpg");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** {@code repo-spec/keys/keys.yml}: which shipped (or host) key signs which repos; none when absent. */
     private static List<Config.Known> knownKeys(Path home, Log log) {
         Path dir = home.resolve("repo-spec").resolve("keys"), index = dir.resolve("keys.yml");
@@ -160,12 +172,18 @@ public final class ConfigLoader {
         Node list = YamlFile.load(index, rel(home, index), log, true);
         List<Config.Known> out = new ArrayList<>();
         for (Node e : list.list()) {
-            Node file = required(e, "file"), distro = e.get("distro"), urls = e.get("urls");
+            Node file = required(e, "file"), distro = e.get("distro"), urls = e.get("urls"), fam = e.get("families");
             Path f = dir.resolve(file.text().trim()).normalize();
             if (!f.isAbsolute() || !f.startsWith(dir) && !f.startsWith("/usr/share/keyrings"))
                 throw new ConfigException(file.where(), "a key is a file under repo-spec/keys/ or /usr/share/keyrings/");
             if (f.startsWith(dir) && !Files.isRegularFile(f)) throw new ConfigException(file.where(), f + " not found");
-            out.add(new Config.Known(f, urls == null ? List.of() : urls.words(), distro == null ? "" : distro.text().trim()));
+            java.util.Set<Family> families = java.util.EnumSet.noneOf(Family.class);
+            for (String w : fam == null ? List.of("deb") : fam.words()) {
+                Family f1 = Family.byId(w);
+                if (f1 == null) throw new ConfigException(fam.where(), "families lists rpm and deb, not '" + w + "'");
+                families.add(f1);
+            }
+            out.add(new Config.Known(f, families, urls == null ? List.of() : urls.words(), distro == null ? "" : distro.text().trim()));
         }
         return out;
     }

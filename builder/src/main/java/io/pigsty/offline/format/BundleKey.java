@@ -143,16 +143,28 @@ public final class BundleKey {
 
     /** An armored detached signature of {@code data}, made at {@code time} (seconds since the epoch). */
     public byte[] detached(InputStream data, long time) throws IOException {
+        PGPSignature sig = sign(data, time);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ArmoredOutputStream a = armored(out)) {
+            sig.encode(new BCPGOutputStream(a));
+        }
+        return out.toByteArray();
+    }
+
+    /** The binary signature packet over {@code data}, as an RPM signature header holds it. */
+    public byte[] packet(InputStream data, long time) throws IOException {
+        return sign(data, time).getEncoded();
+    }
+
+    private PGPSignature sign(InputStream data, long time) throws IOException {
         PGPSignatureGenerator g = generator(PGPSignature.BINARY_DOCUMENT, time);
         byte[] buf = new byte[1 << 16];
         for (int n; (n = data.read(buf)) > 0; ) g.update(buf, 0, n);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ArmoredOutputStream a = armored(out)) {
-            g.generate().encode(new BCPGOutputStream(a));
+        try {
+            return g.generate();
         } catch (PGPException e) {
             throw new IOException("cannot sign: " + e.getMessage(), e);
         }
-        return out.toByteArray();
     }
 
     /**
@@ -193,6 +205,7 @@ public final class BundleKey {
             long created = secret.getPublicKey().getCreationTime().getTime();
             sub.setSignatureCreationTime(false, new Date(Math.max(time * 1000, created)));
             sub.setIssuerFingerprint(false, secret);
+            sub.setIssuerKeyID(false, secret.getKeyID()); // rpm finds the key by this ID, hashed or not
             g.setHashedSubpackets(sub.generate());
             return g;
         } catch (PGPException e) {

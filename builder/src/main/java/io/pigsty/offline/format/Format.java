@@ -137,4 +137,27 @@ public interface Format {
 
     /** Builds a package of this family into {@code dir}, byte-identical for the same inputs; returns the file. */
     Path buildPackage(PackageContents contents, Path dir, long mtime) throws IOException;
+
+    /**
+     * Signs a package built here in itself, in place, where the family's installers check package
+     * signatures (RPM, with gpgcheck=1); false, the file untouched, where they do not (apt checks
+     * the signed InRelease instead). The same key and time give the same bytes.
+     */
+    boolean signPackage(Path file, BundleKey key, long mtime) throws IOException;
+
+    /**
+     * What a package file's own signature says, checked against {@code keys}: VERIFIED by the key
+     * {@code keyId}; UNSIGNED; UNKNOWN_KEY ({@code detail} is the signer's key ID); REFUSED
+     * ({@code detail} says why: a weak hash, an expired key).
+     */
+    record PackageSignature(Status status, long keyId, String detail) {
+        public enum Status { VERIFIED, UNSIGNED, UNKNOWN_KEY, REFUSED }
+    }
+
+    /**
+     * Checks the signature a package file carries in itself against {@code keys}; a signature by one
+     * of them that does not verify is a {@link io.pigsty.offline.model.MetadataException}. Null when
+     * this family's packages carry none (a .deb: its repo's Release is signed instead).
+     */
+    PackageSignature checkSignature(Path file, String fileName, Keyring keys) throws IOException;
 }

@@ -26,12 +26,16 @@ public sealed interface PlannedRepo {
     /** What a format's reader needs to know of this repo. */
     Format.Source source();
 
-    /** A yum repo; {@code moduleHotfixes} exempts it from module stream filtering. */
+    /**
+     * A yum repo; {@code moduleHotfixes} exempts it from module stream filtering; {@code gpgkeys} are
+     * the keys its RPMs' own signatures are checked with (none: not checked).
+     */
     record YumRepo(String name, String module, List<String> urls, int priority, List<String> excludes,
-                   boolean moduleHotfixes, boolean skipIfUnavailable) implements PlannedRepo {
+                   boolean moduleHotfixes, boolean skipIfUnavailable, List<Path> gpgkeys) implements PlannedRepo {
         public YumRepo {
             urls = List.copyOf(urls);
             excludes = List.copyOf(excludes);
+            gpgkeys = List.copyOf(gpgkeys);
         }
 
         @Override

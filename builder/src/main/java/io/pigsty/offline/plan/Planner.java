@@ -118,7 +118,7 @@ public final class Planner {
                 List<String> urls = override != null ? List.of(override.trim().split("\\s+")) : words;
                 checkUrls(u.name(), urls, where);
                 out.add(new PlannedRepo.YumRepo(u.name(), u.module(), urls, priority, excludes, hot != null && hot.bool(),
-                        skipIfUnavailable));
+                        skipIfUnavailable, gpgkeys(c, u, urls)));
             } else {
                 // apt: "URL SUITE COMPONENT..." or a flat "URL ./"; --mirror replaces the URL only
                 if (words.size() < 2)
@@ -168,13 +168,7 @@ public final class Planner {
     private static List<Path> keyrings(Config c, Config.Upstream u, List<String> urls) {
         Node keyNode = u.node().get("keyring");
         if (keyNode == null || keyNode.isNull()) {
-            List<Path> out = new ArrayList<>();
-            for (Config.Known k : c.aptKeys().known())
-                for (String url : urls)
-                    if (k.urls().stream().anyMatch(url.replaceFirst("^https?://", "")::startsWith) && !out.contains(k.file())) out.add(k.file());
-            for (Config.Known k : c.aptKeys().known())
-                if (k.distro().equals(c.recipe().distroName()) && Files.isRegularFile(k.file()) && !out.contains(k.file())) out.add(k.file());
-            for (Path h : c.aptKeys().host()) if (!out.contains(h)) out.add(h);
+            List<Path> out = known(c, urls, c.keys().aptHost());
             if (out.isEmpty())
                 throw new ConfigException(u.node().where(), "repo '" + u.name() + "': no key to check its Release signature: no shipped"
                         + " key matches its URL and the build host's apt trusts none; add keyring: (a file under repo-spec/ or"
@@ -187,6 +181,44 @@ public final class Planner {
                     + (keyring.startsWith("/usr/share/keyrings") ? " (install the distro's keyring package, e.g."
                     + " debian-archive-keyring or ubuntu-keyring)" : "") + "; or set trusted: true to skip the check");
         return List.of(keyring);
+    }
+
+    /** The shipped keys for these URLs and the target's distro, then the host's keys. */
+    private static List<Path> known(Config c, List<String> urls, List<Path> host) {
+        List<Path> out = new ArrayList<>();
+        Family family = c.recipe().family();
+        for (Config.Known k : c.keys().known())
+            for (String url : urls)
+                if (k.families().contains(family) && k.urls().stream().anyMatch(url.replaceFirst("^https?://", "")::startsWith)
+                        && !out.contains(k.file())) out.add(k.file());
+        for (Config.Known k : c.keys().known())
+            if (k.families().contains(family) && k.distro().equals(c.recipe().distroName()) && Files.isRegularFile(k.file())
+                    && !out.contains(k.file())) out.add(k.file());
+        for (Path h : host) if (!out.contains(h)) out.add(h);
+        return out;
+    }
+
+    /**
+     * The keys whose signatures in a yum repo's RPMs are checked (dnf's gpgkey): its own
+     * {@code gpgkey:} files alone (under repo-spec/ or /etc/pki/rpm-gpg/), else the shipped keys for
+     * its URL and the build host's /etc/pki/rpm-gpg/ keys; none is allowed (its RPMs are then not
+     * checked for a signature, and the bundle cannot turn gpgcheck on).
+     */
+    private static List<Path> gpgkeys(Config c, Config.Upstream u, List<String> urls) {
+        Node keyNode = u.node().get("gpgkey");
+        if (keyNode == null || keyNode.isNull()) return known(c, urls, c.keys().rpmHost());
+        List<Path> out = new ArrayList<>();
+        Path spec = c.recipe().home().resolve("repo-spec");
+        for (String w : keyNode.words()) {
+            Path key = spec.resolve(w.replaceFirst("^file://", "")).normalize();
+            if (!key.startsWith(spec) && !key.startsWith("/etc/pki/rpm-gpg"))
+                throw new ConfigException(keyNode.where(), "repo '" + u.name() + "': gpgkey " + w
+                        + " is neither under repo-spec/ nor in /etc/pki/rpm-gpg/ (keys are files here, never fetched)");
+            if (!Files.isRegularFile(key))
+                throw new ConfigException(keyNode.where(), "repo '" + u.name() + "': gpgkey " + key + " not found");
+            out.add(key);
+        }
+        return out;
     }
 
     /** Expands {@code $name} and {@code ${name}}; an unknown variable is an error at {@code where}. */

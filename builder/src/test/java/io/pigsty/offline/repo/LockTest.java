@@ -30,7 +30,7 @@ class LockTest {
     void theLockIsValidJsonWithEveryPickAndProblem() throws Exception {
         Tools.require("python3");
         Repo repo = new Repo("base", 10, List.of("http://127.0.0.1:1/base/"));
-        PlannedRepo.YumRepo planned = new PlannedRepo.YumRepo("base", "node", repo.baseUrls(), 10, List.of("foo*"), false, false);
+        PlannedRepo.YumRepo planned = new PlannedRepo.YumRepo("base", "node", repo.baseUrls(), 10, List.of("foo*"), false, false, List.of());
         BuildPlan plan = new BuildPlan(new Target("el9", Family.RPM, 9, "", "x86_64"), "v4.3.0", List.of(planned),
                 List.of(new Spec("tmux", "recipes/el9.yml:5")), List.of(), Set.of(), Set.of("tmux"), List.of("tmux"), List.of(), null, java.util.Map.of());
         Package tmux = new Package("tmux", Evr.parse("1:3.2a-5.el9"), "x86_64", List.of(), List.of(), List.of(), List.of(),

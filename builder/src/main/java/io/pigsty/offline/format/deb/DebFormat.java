@@ -5,6 +5,7 @@ import io.pigsty.offline.format.BundleKey;
 import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexFile;
 import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.format.Keyring;
 import io.pigsty.offline.format.PackageContents;
 import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.BuildException;
@@ -18,7 +19,6 @@ import io.pigsty.offline.model.PackageId;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Rules;
 import io.pigsty.offline.model.Universe;
-import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -148,12 +148,12 @@ public final class DebFormat implements Format {
 
     /** InRelease if the repo has one, else Release with Release.gpg; verified unless the repo is trusted. */
     private static Release release(String distDir, Dist d, RepoFiles files, String where, Log log) throws IOException {
-        PGPPublicKeyRingCollection keys = null;
+        Keyring keys = null;
         if (!d.trusted()) {
             if (d.keyrings().isEmpty())
                 throw new BuildException(ExitCode.CONFIG, where + ": no keyring to check its Release signature;"
                         + " set keyring: in its repo-spec entry, or trusted: true to skip the check");
-            keys = Signatures.keyring(d.keyrings(), log);
+            keys = Keyring.read(d.keyrings(), log);
         }
         Path in = files.optionalRoot(distDir + "InRelease");
         String text;
@@ -275,6 +275,16 @@ public final class DebFormat implements Format {
     @Override
     public Path buildPackage(PackageContents contents, Path dir, long mtime) throws IOException {
         return DebBuilder.build(contents, dir, mtime);
+    }
+
+    @Override
+    public boolean signPackage(Path file, BundleKey key, long mtime) {
+        return false; // apt checks the signed InRelease, not the .deb
+    }
+
+    @Override
+    public PackageSignature checkSignature(Path file, String fileName, Keyring keys) {
+        return null;
     }
 
     /** The stanza with its Filename pointing at the flat file ({@code ./name.deb}, as apt-ftparchive writes). */

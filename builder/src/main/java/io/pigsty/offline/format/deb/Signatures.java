@@ -1,70 +1,28 @@
 package io.pigsty.offline.format.deb;
 
-import io.pigsty.offline.model.Log;
+import io.pigsty.offline.format.Keyring;
 import io.pigsty.offline.model.MetadataException;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.openpgp.PGPPublicKeyRing;
-import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * OpenPGP checks of apt Release files with BouncyCastle: an InRelease (cleartext-signed) or a Release
- * with its detached Release.gpg, against the public keys of a keyring file (binary, as in
- * /usr/share/keyrings, or ASCII-armored). Only the text that was verified is handed back.
+ * with its detached Release.gpg, against a {@link Keyring}. Only the text that was verified is handed back.
  */
 final class Signatures {
     private Signatures() {}
-
-    static PGPPublicKeyRingCollection keyring(Path file) throws IOException {
-        try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
-            PGPPublicKeyRingCollection c = new PGPPublicKeyRingCollection(in, new JcaKeyFingerprintCalculator());
-            if (c.size() == 0) throw new IOException("holds no OpenPGP public key");
-            return c;
-        } catch (NoSuchFileException e) {
-            throw e;
-        } catch (PGPException | IOException | RuntimeException e) {
-            throw new IOException(file + " is not an OpenPGP public keyring: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The keys of every keyring. One that cannot be read (a stray file in a host's trusted.gpg.d) is
-     * skipped with a warning, as apt skips it; with none readable there is nothing to trust.
-     */
-    static PGPPublicKeyRingCollection keyring(List<Path> files, Log log) throws IOException {
-        List<PGPPublicKeyRing> rings = new ArrayList<>();
-        java.util.Set<Long> ids = new java.util.HashSet<>();
-        int read = 0;
-        for (Path f : files) {
-            PGPPublicKeyRingCollection c;
-            try {
-                c = keyring(f);
-            } catch (IOException e) {
-                log.warn("skipping keyring " + f + ": " + e.getMessage());
-                continue;
-            }
-            read++;
-            for (PGPPublicKeyRing r : c) if (ids.add(r.getPublicKey().getKeyID())) rings.add(r);
-        }
-        if (read == 0) throw new IOException("none of the keyrings " + files + " can be read");
-        return new PGPPublicKeyRingCollection(rings);
-    }
 
     /**
      * The signed text of a cleartext-signed InRelease (dash-escaping undone, lines ending in \n),
@@ -72,7 +30,7 @@ final class Signatures {
      * unchecked, and a message that is not signed at all is taken as it is. Throws when no
      * signature verifies with a key of {@code keys}.
      */
-    static String clearSigned(byte[] inRelease, PGPPublicKeyRingCollection keys, String where) throws MetadataException {
+    static String clearSigned(byte[] inRelease, Keyring keys, String where) throws MetadataException {
         List<String> lines = new String(inRelease, StandardCharsets.UTF_8).lines().toList();
         int i = 0;
         if (lines.isEmpty() || !lines.get(0).equals("-----BEGIN PGP SIGNED MESSAGE-----")) {
@@ -104,7 +62,7 @@ final class Signatures {
     }
 
     /** Verifies a detached signature (Release.gpg) over {@code data}. */
-    static void verifyDetached(byte[] data, byte[] signature, PGPPublicKeyRingCollection keys, String where) throws MetadataException {
+    static void verifyDetached(byte[] data, byte[] signature, Keyring keys, String where) throws MetadataException {
         verify(signatures(signature, where), data, keys, where);
     }
 
@@ -118,17 +76,17 @@ final class Signatures {
         throw new MetadataException(where + ": no OpenPGP signature found");
     }
 
-    private static void verify(PGPSignatureList sigs, byte[] data, PGPPublicKeyRingCollection keys, String where)
+    private static void verify(PGPSignatureList sigs, byte[] data, Keyring keys, String where)
             throws MetadataException {
         List<String> seen = new ArrayList<>();
         for (PGPSignature sig : sigs) {
-            String id = String.format("%016X", sig.getKeyID());
-            PGPPublicKey key = keys.getPublicKey(sig.getKeyID());
+            String id = Keyring.id(sig.getKeyID());
+            PGPPublicKey key = keys.key(sig.getKeyID());
             if (key == null) {
                 seen.add(id + " (not in the keyring)");
                 continue;
             }
-            String weak = refusal(sig, key);
+            String weak = Keyring.refusal(sig, key);
             if (weak != null) {
                 seen.add(id + " (" + weak + ")");
                 continue;
@@ -143,21 +101,6 @@ final class Signatures {
             }
         }
         throw new MetadataException(where + ": Release signature does not verify: " + String.join(", ", seen));
-    }
-
-    /**
-     * Why apt would refuse this signature whatever it signs, or null: a weak hash (MD5, SHA-1), or a
-     * key that is revoked or expired now.
-     */
-    private static String refusal(PGPSignature sig, PGPPublicKey key) {
-        int h = sig.getHashAlgorithm();
-        if (h == org.bouncycastle.bcpg.HashAlgorithmTags.MD5 || h == org.bouncycastle.bcpg.HashAlgorithmTags.SHA1)
-            return "signed with " + (h == org.bouncycastle.bcpg.HashAlgorithmTags.MD5 ? "MD5" : "SHA-1") + ", which apt refuses";
-        if (key.hasRevocation()) return "its key is revoked";
-        long valid = key.getValidSeconds();
-        if (valid > 0 && key.getCreationTime().toInstant().plusSeconds(valid).isBefore(java.time.Instant.now()))
-            return "its key expired on " + key.getCreationTime().toInstant().plusSeconds(valid);
-        return null;
     }
 
     /** Text signatures over a detached file sign its lines with CRLF endings. */

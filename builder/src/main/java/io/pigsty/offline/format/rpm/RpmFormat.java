@@ -6,6 +6,7 @@ import io.pigsty.offline.format.BundleKey;
 import io.pigsty.offline.format.Format;
 import io.pigsty.offline.format.IndexFile;
 import io.pigsty.offline.format.IndexSet;
+import io.pigsty.offline.format.Keyring;
 import io.pigsty.offline.format.PackageContents;
 import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Checksum;
@@ -279,5 +280,16 @@ public final class RpmFormat implements Format {
     @Override
     public Path buildPackage(PackageContents contents, Path dir, long mtime) throws IOException {
         return RpmBuilder.build(contents, dir, mtime);
+    }
+
+    @Override
+    public boolean signPackage(Path file, BundleKey key, long mtime) throws IOException {
+        RpmSignature.sign(file, key, mtime);
+        return true;
+    }
+
+    @Override
+    public PackageSignature checkSignature(Path file, String fileName, Keyring keys) throws IOException {
+        return RpmSignature.check(file, fileName, keys);
     }
 }
