@@ -96,7 +96,7 @@ class Bench {
         row("benchmark", "ours", "peer", "peer/ours", "target");
         row("-".repeat(46), "-".repeat(22), "-".repeat(26), "-".repeat(8), "-".repeat(22));
         // -Dbench.only=parse,debian runs only those rows
-        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image,solve,e2e,sbom");
+        String only = System.getProperty("bench.only", "parse,plan,debian,repodata,pack,image,solve,e2e,sbom,rpmsig");
         if (only.contains("parse")) parse();
         if (only.contains("plan")) plan();
         if (only.contains("debian")) debian();
@@ -106,6 +106,7 @@ class Bench {
         if (only.contains("solve")) solve();
         if (only.contains("e2e")) endToEnd();
         if (only.contains("sbom")) sbom();
+        if (only.contains("rpmsig")) rpmSignatures();
         Files.writeString(Path.of("target/bench.txt"), table);
     }
 
@@ -444,6 +445,56 @@ class Bench {
         String[] json = new String[1];
         double t = best(3, () -> json[0] = io.pigsty.offline.repo.Sbom.json(subject, shipped, about, RpmFormat.INSTANCE.rules(), "x86_64"));
         row("SBOM (CycloneDX 1.6) of 1,000 packages", String.format(Locale.ROOT, "%.2fs, %s", t, mib(json[0].length())), "-", "-", "< 1 s");
+    }
+
+    /**
+     * 1,000 small RPMs: signed by us (the launcher's way) against rpmsign --addsign with the same RSA
+     * 3072 key, and their signatures verified by us (the build's check, payload digest included)
+     * against rpmkeys -K with the key imported.
+     */
+    void rpmSignatures() throws Exception {
+        Tools.require("rpmsign", "rpmkeys", "gpg");
+        Path ours = java.nio.file.Files.createDirectories(tmp.resolve("rpmsig/ours")), theirs = tmp.resolve("rpmsig/theirs");
+        for (int i = 0; i < 1000; i++)
+            io.pigsty.offline.fixtures.Rpms.rpm("pkg" + i).version("1.0").file("/usr/share/pkg" + i + "/data", "x".repeat(2000 + i)).build(ours);
+        Tools.run(tmp, "cp", "-a", ours.toString(), theirs.toString()).ok();
+        Path gnupg = tmp.resolve("rpmsig/gpg");
+        java.nio.file.Files.writeString(tmp.resolve("rpmsig/vendor.asc"), io.pigsty.offline.fixtures.YumFixture.vendorKey(gnupg, "Bench <b@example.invalid>"));
+        Path secret = tmp.resolve("rpmsig/vendor.key");
+        Tools.run(tmp, List.of("gpg", "--homedir", gnupg.toString(), "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+                "--armor", "--output", secret.toString(), "--export-secret-keys"), 60).ok();
+        io.pigsty.offline.format.BundleKey key = io.pigsty.offline.format.BundleKey.load(secret, new char[0]);
+        List<Path> files;
+        try (java.util.stream.Stream<Path> st = java.nio.file.Files.list(ours)) {
+            files = st.sorted().toList();
+        }
+        double sign = seconds(() -> {
+            for (Path f : files) RpmFormat.INSTANCE.signPackage(f, key, 1700000000L);
+        });
+        double rpmsign = seconds(() -> io.pigsty.offline.fixtures.YumFixture.rpmsign(gnupg, theirs));
+        row("sign 1,000 RPMs (header, RSA 3072, SHA-256)", String.format(Locale.ROOT, "%.2fs", sign),
+                String.format(Locale.ROOT, "rpmsign --addsign %.2fs", rpmsign), String.format(Locale.ROOT, "%.1fx", rpmsign / sign), "<= rpmsign");
+        io.pigsty.offline.format.Keyring keys = io.pigsty.offline.format.Keyring.read(tmp.resolve("rpmsig/vendor.asc"));
+        List<Path> signed;
+        try (java.util.stream.Stream<Path> st = java.nio.file.Files.list(theirs)) {
+            signed = st.sorted().toList();
+        }
+        double check = best(3, () -> signed.parallelStream().forEach(f -> { // as the build's SignatureStep checks them
+            try {
+                if (RpmFormat.INSTANCE.checkSignature(f, f.getFileName().toString(), keys).status() != Format.PackageSignature.Status.VERIFIED)
+                    throw new AssertionError(f + " did not verify");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        Path db = java.nio.file.Files.createDirectories(tmp.resolve("rpmsig/db"));
+        Tools.run(tmp, "rpmkeys", "--dbpath", db.toString(), "--import", tmp.resolve("rpmsig/vendor.asc").toString()).ok();
+        List<String> k = new ArrayList<>(List.of("rpmkeys", "--dbpath", db.toString(), "-K"));
+        signed.forEach(f -> k.add(f.toString()));
+        double rpmkeys = best(3, () -> Tools.run(tmp, k, 600).ok());
+        row("verify 1,000 RPM signatures (+payload digest)", String.format(Locale.ROOT, "%.2fs, %d threads", check,
+                        java.util.concurrent.ForkJoinPool.commonPool().getParallelism() + 1),
+                String.format(Locale.ROOT, "rpmkeys -K %.2fs", rpmkeys), String.format(Locale.ROOT, "%.1fx", rpmkeys / check), "<= rpmkeys");
     }
 
     /** Every real package name in the sandbox's lists (no virtual names: apt refuses those outright). */

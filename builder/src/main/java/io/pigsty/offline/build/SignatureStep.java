@@ -72,34 +72,48 @@ final class SignatureStep {
         }
         Keyring bundle = key == null ? null : Keyring.of(key.publicKeyArmored().getBytes(StandardCharsets.US_ASCII), "the bundle key");
         Keyring any = all.isEmpty() ? null : Keyring.union(all);
+        // The packages made here signed first, then every file checked in parallel (each read once, header to payload).
+        Keyring none = Keyring.union(List.of());
         List<RepoTree.Item> out = new ArrayList<>(items.size());
+        List<Keyring> keysOf = new ArrayList<>(items.size());
+        for (RepoTree.Item it : items) {
+            Package p = it.shipped().pkg();
+            boolean made = madeHere.contains(it.source());
+            out.add(made && key != null ? signed(format, it) : it);
+            keysOf.add(made && key != null ? bundle : byRepo.containsKey(p.repo().name()) ? byRepo.get(p.repo().name())
+                    : it.shipped().own() != null ? any : null);
+        }
+        Format.PackageSignature[] sigs = new Format.PackageSignature[out.size()];
+        try {
+            java.util.stream.IntStream.range(0, out.size()).parallel().forEach(i -> {
+                try {
+                    sigs[i] = format.checkSignature(out.get(i).source(), out.get(i).shipped().fileName(),
+                            keysOf.get(i) != null ? keysOf.get(i) : none);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
         Map<Long, Keyring> used = new TreeMap<>(); // primary key ID -> the keyring it came from
         Map<String, List<String>> uncovered = new LinkedHashMap<>(); // why -> packages
-        for (RepoTree.Item it : items) {
-            Format.Shipped s = it.shipped();
-            Package p = s.pkg();
-            RepoTree.Item item = it;
-            boolean made = madeHere.contains(it.source());
-            Keyring keys;
-            if (made && key != null) {
-                item = signed(format, it);
-                keys = bundle;
-            } else {
-                keys = byRepo.containsKey(p.repo().name()) ? byRepo.get(p.repo().name()) : s.own() != null ? any : null;
-            }
-            Format.PackageSignature sig = format.checkSignature(item.source(), s.fileName(), keys != null ? keys : Keyring.union(List.of()));
+        for (int i = 0; i < out.size(); i++) {
+            Format.PackageSignature sig = sigs[i];
             if (sig == null) return new Checked(items, Map.of()); // the family signs its repo index, not packages
+            Format.Shipped s = out.get(i).shipped();
+            Package p = s.pkg();
+            Keyring keys = keysOf.get(i);
             switch (sig.status()) {
                 case VERIFIED -> used.put(keys.primary(sig.keyId()), keys);
-                case UNSIGNED -> uncovered.computeIfAbsent(made ? "made here, and the bundle is not signed (--sign-key signs it)"
-                        : "not signed", k -> new ArrayList<>()).add(s.fileName());
+                case UNSIGNED -> uncovered.computeIfAbsent(madeHere.contains(items.get(i).source())
+                        ? "made here, and the bundle is not signed (--sign-key signs it)" : "not signed", k -> new ArrayList<>()).add(s.fileName());
                 case UNKNOWN_KEY -> uncovered.computeIfAbsent(keys == null
                         ? "signed, but repo '" + p.repo().name() + "' names no key (gpgkey: in its repo-spec entry)"
                         : "signed by key " + sig.detail() + ", not by a key repo '" + p.repo().name() + "' names (gpgkey:)",
                         k -> new ArrayList<>()).add(s.fileName());
                 case REFUSED -> uncovered.computeIfAbsent("signature refused: " + sig.detail(), k -> new ArrayList<>()).add(s.fileName());
             }
-            out.add(item);
         }
         Map<String, String> files = new LinkedHashMap<>();
         if (!uncovered.isEmpty()) {

@@ -44,6 +44,8 @@ final class RpmSignature {
     // rpm's own limits (hdrchkTags, hdrchkData): no real header comes near them
     private static final int MAX_ENTRIES = 0xffff, MAX_DATA = 256 << 20;
 
+    private static final JcaPGPContentVerifierBuilderProvider VERIFIERS = new JcaPGPContentVerifierBuilderProvider();
+
     private RpmSignature() {}
 
     private record Entry(int tag, int type, int offset, int count) {}
@@ -156,7 +158,7 @@ final class RpmSignature {
 
     private static boolean verify(PGPSignature s, PGPPublicKey key, FileChannel ch, long from, long to) throws IOException {
         try {
-            s.init(new JcaPGPContentVerifierBuilderProvider(), key);
+            s.init(VERIFIERS, key);
             ByteBuffer buf = ByteBuffer.allocate(1 << 16);
             for (long at = from; at < to; ) {
                 buf.clear().limit((int) Math.min(buf.capacity(), to - at));
