@@ -61,16 +61,19 @@ public interface Format {
     }
 
     /**
-     * One repo as read: its packages, the index files it has (fetched or not), and the records left
-     * out because they could not be read.
+     * One repo as read: its packages, the index files it has (fetched or not), the records left out
+     * because they could not be read, and what else its format read of it ({@code extra}, or null).
      */
-    record RepoIndex(Source source, List<Package> packages, List<IndexFile> files, List<String> dropped) {
+    record RepoIndex(Source source, List<Package> packages, List<IndexFile> files, List<String> dropped, Extra extra) {
         public RepoIndex {
             packages = List.copyOf(packages);
             files = List.copyOf(files);
             dropped = List.copyOf(dropped);
         }
     }
+
+    /** What a format reads of a repo besides its packages and keeps for {@link #universe} (RPM: module streams); null for none. */
+    interface Extra {}
 
     /** A package file read from disk (URL packages, the launcher) and its own index record. */
     record Inspected(Package pkg, IndexRecord record) {}

@@ -27,6 +27,18 @@ public interface RepoFiles {
      */
     Parsed parsed(String key, Parse parse) throws IOException;
 
+    /**
+     * A small form of one index file a format derives for itself (RPM: the module streams of
+     * modules.yaml), made by {@code derive} once per {@code key} (which names the file's checksum)
+     * and kept for later builds.
+     */
+    byte[] derived(String key, Derive derive) throws IOException;
+
+    /** Derives the small form. */
+    interface Derive {
+        byte[] derive() throws IOException;
+    }
+
     /** Parses one index file. */
     interface Parse {
         Parsed parse() throws IOException;

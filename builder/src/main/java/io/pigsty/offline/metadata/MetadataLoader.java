@@ -76,6 +76,11 @@ public final class MetadataLoader {
             public Parsed parsed(String key, Parse parse) throws IOException {
                 return ParsedCache.get(meta.derived(key + "-" + PackageCodec.VERSION), repo, parse, where, log);
             }
+
+            @Override
+            public byte[] derived(String key, Derive derive) throws IOException {
+                return ParsedCache.derived(meta.derived(key), derive, where, log);
+            }
         };
     }
 

@@ -21,13 +21,14 @@ import java.util.Map;
 
 /**
  * A compact binary form of parsed packages, so a warm cache skips XML and Packages parsing the way
- * dnf's solv files do. Strings are written once and referred to by number afterwards, which also
- * shares every repeated string on reading. The format is private to this build of the tool:
+ * dnf's solv files do. Strings, versions and dependencies are written once and referred to by number
+ * afterwards, which also shares every repeated one on reading (a library thousands of packages
+ * require is one object, not thousands: less to decode, to hold and to collect). The format is private to this build of the tool:
  * {@link #VERSION} changes whenever the model does, and a mismatch simply means "parse again".
  */
 final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     private PackageCodec() {}
 
@@ -93,6 +94,8 @@ final class PackageCodec {
     private static final class Writer {
         private final DataOutputStream out;
         private final Map<String, Integer> ids = new HashMap<>();
+        private final Map<Evr, Integer> evrIds = new HashMap<>();
+        private final Map<Dep, Integer> depIds = new HashMap<>();
 
         Writer(DataOutputStream out) {
             this.out = out;
@@ -129,13 +132,27 @@ final class PackageCodec {
             out.write(b);
         }
 
+        /** A known value is its id + 1; a new one is 0, then written inline (and takes the next id). */
+        private <T> boolean known(Map<T, Integer> table, T v) throws IOException {
+            Integer id = table.get(v);
+            if (id != null) {
+                varint(id + 1);
+                return true;
+            }
+            table.put(v, table.size());
+            varint(0);
+            return false;
+        }
+
         void evr(Evr e) throws IOException {
+            if (known(evrIds, e)) return;
             varint(e.epoch());
             str(e.version());
             str(e.release());
         }
 
         void dep(Dep d) throws IOException {
+            if (known(depIds, d)) return;
             str(d.name());
             out.writeByte(d.op().ordinal());
             if (d.versioned()) evr(d.evr());
@@ -184,6 +201,9 @@ final class PackageCodec {
         private final byte[] b;
         private int pos;
         private final List<String> strings = new ArrayList<>();
+        private final List<Evr> evrs = new ArrayList<>();
+        private final List<Dep> deps = new ArrayList<>();
+        private final List<Req.Atom> atoms = new ArrayList<>(); // by dep id, made on first use
         private static final Op[] OPS = Op.values();
 
         Reader(byte[] b, int pos) {
@@ -224,15 +244,42 @@ final class PackageCodec {
             return s;
         }
 
-        Evr evr() throws IOException {
-            return new Evr(varint(), str(), str());
+        /** The id + 1 of a known value, or 0 for a new one that follows inline; -1 ids are refused. */
+        private int ref(int known) throws IOException {
+            int id = varint();
+            if (id < 0 || id > known) throw new IOException("corrupt value table");
+            return id;
         }
 
-        Dep dep() throws IOException {
+        Evr evr() throws IOException {
+            int id = ref(evrs.size());
+            if (id > 0) return evrs.get(id - 1);
+            Evr e = new Evr(varint(), str(), str());
+            evrs.add(e);
+            return e;
+        }
+
+        /** The id of the next dependency, read inline when new. */
+        int depId() throws IOException {
+            int id = ref(deps.size());
+            if (id > 0) return id - 1;
             String name = str();
             Op op = OPS[u8()];
             Evr evr = op == Op.ANY ? Evr.NONE : evr();
-            return new Dep(name, op, evr, str());
+            deps.add(new Dep(name, op, evr, str()));
+            atoms.add(null);
+            return deps.size() - 1;
+        }
+
+        Dep dep() throws IOException {
+            return deps.get(depId());
+        }
+
+        Req.Atom atom() throws IOException {
+            int id = depId();
+            Req.Atom a = atoms.get(id);
+            if (a == null) atoms.set(id, a = new Req.Atom(deps.get(id)));
+            return a;
         }
 
         List<Dep> deps() throws IOException {
@@ -254,7 +301,7 @@ final class PackageCodec {
         Req req() throws IOException {
             int tag = u8();
             return switch (tag) {
-                case 0 -> new Req.Atom(dep());
+                case 0 -> atom();
                 case 1 -> new Req.All(reqs());
                 case 2 -> new Req.Any(reqs());
                 case 3, 4 -> {

@@ -33,6 +33,20 @@ final class ParsedCache {
         return pkgs;
     }
 
+    /** The bytes in {@code cached} when present and readable, else derived and written there ({@code cached} may be null). */
+    static byte[] derived(Path cached, RepoFiles.Derive derive, String where, Log log) throws IOException {
+        if (cached != null && Files.isRegularFile(cached)) {
+            try {
+                return Files.readAllBytes(cached);
+            } catch (IOException e) {
+                log.warn(where + ": ignoring unreadable cached " + cached + " (" + e.getMessage() + ")");
+            }
+        }
+        byte[] b = derive.derive();
+        if (cached != null) keep(cached, out -> out.write(b), where + ": cannot cache derived metadata", log);
+        return b;
+    }
+
     /** Writes one derived file. */
     interface Body {
         void write(DataOutputStream out) throws IOException;

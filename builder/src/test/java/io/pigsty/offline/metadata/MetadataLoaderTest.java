@@ -169,4 +169,50 @@ class MetadataLoaderTest {
         FileOwners.find(RpmFormat.INSTANCE, List.of("/usr/share/b/data", "/nowhere"), again.index(), Set.of(src.repo()), warm, Log.QUIET);
         assertTrue(warm.files.stream().anyMatch(f -> f.contains("filelists")), warm.files.toString());
     }
+
+    /** Module streams are kept too: a warm load neither fetches nor parses modules.yaml, and filters the same. */
+    @Test
+    void aWarmLoadReadsModuleStreamsFromTheCache() throws Exception {
+        Tools.require("createrepo_c", "modifyrepo_c");
+        Path repo = tmp.resolve("mod");
+        rpm("x").version("1.0").build(repo);
+        rpm("x").version("2.0").build(repo); // a stream's artifact; its stream is not the default
+        Tools.run(repo, "createrepo_c", "--no-database", ".").ok();
+        Path yaml = tmp.resolve("modules.yaml");
+        Files.writeString(yaml, """
+                ---
+                document: modulemd
+                version: 2
+                data:
+                  name: x
+                  stream: "2"
+                  version: 1
+                  context: c
+                  arch: x86_64
+                  summary: x 2
+                  description: x 2
+                  license: {module: [MIT]}
+                  artifacts:
+                    rpms:
+                    - x-0:2.0-1.x86_64
+                ...
+                ---
+                document: modulemd-defaults
+                version: 1
+                data:
+                  module: x
+                  stream: "1"
+                ...
+                """);
+        Tools.run(repo, "modifyrepo_c", "--mdtype=modules", yaml.toString(), "repodata").ok();
+        Format.Source src = new Format.Source(new Repo("mod", 99, List.of("http://127.0.0.1:1/mod/")), List.of(), false, false, null);
+        Dirs cold = new Dirs(Set.of(), Set.of());
+        Metadata m = MetadataLoader.load(List.of(src), RpmFormat.INSTANCE, "x86_64", cold, Log.QUIET);
+        assertTrue(cold.files.stream().anyMatch(f -> f.contains("modules")), cold.files.toString());
+        assertEquals(List.of("x-1.0-1.x86_64"), m.universe().packages().stream().map(p -> p.nevra()).toList());
+        Dirs warm = new Dirs(Set.of(), Set.of());
+        Metadata again = MetadataLoader.load(List.of(src), RpmFormat.INSTANCE, "x86_64", warm, Log.QUIET);
+        assertEquals(List.of(), warm.files, "the warm run fetched or hashed index files");
+        assertEquals(m.universe().packages(), again.universe().packages());
+    }
 }

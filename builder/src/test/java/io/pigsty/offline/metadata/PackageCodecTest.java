@@ -36,7 +36,18 @@ class PackageCodecTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         RepoFiles.Parsed parsed = new RepoFiles.Parsed(List.of(a, b), List.of("repo r: left out c.x86_64 (c.rpm): bad"));
         PackageCodec.write(new DataOutputStream(bytes), parsed);
-        assertEquals(parsed, PackageCodec.read(bytes.toByteArray(), repo));
+        RepoFiles.Parsed back = PackageCodec.read(bytes.toByteArray(), repo);
+        assertEquals(parsed, back);
+        // a dependency two packages share is one object after reading, and so is a version
+        Package c = new Package("c", new Evr(0, "1", "1"), "x86_64", List.of(Dep.of("c", Op.EQ, new Evr(0, "1", "1"))),
+                List.of(Req.atom(Dep.of("b", Op.GE, new Evr(0, "2", "")))), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), "Packages/c.rpm", 1, Checksum.sha256("ef".repeat(32)), repo, null);
+        ByteArrayOutputStream shared = new ByteArrayOutputStream();
+        PackageCodec.write(new DataOutputStream(shared), new RepoFiles.Parsed(List.of(a, c), List.of()));
+        List<Package> two = PackageCodec.read(shared.toByteArray(), repo).packages();
+        assertEquals(List.of(a, c), two);
+        org.junit.jupiter.api.Assertions.assertSame(two.get(0).requires().get(0), two.get(1).requires().get(0));
+        org.junit.jupiter.api.Assertions.assertSame(two.get(1).evr(), two.get(1).provides().get(0).evr());
         byte[] other = bytes.toByteArray();
         other[7] = 99; // another codec version: not an error, just "parse again"
         assertNull(PackageCodec.read(other, repo));

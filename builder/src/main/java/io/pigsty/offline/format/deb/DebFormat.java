@@ -134,7 +134,7 @@ public final class DebFormat implements Format {
         int before = pkgs.size();
         if (!excludes.isEmpty()) pkgs.removeIf(p -> excludes.stream().anyMatch(g -> g.matches(p.name())));
         log.info(where + ": " + pkgs.size() + " packages" + (pkgs.size() < before ? ", excludepkgs hides " + (before - pkgs.size()) : ""));
-        return new RepoIndex(s, pkgs, used, dropped);
+        return new RepoIndex(s, pkgs, used, dropped, null);
     }
 
     @Override

@@ -20,7 +20,10 @@ import java.util.Set;
  * stream are visible only when the stream is the default one; a default stream's packages hide
  * non-modular packages of the same name. Repos with {@code module_hotfixes} are exempt.
  */
-final class Modules {
+final class Modules implements io.pigsty.offline.format.Format.Extra {
+    /** The version of {@link #compact}'s form: a new one makes cached forms be derived again. */
+    static final int VERSION = 1;
+
     /** NEVRA ({@code name-epoch:version-release.arch}) of every modular artifact, stream-qualified. */
     private final Map<String, String> streamOfArtifact = new HashMap<>();
     private final Map<String, String> defaults = new HashMap<>();
@@ -49,6 +52,35 @@ final class Modules {
         } catch (RuntimeException e) {
             throw new MetadataException(where + ": malformed modules.yaml: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What filtering needs, as lines: {@code A nevra stream} per modular artifact, {@code D module
+     * stream} per default; far smaller and quicker to read than the modules.yaml it comes from.
+     */
+    byte[] compact() {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(streamOfArtifact).forEach((nevra, stream) -> b.append("A\t").append(nevra).append('\t').append(stream).append('\n'));
+        new java.util.TreeMap<>(defaults).forEach((module, stream) -> b.append("D\t").append(module).append('\t').append(stream).append('\n'));
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The streams and defaults of {@link #compact}'s form. */
+    static Modules of(byte[] compact, String where) throws MetadataException {
+        Modules m = new Modules();
+        for (String line : new String(compact, StandardCharsets.UTF_8).split("\n")) {
+            if (line.isEmpty()) continue;
+            String[] t = line.split("\t");
+            if (t.length != 3 || !(t[0].equals("A") || t[0].equals("D")))
+                throw new MetadataException(where + ": unreadable cached module streams (line '" + line + "'); remove the cache");
+            if (t[0].equals("A")) {
+                m.streamOfArtifact.put(t[1], t[2]);
+                m.artifactNames.add(nameOf(t[1]));
+            } else {
+                m.defaults.put(t[1], t[2]);
+            }
+        }
+        return m;
     }
 
     /** Takes in another repo's streams and defaults. */

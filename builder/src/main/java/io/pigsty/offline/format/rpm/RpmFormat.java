@@ -66,14 +66,20 @@ public final class RpmFormat implements Format {
             md = Repomd.parse(in, where);
         }
         List<IndexFile> index = new ArrayList<>();
-        for (Repomd.Entry e : md.data().values()) {
-            Path local = null;
-            // Modules are read now unless the repo is exempt from module filtering; the primary only
-            // when its parsed form is not cached (a warm plan neither fetches nor hashes it again).
-            if (e.type().equals(MODULES) && !s.moduleHotfixes())
-                local = files.file(e.location(), e.checksum(), e.size());
-            index.add(new IndexFile(repo, e.type(), e.location(), e.checksum(), e.size(), e.timestamp(), local));
-        }
+        for (Repomd.Entry e : md.data().values())
+            index.add(new IndexFile(repo, e.type(), e.location(), e.checksum(), e.size(), e.timestamp(), null));
+        // Module streams are read unless the repo is exempt from module filtering, and the primary, each
+        // only when its derived form is not cached: a warm plan neither fetches nor parses them again.
+        Modules modules = null;
+        Repomd.Entry me = md.get(MODULES);
+        if (me != null && !s.moduleHotfixes())
+            modules = Modules.of(files.derived("rpm-modules-" + Modules.VERSION + "-" + me.checksum().hex(), () -> {
+                Modules m = new Modules();
+                try (InputStream in = Decompress.open(files.file(me.location(), me.checksum(), me.size()), me.location())) {
+                    m.read(in, where);
+                }
+                return m.compact();
+            }), where);
         Repomd.Entry pe = md.get(PRIMARY);
         // dnf accepts them, but a collision can be made for these: say so rather than trust quietly
         if (weak(pe.checksum()))
@@ -98,21 +104,13 @@ public final class RpmFormat implements Format {
         }
         log.info(where + ": " + pkgs.size() + " packages (revision " + md.revision() + ")"
                 + (pkgs.size() < before ? ", excludepkgs hides " + (before - pkgs.size()) : ""));
-        return new RepoIndex(s, pkgs, index, parsed.dropped());
+        return new RepoIndex(s, pkgs, index, parsed.dropped(), modules);
     }
 
     @Override
     public Universe universe(List<RepoIndex> repos, String targetArch, Log log) throws IOException {
         Modules modules = new Modules();
-        for (RepoIndex r : repos) {
-            if (r.source().moduleHotfixes()) continue;
-            for (IndexFile f : r.files()) {
-                if (!f.type().equals(MODULES)) continue;
-                try (InputStream in = Decompress.open(IndexSet.local(f), f.path())) {
-                    modules.read(in, "repo " + f.repo().name());
-                }
-            }
-        }
+        for (RepoIndex r : repos) if (r.extra() instanceof Modules m) modules.add(m);
         List<Package> all = new ArrayList<>();
         if (modules.isEmpty()) {
             for (RepoIndex r : repos) all.addAll(r.packages());
