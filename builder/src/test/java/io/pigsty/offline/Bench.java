@@ -83,6 +83,28 @@ class Bench {
                 "x86_64", local(dir), Log.QUIET);
     }
 
+    /**
+     * The builder as a user runs it: {@code ./build} with its JVM flags and class-data archive (C1 for
+     * plan), which needs the jar of these very sources; build it first (mvn -DskipTests install).
+     */
+    private static boolean jarChecked;
+
+    static List<String> builder(String... args) {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        if (!jarChecked) { // once, outside the timed runs
+            Path jar = root.resolve("builder/target/pigsty-builder.jar");
+            String stale = Tools.run(root, List.of("sh", "-c", "find builder/src/main launcher/src/main bundle/src/main builder/pom.xml pom.xml"
+                    + " -newer builder/target/pigsty-builder.jar -print -quit"), 60).out().trim();
+            if (!Files.isRegularFile(jar) || !stale.isEmpty())
+                throw new AssertionError("the bench times ./build as users run it, and " + jar + " is " + (stale.isEmpty() ? "missing"
+                        : "older than " + stale) + ": run mvn -q -B -DskipTests install first");
+            jarChecked = true;
+        }
+        List<String> c = new ArrayList<>(List.of(root.resolve("build").toString()));
+        c.addAll(List.of(args));
+        return c;
+    }
+
     static List<String> dnf(Path root, Path repo, String... args) {
         List<String> c = new ArrayList<>(List.of("dnf", "-q", "--installroot=" + root, "--setopt=reposdir=/dev/null",
                 "--repofrompath=bench,file://" + repo, "--releasever=9", "--forcearch=x86_64", "--nogpgcheck"));
@@ -131,8 +153,7 @@ class Bench {
         List<String> names = IntStream.range(0, 300).map(i -> 39_999 - i * 37).mapToObj(SyntheticRepo::name).collect(Collectors.toList());
         try (FileServer server = new FileServer(up)) {
             Path home = Homes.el9(tmp.resolve("plan-home"), String.join(" ", names), Map.of("bench", server.url("repo/")));
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home", home.toString(), "--cache",
+            List<String> cmd = builder("plan", "--os", "el9", "--home", home.toString(), "--cache",
                     tmp.resolve("plan-cache").toString(), "-q", "--no-launcher");
             Tools.Run[] first = new Tools.Run[1];
             double cold = seconds(() -> first[0] = Tools.run(tmp, cmd, 600).ok());
@@ -207,8 +228,7 @@ class Bench {
                 while (set.size() < n) set.add(rnd.nextInt(3) == 0 || n > names.size() ? more.get(rnd.nextInt(more.size()))
                         : names.get(rnd.nextInt(names.size())));
                 Homes.el9(home, String.join(" ", set), cs9);
-                List<String> ours = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                        "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "el9", "--home",
+                List<String> ours = builder("plan", "--os", "el9", "--home",
                         home.toString(), "--cache", tmp.resolve("solve-cache").toString(), "-q", "--no-launcher", "--skip-missing",
                         "--no-weak-deps"); // as dnf is run: weak deps off on both sides
                 timed(1, ours, true); // warm the caches
@@ -254,8 +274,7 @@ class Bench {
                 Files.writeString(inv, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    repo_modules: node\n    repo_packages: [ 'bash' ]\n    repo_extra_packages: []\n"
                         + "    repo_upstream:\n      - { name: base, module: node, releases: [12], baseurl: { default: '" + mirror
                         + " bookworm main' }, keyring: " + keyring + " }\n");
-                Tools.run(tmp, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                        System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "d12", "--home",
+                Tools.run(tmp, builder("plan", "--os", "d12", "--home",
                         Path.of("..").toAbsolutePath().normalize().toString(), "-i", inv.toString(), "--cache", cache.toString(), "-q",
                         "--no-launcher"), 900).ok();
                 debNames = aptNames();
@@ -265,8 +284,7 @@ class Bench {
             Files.writeString(inv, "all:\n  children: { infra: { hosts: { 10.10.10.10: {} } } }\n  vars:\n    repo_modules: node\n    repo_packages: [ '" + String.join(" ", set) + "' ]\n"
                     + "    repo_extra_packages: []\n    repo_upstream:\n      - { name: base, module: node, releases: [12], baseurl: { default: '"
                     + mirror + " bookworm main' }, keyring: " + keyring + " }\n");
-            List<String> ours = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "d12", "--home",
+            List<String> ours = builder("plan", "--os", "d12", "--home",
                     Path.of("..").toAbsolutePath().normalize().toString(), "-i", inv.toString(), "--cache", cache.toString(), "-q",
                     "--no-launcher", "--skip-missing");
             double[] o = timed(3, ours, true);
@@ -306,14 +324,12 @@ class Bench {
             y.append("      - { name: ").append(r[0]).append(", module: node, releases: [12], baseurl: { default: '").append(r[1]).append(' ')
                     .append(r[2]).append(" main' }, keyring: ").append(keyring).append(" }\n");
         Files.writeString(inv, y);
-        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         double ours = Double.MAX_VALUE;
         Path out = null;
         for (int i = 0; i < 2; i++) {
             out = Files.createTempDirectory(tmp, "e2e");
             Path o = out;
-            ours = Math.min(ours, seconds(() -> Tools.run(tmp, List.of(jvm, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    "io.pigsty.offline.cli.Main", "offline", "--os", "d12", "--home", Path.of("..").toAbsolutePath().normalize().toString(),
+            ours = Math.min(ours, seconds(() -> Tools.run(tmp, builder("offline", "--os", "d12", "--home", Path.of("..").toAbsolutePath().normalize().toString(),
                     "-i", inv.toString(), "--cache", o.resolve("cache").toString(), "--repo-dir", o.resolve("www/pigsty").toString(),
                     "--dist", o.resolve("dist").toString(), "-q", "--no-launcher"), 1800).ok()));
         }
@@ -412,7 +428,7 @@ class Bench {
         // A one-package update: the same set plus one name, as a delta against the bundle above.
         Files.writeString(inv, Files.readString(inv).replace("repo_packages: [ '", "repo_packages: [ 'tree "));
         Path upd = Files.createTempDirectory(tmp, "e2e-upd");
-        Tools.run(tmp, List.of(jvm, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "offline",
+        Tools.run(tmp, builder("offline",
                 "--os", "d12", "--home", Path.of("..").toAbsolutePath().normalize().toString(), "-i", inv.toString(), "--cache",
                 out.resolve("cache").toString(), "--repo-dir", upd.resolve("www/pigsty").toString(), "--dist", upd.resolve("dist").toString(),
                 "-q", "--no-launcher", "--since", tarball.toString()), 1800).ok();
@@ -542,8 +558,7 @@ class Bench {
                     + "arches: [x86_64]\nrepo_spec: [b.yml]\nvars:\n  version: v1\n  repo_packages: [ '" + String.join(" ", names) + "' ]\n");
             Files.writeString(home.resolve("repo-spec/b.yml"), "repo_upstream:\n  - { name: debmain, module: node, baseurl: { default: '"
                     + server.url("") + " ./' }, trusted: true }\n");
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), "io.pigsty.offline.cli.Main", "plan", "--os", "d12", "--home",
+            List<String> cmd = builder("plan", "--os", "d12", "--home",
                     home.toString(), "--cache", tmp.resolve("deb-cache").toString(), "-q", "--skip-missing", "--no-launcher");
             Tools.Run[] first = new Tools.Run[1];
             double cold = seconds(() -> first[0] = Tools.run(tmp, cmd, 600).ok());

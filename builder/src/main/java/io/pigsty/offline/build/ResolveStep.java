@@ -71,16 +71,18 @@ final class ResolveStep {
         Universe universe = metadata.universe().with(own);
         IndexSet index = metadata.index();
         Resolver.Options ro = new Resolver.Options(weakDeps);
-        Resolution res = Resolver.resolve(universe, specs, ro);
-        if (needsFileLists(res) && !format.fileListTypes().isEmpty()) {
-            List<String> paths = universe.unprovidedFileRequirements();
+        // File paths some package requires but no primary record supplies are looked up in the file
+        // lists before the one solve, as dnf has them (few paths, and their owners are cached per
+        // file-list checksum): solving first and again after would double a large request's time.
+        List<String> paths = format.fileListTypes().isEmpty() ? List.of() : universe.unprovidedFileRequirements();
+        if (!paths.isEmpty()) {
             reporter.info("file requirements not in primary metadata: reading file lists for " + paths.size() + " paths");
             FileOwners.Found found = FileOwners.find(format, paths, index, new HashSet<>(
                     plan.repos().stream().map(r -> r.source().repo()).toList()), source, reporter);
             index = found.index();
             universe = universe.withFiles(found.owners());
-            res = Resolver.resolve(universe, specs, ro);
         }
+        Resolution res = Resolver.resolve(universe, specs, ro);
         checkAliases(res);
         List<Manifest.Baseline> reports = new ArrayList<>();
         Resolution all = hosts.emptyRoot() ? res : null;
@@ -149,14 +151,6 @@ final class ResolveStep {
         picks.sort(java.util.Comparator.comparing((Resolution.Pick k) -> k.pkg().name()).thenComparing(k -> k.pkg().arch())
                 .thenComparing(k -> k.pkg().evr().toString()));
         return new Resolution(picks, problems, all.choices(), all.notes(), all.upgrades());
-    }
-
-    private static boolean needsFileLists(Resolution res) {
-        for (Resolution.Problem p : res.problems()) {
-            String failed = p.chain().get(p.chain().size() - 1);
-            if (failed.startsWith("/") || failed.contains("(/") || failed.contains(" /")) return true;
-        }
-        return false;
     }
 
     /**

@@ -19,13 +19,35 @@ public final class Universe {
     private final Rules rules;
     private final String targetArch;
     private final List<Package> packages;
-    private final Map<String, List<Package>> byName;
-    private final Map<String, List<Package>> byProvide;
-    private final Map<String, List<Package>> byFile;
+    private final Index byName;
+    private final Index byProvide;
+    private final Index byFile;
     private volatile Map<String, List<Package>> byObsoleted;
 
-    private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, List<Package>> byName,
-                     Map<String, List<Package>> byProvide, Map<String, List<Package>> byFile) {
+    /**
+     * Packages by key, with the few keys a later layer changed laid over the shared base: the file
+     * owners the file lists add touch a handful of keys, and copying 150,000 entries for them would
+     * cost more than the solve they serve.
+     */
+    private record Index(Map<String, List<Package>> base, Map<String, List<Package>> over) {
+        List<Package> get(String key) {
+            List<Package> l = over.get(key);
+            return l != null ? l : base.getOrDefault(key, List.of());
+        }
+
+        boolean has(String key) {
+            return over.containsKey(key) || base.containsKey(key);
+        }
+
+        Index with(Map<String, List<Package>> more) {
+            if (more.isEmpty()) return this;
+            Map<String, List<Package>> o = new HashMap<>(over);
+            o.putAll(more);
+            return new Index(base, o);
+        }
+    }
+
+    private Universe(Rules rules, String targetArch, List<Package> packages, Index byName, Index byProvide, Index byFile) {
         this.rules = rules;
         this.targetArch = targetArch;
         this.packages = packages;
@@ -38,10 +60,9 @@ public final class Universe {
         this.rules = rules;
         this.targetArch = targetArch;
         this.packages = List.copyOf(packages);
-        this.byName = byName;
+        this.byName = new Index(byName, Map.of());
         int n = this.packages.size();
-        byProvide = new HashMap<>(n * 8);
-        byFile = new HashMap<>(n * 4);
+        Map<String, List<Package>> byProvide = new HashMap<>(n * 8), byFile = new HashMap<>(n * 4);
         // Plain loops rather than computeIfAbsent lambdas: a warm plan builds this on a cold JVM.
         for (Package p : this.packages) {
             boolean selfProvided = false;
@@ -52,6 +73,8 @@ public final class Universe {
             if (!selfProvided) add(byProvide, p.name(), p);
             for (String f : p.files()) add(byFile, f, p);
         }
+        this.byProvide = new Index(byProvide, Map.of());
+        this.byFile = new Index(byFile, Map.of());
     }
 
     private static void add(Map<String, List<Package>> index, String key, Package p) {
@@ -132,26 +155,41 @@ public final class Universe {
             all.add(p);
         }
         if (changed.isEmpty()) return this;
-        Map<String, List<Package>> name = new HashMap<>(byName), provide = new HashMap<>(byProvide), file = new HashMap<>(byFile);
+        Map<String, List<Package>> name = new HashMap<>(), provide = new HashMap<>(), file = new HashMap<>();
         changed.forEach((p, q) -> {
-            replace(name, p.name(), p, q);
-            replace(provide, p.name(), p, q);
-            for (Dep d : p.provides()) replace(provide, d.name(), p, q);
-            for (String f : p.files()) replace(file, f, p, q);
+            replace(byName, name, p.name(), p, q);
+            replace(byProvide, provide, p.name(), p, q);
+            for (Dep d : p.provides()) replace(byProvide, provide, d.name(), p, q);
+            for (String f : p.files()) replace(byFile, file, f, p, q);
         });
-        for (String f : added) file.remove(f);
-        for (Package q : all) for (String f : q.files()) if (added.contains(f)) add(file, f, q);
-        return new Universe(rules, targetArch, List.copyOf(all), name, provide, file);
+        // a path the file lists added: its owners in universe order, as building the index would list them
+        List<Package> kept = List.copyOf(all);
+        for (String f : added) {
+            List<Package> of = new ArrayList<>(file.containsKey(f) ? file.get(f) : byFile.get(f));
+            for (Package q : changed.values()) if (q.files().contains(f) && !of.contains(q)) of.add(q);
+            if (of.size() > 1) {
+                Map<Package, Integer> at = new IdentityHashMap<>();
+                for (Package o : of) at.put(o, indexOf(kept, o));
+                of.sort(java.util.Comparator.comparingInt(at::get));
+            }
+            file.put(f, of);
+        }
+        return new Universe(rules, targetArch, kept, byName.with(name), byProvide.with(provide), byFile.with(file));
     }
 
-    private static void replace(Map<String, List<Package>> index, String key, Package p, Package q) {
-        List<Package> l = index.get(key);
-        if (l == null) return;
+    private static int indexOf(List<Package> all, Package p) {
+        for (int i = 0; i < all.size(); i++) if (all.get(i) == p) return i;
+        return -1;
+    }
+
+    /** Puts into {@code out} the list of {@code key} (as changed so far) with {@code p} replaced by {@code q}. */
+    private static void replace(Index index, Map<String, List<Package>> out, String key, Package p, Package q) {
+        List<Package> l = out.containsKey(key) ? out.get(key) : index.get(key);
         for (int i = 0; i < l.size(); i++)
             if (l.get(i) == p) {
                 List<Package> c = new ArrayList<>(l);
                 c.set(i, q);
-                index.put(key, c);
+                out.put(key, c);
                 return;
             }
     }
@@ -177,12 +215,12 @@ public final class Universe {
     }
 
     public List<Package> named(String name) {
-        return byName.getOrDefault(name, List.of());
+        return byName.get(name);
     }
 
     /** All package names, sorted: used to expand globs. */
     public List<String> names() {
-        List<String> names = new ArrayList<>(byName.keySet());
+        List<String> names = new ArrayList<>(byName.base().keySet()); // later layers change owners, never names
         Collections.sort(names);
         return names;
     }
@@ -190,10 +228,10 @@ public final class Universe {
     /** Packages that provide {@code dep} by provide (version relation checked) or, for paths, by file. */
     public List<Package> whatProvides(Dep dep) {
         List<Package> out = new ArrayList<>();
-        for (Package p : byProvide.getOrDefault(dep.name(), List.of()))
+        for (Package p : byProvide.get(dep.name()))
             if (provides(p, dep)) out.add(p);
         if (dep.isFile())
-            for (Package p : byFile.getOrDefault(dep.name(), List.of()))
+            for (Package p : byFile.get(dep.name()))
                 if (!out.contains(p)) out.add(p);
         return out;
     }
@@ -248,11 +286,15 @@ public final class Universe {
         TreeMap<String, Boolean> paths = new TreeMap<>();
         for (Package p : packages)
             for (Req r : p.requires()) collectFiles(r, paths);
-        paths.keySet().removeIf(path -> byFile.containsKey(path) || byProvide.containsKey(path));
+        paths.keySet().removeIf(path -> byFile.has(path) || byProvide.has(path));
         return List.copyOf(paths.keySet());
     }
 
     private static void collectFiles(Req r, Map<String, Boolean> out) {
+        if (r instanceof Req.Atom a) { // nearly all: judged without a list per requirement
+            if (a.dep().isFile()) out.put(a.dep().name(), true);
+            return;
+        }
         for (Dep d : Req.needed(r)) if (d.isFile()) out.put(d.name(), true);
     }
 }

@@ -42,6 +42,7 @@ public final class Resolver {
     private final Heuristic heuristic;
     private final Solver<DataStructureFactory> solver;
     private final Map<Integer, Boolean> installable = new HashMap<>();
+    private final Map<Encoding.Clause, Boolean> possibleAlone = new java.util.IdentityHashMap<>();
 
     private Resolver(Encoding e) {
         this.e = e;
@@ -123,7 +124,7 @@ public final class Resolver {
         while (!active.isEmpty() && !sat(selectors(active))) {
             List<Encoding.Clause> core = core(active);
             List<Encoding.Clause> impossible = new ArrayList<>();
-            for (Encoding.Clause c : core) if (!sat(selectors(List.of(c)))) impossible.add(c);
+            for (Encoding.Clause c : core) if (!possibleAlone(c)) impossible.add(c);
             if (impossible.isEmpty()) {
                 Encoding.Clause last = core.get(core.size() - 1);
                 problems.add(together(last, core.subList(0, core.size() - 1)));
@@ -280,6 +281,11 @@ public final class Resolver {
             return "no provider can be installed together with " + p.nevra();
         }
         return "it conflicts with what it needs (no consistent set contains it)";
+    }
+
+    /** Whether a request can be met on its own: asked once per request, however many cores it is in. */
+    private boolean possibleAlone(Encoding.Clause request) {
+        return possibleAlone.computeIfAbsent(request, c -> sat(selectors(List.of(c))));
     }
 
     private boolean installable(int lit) {

@@ -79,6 +79,30 @@ class ResolverTest {
         return r.packages().stream().map(x -> x.name() + "-" + x.evr().version() + "." + x.arch()).sorted().collect(Collectors.toList());
     }
 
+    /**
+     * File owners laid over a universe (what the file lists add) answer as a universe built with
+     * those files from the start: owners in universe order, the old files kept, names unchanged.
+     */
+    @Test
+    void fileOwnersLaidOverAUniverseAnswerAsIfBuiltWithThem() {
+        Package a = p("a-1.x86_64", "R:/usr/share/x", "F:/usr/bin/a"), b = p("b-1.x86_64", "F:/usr/share/x"),
+                c = p("c-1.x86_64", "P:libc.so"), d = p("d-1.x86_64", "R:/opt/y");
+        Universe plain = Universe.of(RpmRules.INSTANCE, "x86_64", List.of(a, b, c, d));
+        Universe built = Universe.of(RpmRules.INSTANCE, "x86_64", List.of(a.withFiles(List.of("/usr/bin/a", "/opt/y")), b,
+                c.withFiles(List.of("/opt/y")), d));
+        Universe laid = plain.withFiles(java.util.Map.of(io.pigsty.offline.model.PackageId.of(a), List.of("/opt/y"),
+                io.pigsty.offline.model.PackageId.of(c), List.of("/opt/y")));
+        assertEquals(List.of("/opt/y"), plain.unprovidedFileRequirements());
+        assertEquals(List.of(), laid.unprovidedFileRequirements());
+        for (String path : List.of("/opt/y", "/usr/bin/a", "/usr/share/x", "libc.so", "c", "/nowhere"))
+            assertEquals(built.whatProvides(Dep.of(path)), laid.whatProvides(Dep.of(path)), path);
+        assertEquals(List.of("a", "c"), laid.whatProvides(Dep.of("/opt/y")).stream().map(Package::name).toList());
+        assertEquals(built.packages(), laid.packages());
+        assertEquals(built.names(), laid.names());
+        assertEquals(built.named("c"), laid.named("c"));
+        assertEquals(List.of(), plain.whatProvides(Dep.of("/opt/y")), "the universe laid over is unchanged");
+    }
+
     @Test
     void newestWinsAndClosureIsTransitive() {
         Resolution r = resolve(List.of(p("a-1.0.x86_64", "R:b"), p("a-2.0.x86_64", "R:b"), p("b-1.0.noarch", "R:libc.so.6()(64bit)"),
