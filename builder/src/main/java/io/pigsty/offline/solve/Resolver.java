@@ -207,7 +207,9 @@ public final class Resolver {
 
     private boolean sat(IVecInt assumptions) {
         try {
-            return solver.isSatisfiable(assumptions);
+            if (!solver.isSatisfiable(assumptions)) return false;
+            learn(solver.model());
+            return true;
         } catch (TimeoutException ex) {
             throw new BuildException(ExitCode.FAILED, "dependency resolution did not finish in " + TIMEOUT_SECONDS
                     + " s (" + e.nVars() + " variables); please report this request");
@@ -283,13 +285,41 @@ public final class Resolver {
         return "it conflicts with what it needs (no consistent set contains it)";
     }
 
+    /**
+     * What a model proves beyond the question it answered: every package it installs can be installed,
+     * and every request one of its packages meets can be met alone (its selector, in no other
+     * clause, can be set too). Later questions about them need no solve of their own.
+     */
+    private void learn(int[] model) {
+        BitSet on = new BitSet();
+        for (int lit : model) if (lit > 0) on.set(lit);
+        for (int lit = on.nextSetBit(0); lit >= 0; lit = on.nextSetBit(lit + 1)) installable.putIfAbsent(lit, true);
+        for (Encoding.Request r : e.requests)
+            for (Encoding.Clause c : r.clauses()) {
+                if (possibleAlone.containsKey(c)) continue;
+                for (int l : c.pos())
+                    if (on.get(l)) {
+                        possibleAlone.put(c, true);
+                        break;
+                    }
+            }
+    }
+
     /** Whether a request can be met on its own: asked once per request, however many cores it is in. */
     private boolean possibleAlone(Encoding.Clause request) {
-        return possibleAlone.computeIfAbsent(request, c -> sat(selectors(List.of(c))));
+        Boolean known = possibleAlone.get(request);
+        if (known != null) return known;
+        boolean can = sat(selectors(List.of(request))); // a solve may learn others (not computeIfAbsent: it adds to the map)
+        possibleAlone.put(request, can);
+        return can;
     }
 
     private boolean installable(int lit) {
-        return installable.computeIfAbsent(lit, l -> !heuristic.falseAtRoot(l) && sat(new VecInt(new int[] {l})));
+        Boolean known = installable.get(lit);
+        if (known != null) return known;
+        boolean can = !heuristic.falseAtRoot(lit) && sat(new VecInt(new int[] {lit}));
+        installable.put(lit, can);
+        return can;
     }
 
     /**
