@@ -24,6 +24,8 @@ import javax.xml.stream.XMLStreamReader;
  */
 final class PrimaryReader {
     private final Xml.Interner strings = new Xml.Interner();
+    private final java.util.Map<Dep, Req> requirements = new java.util.HashMap<>();
+    private final java.util.Map<Evr, Evr> versions = new java.util.HashMap<>();
     private final Repo repo;
     private final String where;
     // Scratch lists reused for every package; each package gets immutable copies.
@@ -178,8 +180,12 @@ final class PrimaryReader {
         }
     }
 
+    /** Requirements repeat across packages: each distinct one is made once and shared. */
     private Req requirement(String name, Op op, Evr evr) {
-        return RpmDeps.requirement(strings.get(name), op, evr);
+        Dep key = Dep.of(name, op, evr);
+        Req r = requirements.get(key);
+        if (r == null) requirements.put(key, r = RpmDeps.requirement(strings.get(name), op, evr));
+        return r;
     }
 
     private Evr evr(XMLStreamReader r) {
@@ -187,7 +193,9 @@ final class PrimaryReader {
         String ver = r.getAttributeValue(null, "ver");
         String rel = r.getAttributeValue(null, "rel");
         int ep = epoch == null || epoch.isEmpty() ? 0 : Integer.parseInt(epoch);
-        return new Evr(ep, strings.get(ver), strings.get(rel));
+        Evr e = new Evr(ep, strings.get(ver), strings.get(rel));
+        Evr known = versions.putIfAbsent(e, e);
+        return known != null ? known : e;
     }
 
     private static long parseLong(String s) {
