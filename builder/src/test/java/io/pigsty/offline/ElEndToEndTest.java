@@ -310,7 +310,7 @@ class ElEndToEndTest {
             Cli off = cli(offline(h, work.resolve("off"), "--sign-key", keys.resolve("pigsty-sign.key").toString()));
             assertEquals(0, off.code(), off.err());
             assertTrue(off.err().contains("gpgcheck stays off") && off.err().contains("app-1.0-1.x86_64.rpm")
-                    && off.err().contains("not by a key repo 'base' names"), off.err());
+                    && off.err().contains("not by a key named for repo 'base' (gpgkey:)"), off.err());
             assertFalse(Files.exists(work.resolve("off/www/pigsty/keys/rpm-gpgkeys")));
         }
     }

@@ -104,13 +104,14 @@ final class SignatureStep {
             Format.Shipped s = out.get(i).shipped();
             Package p = s.pkg();
             Keyring keys = keysOf.get(i);
+            String from = s.own() != null ? "repo_url_packages" : "repo '" + p.repo().name() + "'";
             switch (sig.status()) {
                 case VERIFIED -> used.put(keys.primary(sig.keyId()), keys);
                 case UNSIGNED -> uncovered.computeIfAbsent(madeHere.contains(items.get(i).source())
                         ? "made here, and the bundle is not signed (--sign-key signs it)" : "not signed", k -> new ArrayList<>()).add(s.fileName());
                 case UNKNOWN_KEY -> uncovered.computeIfAbsent(keys == null
-                        ? "signed, but repo '" + p.repo().name() + "' names no key (gpgkey: in its repo-spec entry)"
-                        : "signed by key " + sig.detail() + ", not by a key repo '" + p.repo().name() + "' names (gpgkey:)",
+                        ? "signed, but no key is named for " + from + " (gpgkey: in the repo-spec entry)"
+                        : "signed by key " + sig.detail() + ", not by a key named for " + from + " (gpgkey:)",
                         k -> new ArrayList<>()).add(s.fileName());
                 case REFUSED -> uncovered.computeIfAbsent("signature refused: " + sig.detail(), k -> new ArrayList<>()).add(s.fileName());
             }
