@@ -12,7 +12,6 @@ import io.pigsty.offline.model.Req;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,9 +62,16 @@ final class PackageCodec {
 
     /** Reads what {@link #write} wrote, packages attached to {@code repo}; null if the data is of another version. */
     static RepoFiles.Parsed read(byte[] data, Repo repo) throws IOException {
-        ByteBuffer head = ByteBuffer.wrap(data);
-        if (data.length < 8 || head.getInt() != MAGIC || head.getInt() != VERSION) return null;
-        Reader r = new Reader(data, 8);
+        return read(new java.io.ByteArrayInputStream(data), repo);
+    }
+
+    /**
+     * Reads what {@link #write} wrote from a stream, through a small buffer: the file (15 MB for a
+     * distro's AppStream) is never held whole, which keeps a warm plan's peak memory down.
+     */
+    static RepoFiles.Parsed read(java.io.InputStream in, Repo repo) throws IOException {
+        Reader r = new Reader(in);
+        if (r.int32() != MAGIC || r.int32() != VERSION) return null;
         int nd = r.varint();
         List<String> dropped = new ArrayList<>(nd);
         for (int i = 0; i < nd; i++) dropped.add(r.str());
@@ -198,17 +204,37 @@ final class PackageCodec {
 
     /** Decodes from one byte array: a warm plan spends its time here, on a cold JVM, so keep it plain. */
     private static final class Reader {
-        private final byte[] b;
-        private int pos;
+        private final java.io.InputStream in;
+        private final byte[] b = new byte[1 << 16];
+        private int pos, lim;
         private final List<String> strings = new ArrayList<>();
         private final List<Evr> evrs = new ArrayList<>();
         private final List<Dep> deps = new ArrayList<>();
         private final List<Req.Atom> atoms = new ArrayList<>(); // by dep id, made on first use
         private static final Op[] OPS = Op.values();
+        /** No string the model holds is anywhere near this; a bigger length is a damaged file. */
+        private static final int MAX_STRING = 16 << 20;
 
-        Reader(byte[] b, int pos) {
-            this.b = b;
-            this.pos = pos;
+        Reader(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        private void fill() throws IOException {
+            pos = 0;
+            lim = in.readNBytes(b, 0, b.length);
+            if (lim <= 0) {
+                lim = 0;
+                throw new EOFException("truncated");
+            }
+        }
+
+        private int next() throws IOException {
+            if (pos == lim) fill();
+            return b[pos++];
+        }
+
+        int int32() throws IOException {
+            return (next() & 0xff) << 24 | (next() & 0xff) << 16 | (next() & 0xff) << 8 | (next() & 0xff);
         }
 
         int varint() throws IOException {
@@ -218,8 +244,7 @@ final class PackageCodec {
         long varlong() throws IOException {
             long v = 0;
             for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= b.length) throw new EOFException("truncated");
-                int x = b[pos++];
+                int x = next();
                 v |= (long) (x & 0x7f) << shift;
                 if ((x & 0x80) == 0) return v;
             }
@@ -227,8 +252,7 @@ final class PackageCodec {
         }
 
         int u8() throws IOException {
-            if (pos >= b.length) throw new EOFException("truncated");
-            return b[pos++];
+            return next();
         }
 
         String str() throws IOException {
@@ -237,9 +261,19 @@ final class PackageCodec {
             if (id - 1 < strings.size()) return strings.get(id - 1);
             if (id - 1 != strings.size()) throw new IOException("corrupt string table");
             int len = varint();
-            if (len < 0 || pos + len > b.length) throw new EOFException("truncated");
-            String s = new String(b, pos, len, StandardCharsets.UTF_8);
-            pos += len;
+            if (len < 0 || len > MAX_STRING) throw new IOException("corrupt string length " + len);
+            String s;
+            if (lim - pos >= len) {
+                s = new String(b, pos, len, StandardCharsets.UTF_8);
+                pos += len;
+            } else { // across the buffer's end
+                byte[] whole = new byte[len];
+                int have = lim - pos;
+                System.arraycopy(b, pos, whole, 0, have);
+                pos = lim;
+                if (in.readNBytes(whole, have, len - have) != len - have) throw new EOFException("truncated");
+                s = new String(whole, StandardCharsets.UTF_8);
+            }
             strings.add(s);
             return s;
         }

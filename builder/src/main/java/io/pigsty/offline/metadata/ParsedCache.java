@@ -22,7 +22,10 @@ final class ParsedCache {
     static RepoFiles.Parsed get(Path cached, Repo repo, RepoFiles.Parse parse, String where, Log log) throws IOException {
         if (cached != null && Files.isRegularFile(cached)) {
             try {
-                RepoFiles.Parsed pkgs = PackageCodec.read(Files.readAllBytes(cached), repo);
+                RepoFiles.Parsed pkgs;
+                try (java.io.InputStream in = Files.newInputStream(cached)) {
+                    pkgs = PackageCodec.read(in, repo);
+                }
                 if (pkgs != null) return pkgs;
             } catch (IOException e) {
                 log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");

@@ -48,6 +48,19 @@ class PackageCodecTest {
         assertEquals(List.of(a, c), two);
         org.junit.jupiter.api.Assertions.assertSame(two.get(0).requires().get(0), two.get(1).requires().get(0));
         org.junit.jupiter.api.Assertions.assertSame(two.get(1).evr(), two.get(1).provides().get(0).evr());
+        // read as a stream through its 64 KiB buffer: a string across the buffer's end, from a file
+        RepoFiles.Parsed long_ = new RepoFiles.Parsed(List.of(a, b), List.of("x".repeat(100_000), "y".repeat(70_000)));
+        ByteArrayOutputStream big = new ByteArrayOutputStream();
+        PackageCodec.write(new DataOutputStream(big), long_);
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("codec", ".bin");
+        try {
+            java.nio.file.Files.write(f, big.toByteArray());
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(f)) {
+                assertEquals(long_, PackageCodec.read(in, repo));
+            }
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
         byte[] other = bytes.toByteArray();
         other[7] = 99; // another codec version: not an error, just "parse again"
         assertNull(PackageCodec.read(other, repo));
