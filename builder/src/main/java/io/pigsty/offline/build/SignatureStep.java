@@ -62,6 +62,10 @@ final class SignatureStep {
 
     Checked call() throws IOException {
         Format format = plan.target().format();
+        Keyring none = Keyring.union(List.of());
+        // a family whose packages carry no signature of their own (a .deb) has nothing to check or sign here
+        if (items.isEmpty() || format.checkSignature(items.get(0).source(), items.get(0).shipped().fileName(), none) == null)
+            return new Checked(items, Map.of());
         Map<String, Keyring> byRepo = new HashMap<>();
         List<Keyring> all = new ArrayList<>();
         for (PlannedRepo r : plan.repos()) {
@@ -73,7 +77,6 @@ final class SignatureStep {
         Keyring bundle = key == null ? null : Keyring.of(key.publicKeyArmored().getBytes(StandardCharsets.US_ASCII), "the bundle key");
         Keyring any = all.isEmpty() ? null : Keyring.union(all);
         // The packages made here signed first, then every file checked in parallel (each read once, header to payload).
-        Keyring none = Keyring.union(List.of());
         List<RepoTree.Item> out = new ArrayList<>(items.size());
         List<Keyring> keysOf = new ArrayList<>(items.size());
         for (RepoTree.Item it : items) {
@@ -100,7 +103,6 @@ final class SignatureStep {
         Map<String, List<String>> uncovered = new LinkedHashMap<>(); // why -> packages
         for (int i = 0; i < out.size(); i++) {
             Format.PackageSignature sig = sigs[i];
-            if (sig == null) return new Checked(items, Map.of()); // the family signs its repo index, not packages
             Format.Shipped s = out.get(i).shipped();
             Package p = s.pkg();
             Keyring keys = keysOf.get(i);
@@ -138,14 +140,14 @@ final class SignatureStep {
         return new Checked(out, files);
     }
 
-    /** A package made here, signed with the bundle key into a new cache blob and read again for its record; as it was where the family signs no packages. */
+    /** A package made here, signed with the bundle key into a new cache blob, and read again for its record. */
     private RepoTree.Item signed(Format format, RepoTree.Item it) throws IOException {
         Format.Shipped s = it.shipped();
         Path work = Files.createTempDirectory(cache.work("signing"), "pkg");
         try {
             Path copy = work.resolve(s.fileName());
             Files.copy(it.source(), copy, StandardCopyOption.REPLACE_EXISTING);
-            if (!format.signPackage(copy, key, mtime)) return it; // the family's packages carry no signature
+            format.signPackage(copy, key, mtime);
             Checksum sha = Checksum.sha256(Checksum.sha256Of(copy));
             Path blob = cache.store(copy, sha);
             Format.Inspected in = format.inspect(blob, s.fileName(), sha, s.pkg().repo());

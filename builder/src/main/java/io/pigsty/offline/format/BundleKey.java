@@ -218,11 +218,12 @@ public final class BundleKey {
         return a;
     }
 
-    private interface Encoder {
+    interface Encoder {
         void encode(OutputStream out) throws IOException;
     }
 
-    private static String armor(Encoder e) {
+    /** What {@code e} writes, ASCII-armored with no headers (the one armor of keys and signatures made here). */
+    static String armor(Encoder e) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ArmoredOutputStream a = armored(out)) {
             e.encode(a);

@@ -143,10 +143,10 @@ public interface Format {
 
     /**
      * Signs a package built here in itself, in place, where the family's installers check package
-     * signatures (RPM, with gpgcheck=1); false, the file untouched, where they do not (apt checks
-     * the signed InRelease instead). The same key and time give the same bytes.
+     * signatures (RPM, with gpgcheck=1; see {@link #checkSignature}); the same key and time give the
+     * same bytes. Families whose packages carry no signature of their own leave the file as it is.
      */
-    boolean signPackage(Path file, BundleKey key, long mtime) throws IOException;
+    void signPackage(Path file, BundleKey key, long mtime) throws IOException;
 
     /**
      * What a package file's own signature says, checked against {@code keys}: VERIFIED by the key

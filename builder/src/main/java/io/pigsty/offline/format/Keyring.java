@@ -1,7 +1,6 @@
 package io.pigsty.offline.format;
 
 import io.pigsty.offline.model.Log;
-import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -12,10 +11,8 @@ import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -90,13 +87,7 @@ public final class Keyring {
     /** The certificate a key (primary or subkey) belongs to, armored: what a target imports to check with it. */
     public String certificate(long keyId) {
         PGPPublicKeyRing ring = keys.getPublicKeyRing(keyId);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ArmoredOutputStream a = ArmoredOutputStream.builder().clearHeaders().build(out)) {
-            ring.encode(a, true);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString(StandardCharsets.US_ASCII);
+        return BundleKey.armor(out -> ring.encode(out, true));
     }
 
     /** The ID of the primary key a key (primary or subkey) belongs to. */

@@ -278,8 +278,8 @@ public final class DebFormat implements Format {
     }
 
     @Override
-    public boolean signPackage(Path file, BundleKey key, long mtime) {
-        return false; // apt checks the signed InRelease, not the .deb
+    public void signPackage(Path file, BundleKey key, long mtime) {
+        // apt checks the signed InRelease, not the .deb
     }
 
     @Override

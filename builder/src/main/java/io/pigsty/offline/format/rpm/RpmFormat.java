@@ -281,9 +281,8 @@ public final class RpmFormat implements Format {
     }
 
     @Override
-    public boolean signPackage(Path file, BundleKey key, long mtime) throws IOException {
+    public void signPackage(Path file, BundleKey key, long mtime) throws IOException {
         RpmSignature.sign(file, key, mtime);
-        return true;
     }
 
     @Override
