@@ -67,18 +67,34 @@ public final class Build {
         public String table(boolean explain) {
             StringBuilder b = new StringBuilder();
             long total = 0;
-            b.append(String.format("%-40s %-28s %-8s %-16s %10s%n", "PACKAGE", "VERSION", "ARCH", "REPO", "SIZE"));
+            row(b, "PACKAGE", "VERSION", "ARCH", "REPO", "SIZE");
             for (Resolution.Pick pick : resolution.picks()) {
                 Package p = pick.pkg();
                 total += p.size();
-                b.append(String.format("%-40s %-28s %-8s %-16s %10s%n", p.name(), p.evr(), p.arch(), p.repo().name(),
-                        Progress.size(p.size())));
+                row(b, p.name(), p.evr().toString(), p.arch(), p.repo().name(), Progress.size(p.size()));
             }
-            b.append(String.format("%d packages, %s to download for %s%n", resolution.picks().size(), Progress.size(total),
-                    plan.bundleName()));
+            b.append(resolution.picks().size()).append(" packages, ").append(Progress.size(total)).append(" to download for ")
+                    .append(plan.bundleName()).append('\n');
             if (explain) for (Resolution.Choice c : resolution.choices()) b.append("choice: ").append(c).append('\n');
             for (Resolution.Problem p : resolution.problems()) b.append("missing: ").append(p.describe()).append('\n');
             return b.toString();
+        }
+
+        /**
+         * One line of the table, columns padded as {@code %-40s %-28s %-8s %-16s %10s} would pad them,
+         * without a Formatter (its first use loads the locale data: about 30 ms of a warm plan).
+         */
+        static void row(StringBuilder b, String name, String version, String arch, String repo, String size) {
+            pad(b.append(name), 40 - name.length()).append(' ');
+            pad(b.append(version), 28 - version.length()).append(' ');
+            pad(b.append(arch), 8 - arch.length()).append(' ');
+            pad(b.append(repo), 16 - repo.length()).append(' ');
+            pad(b, 10 - size.length()).append(size).append('\n');
+        }
+
+        private static StringBuilder pad(StringBuilder b, int n) {
+            for (int i = 0; i < n; i++) b.append(' ');
+            return b;
         }
     }
 

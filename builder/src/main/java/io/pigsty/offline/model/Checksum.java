@@ -36,6 +36,11 @@ public record Checksum(String algo, String hex) {
 
     /** Maps metadata spellings ({@code sha256}, {@code sha}, {@code SHA512}...) to JDK digest names. */
     public static String normalize(String algo) {
+        switch (algo) { // already a JDK name: every package read back from the parsed cache
+            case "SHA-1", "SHA-224", "SHA-256", "SHA-384", "SHA-512", "MD5":
+                return algo;
+            default:
+        }
         String a = algo.toLowerCase(Locale.ROOT).replace("-", "");
         return switch (a) {
             case "sha", "sha1" -> "SHA-1";

@@ -22,29 +22,36 @@ public final class Universe {
     private final Index byName;
     private final Index byProvide;
     private final Index byFile;
-    private volatile Map<String, List<Package>> byObsoleted;
+    private volatile Map<String, Object> byObsoleted;
 
     /**
      * Packages by key, with the few keys a later layer changed laid over the shared base: the file
      * owners the file lists add touch a handful of keys, and copying 150,000 entries for them would
-     * cost more than the solve they serve.
+     * cost more than the solve they serve. A value is the one {@link Package} of its key (nearly every
+     * provide and file has one) or a list of two or more, see {@link #add}.
      */
-    private record Index(Map<String, List<Package>> base, Map<String, List<Package>> over) {
+    private record Index(Map<String, Object> base, Map<String, Object> over) {
         List<Package> get(String key) {
-            List<Package> l = over.get(key);
-            return l != null ? l : base.getOrDefault(key, List.of());
+            Object v = over.get(key);
+            return list(v != null ? v : base.get(key));
         }
 
         boolean has(String key) {
             return over.containsKey(key) || base.containsKey(key);
         }
 
-        Index with(Map<String, List<Package>> more) {
+        Index with(Map<String, Object> more) {
             if (more.isEmpty()) return this;
-            Map<String, List<Package>> o = new HashMap<>(over);
+            Map<String, Object> o = new HashMap<>(over);
             o.putAll(more);
             return new Index(base, o);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Package> list(Object v) {
+        if (v == null) return List.of();
+        return v instanceof Package p ? List.of(p) : (List<Package>) v;
     }
 
     private Universe(Rules rules, String targetArch, List<Package> packages, Index byName, Index byProvide, Index byFile) {
@@ -56,13 +63,13 @@ public final class Universe {
         this.byFile = byFile;
     }
 
-    private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, List<Package>> byName) {
+    private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, Object> byName) {
         this.rules = rules;
         this.targetArch = targetArch;
         this.packages = List.copyOf(packages);
         this.byName = new Index(byName, Map.of());
         int n = this.packages.size();
-        Map<String, List<Package>> byProvide = new HashMap<>(n * 8), byFile = new HashMap<>(n * 4);
+        Map<String, Object> byProvide = new HashMap<>(n * 8), byFile = new HashMap<>(n * 4);
         // Plain loops rather than computeIfAbsent lambdas: a warm plan builds this on a cold JVM.
         for (Package p : this.packages) {
             boolean selfProvided = false;
@@ -77,15 +84,23 @@ public final class Universe {
         this.byFile = new Index(byFile, Map.of());
     }
 
-    private static void add(Map<String, List<Package>> index, String key, Package p) {
-        List<Package> l = index.get(key);
-        if (l == null) {
-            l = new ArrayList<>(2);
+    /**
+     * Adds {@code p} under {@code key} once: a key's first package is stored as itself, a list is made
+     * only for a second one (a CS9 universe has 300,000 keys and few shared: a list each was 5 MB).
+     */
+    @SuppressWarnings("unchecked")
+    private static void add(Map<String, Object> index, String key, Package p) {
+        Object v = index.putIfAbsent(key, p);
+        if (v == null || v == p) return;
+        if (v instanceof Package q) {
+            List<Package> l = new ArrayList<>(2);
+            l.add(q);
+            l.add(p);
             index.put(key, l);
-        } else if (l.get(l.size() - 1) == p) {
             return;
         }
-        l.add(p);
+        List<Package> l = (List<Package>) v;
+        if (l.get(l.size() - 1) != p) l.add(p);
     }
 
     /**
@@ -94,13 +109,13 @@ public final class Universe {
      * metadata's order) is kept: it is deterministic, and the resolver breaks every tie by rule.
      */
     public static Universe of(Rules rules, String targetArch, List<Package> offered) {
-        Map<String, List<Package>> byName = new HashMap<>(offered.size() * 2);
+        Map<String, Object> byName = new HashMap<>(offered.size() * 2);
         for (Package p : offered) if (rules.installableArch(p.arch(), targetArch)) add(byName, p.name(), p);
         List<Package> kept = new ArrayList<>(offered.size());
         for (Package p : offered) {
-            List<Package> same = byName.get(p.name());
             // a source package shares its name with its binaries but is never installable
-            if (same == null || !rules.installableArch(p.arch(), targetArch)) continue;
+            if (!byName.containsKey(p.name()) || !rules.installableArch(p.arch(), targetArch)) continue;
+            List<Package> same = list(byName.get(p.name()));
             boolean hidden = false;
             for (Package q : same)
                 if (q.arch().equals(p.arch()) && q.repo().priority() < p.repo().priority() && !p.repo().equals(Repo.INSTALLED)) {
@@ -118,13 +133,13 @@ public final class Universe {
 
     /** The packages that obsolete something named {@code name} (any version): an index built on first use. */
     public List<Package> obsoleting(String name) {
-        Map<String, List<Package>> idx = byObsoleted;
+        Map<String, Object> idx = byObsoleted;
         if (idx == null) {
             idx = new HashMap<>();
             for (Package p : packages) for (Dep o : p.obsoletes()) add(idx, o.name(), p);
             byObsoleted = idx;
         }
-        return idx.getOrDefault(name, List.of());
+        return list(idx.get(name));
     }
 
     /**
@@ -155,7 +170,7 @@ public final class Universe {
             all.add(p);
         }
         if (changed.isEmpty()) return this;
-        Map<String, List<Package>> name = new HashMap<>(), provide = new HashMap<>(), file = new HashMap<>();
+        Map<String, Object> name = new HashMap<>(), provide = new HashMap<>(), file = new HashMap<>();
         changed.forEach((p, q) -> {
             replace(byName, name, p.name(), p, q);
             replace(byProvide, provide, p.name(), p, q);
@@ -165,7 +180,7 @@ public final class Universe {
         // a path the file lists added: its owners in universe order, as building the index would list them
         List<Package> kept = List.copyOf(all);
         for (String f : added) {
-            List<Package> of = new ArrayList<>(file.containsKey(f) ? file.get(f) : byFile.get(f));
+            List<Package> of = new ArrayList<>(file.containsKey(f) ? list(file.get(f)) : byFile.get(f));
             for (Package q : changed.values()) if (q.files().contains(f) && !of.contains(q)) of.add(q);
             if (of.size() > 1) {
                 Map<Package, Integer> at = new IdentityHashMap<>();
@@ -183,8 +198,8 @@ public final class Universe {
     }
 
     /** Puts into {@code out} the list of {@code key} (as changed so far) with {@code p} replaced by {@code q}. */
-    private static void replace(Index index, Map<String, List<Package>> out, String key, Package p, Package q) {
-        List<Package> l = out.containsKey(key) ? out.get(key) : index.get(key);
+    private static void replace(Index index, Map<String, Object> out, String key, Package p, Package q) {
+        List<Package> l = out.containsKey(key) ? list(out.get(key)) : index.get(key);
         for (int i = 0; i < l.size(); i++)
             if (l.get(i) == p) {
                 List<Package> c = new ArrayList<>(l);
