@@ -2,7 +2,6 @@ package io.pigsty.offline.cli;
 
 import io.pigsty.offline.build.Build;
 import io.pigsty.offline.build.Request;
-import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,75 +11,63 @@ import java.util.Map;
 
 /** Options every resolving command takes. */
 final class Common {
-    @Option(names = "--os", required = true, description = "Target: el8 el9 el10 d12 d13 u22 u24 (a recipe under recipes/).")
     String os;
-
-    @Option(names = "--arch", defaultValue = "x86_64", description = "x86_64 or aarch64 (amd64/arm64 also accepted; default: ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = {"-i", "--inventory"}, description = "Pigsty inventory (pigsty.yml) or a vars file; overrides the recipe.")
+    String arch = "x86_64";
     Path inventory;
-
-    @Option(names = "--host", paramLabel = "HOST", description = "The inventory host whose vars count (all.vars < its groups' vars"
-            + " < its own); default: the first host of group infra, where Pigsty builds its repo.")
     String host;
-
-    @Option(names = "--region", description = "Mirror region: default, china, europe... (overrides the 'region' var).")
     String region;
-
-    @Option(names = "--mirror", description = "Override one repo's baseurl: NAME=URL (repeatable; several URLs space-separated).")
-    Map<String, String> mirrors = new LinkedHashMap<>();
-
-    @Option(names = {"-e", "--extra-vars"}, description = "Set a Pigsty var: KEY=VALUE (repeatable; wins over inventory and recipe).")
-    Map<String, String> vars = new LinkedHashMap<>();
-
-    @Option(names = "--home", description = "Project directory holding recipes/ and repo-spec/ (default: $PIGSTY_BUILDER_HOME or the current directory).")
+    final Map<String, String> mirrors = new LinkedHashMap<>();
+    final Map<String, String> vars = new LinkedHashMap<>();
     Path home;
-
-    @Option(names = "--cache", description = "Download cache (default: <home>/output/cache).")
     Path cache;
-
-    @Option(names = {"-j", "--jobs"}, defaultValue = "8", description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
-    int jobs;
-
-    @Option(names = "--retries", defaultValue = "3", description = "Rounds over all mirrors before a download fails (default: ${DEFAULT-VALUE}).")
-    int retries;
-
-    @Option(names = "--timeout", defaultValue = "30", description = "Seconds without data before a transfer is retried (default: ${DEFAULT-VALUE}).")
-    int timeout;
-
-    @Option(names = {"--with-weak-deps", "--with-recommends"}, description = "Ship weak dependencies (RPM weak deps, Debian"
-            + " Recommends). Default: as Pigsty downloads: on for EL (repotrack resolves them, and the target's dnf installs"
-            + " them), off for Debian/Ubuntu (apt-cache depends --no-recommends).")
+    int jobs = 8;
+    int retries = 3;
+    int timeout = 30;
     boolean withWeakDeps;
-
-    @Option(names = "--no-weak-deps", description = "Leave weak dependencies out (also on EL).")
     boolean noWeakDeps;
-
-    @Option(names = "--allow-expired-release", description = "Accept an apt Release past its Valid-Until (a stale mirror)"
-            + " with a warning; by default it is refused, as apt refuses it.")
     boolean allowExpiredRelease;
-
-    @Option(names = "--skip-missing", description = "Build without what cannot be resolved; it is listed in the manifest.")
     boolean skipMissing;
-
-    @Option(names = "--baseline", paramLabel = "FILE", description = "What a target host already has installed (repeatable): an rpm -qa"
-            + " list (see the README for the one command), a dpkg status file, or a previous bundle's manifest.json."
-            + " The bundle then also installs the request onto that host, upgrades included.")
-    List<Path> baselines = new java.util.ArrayList<>();
-
-    @Option(names = "--only-baselines", description = "Install onto the --baseline hosts only, not onto an empty root:"
-            + " a smaller bundle for a fleet whose hosts are all known.")
+    final List<Path> baselines = new java.util.ArrayList<>();
     boolean onlyBaselines;
-
-    @Option(names = "--no-launcher", description = "Leave out the pigsty-launcher package (and its Java runtime) and firstboot.sh.")
     boolean noLauncher;
-
-    @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors.")
     boolean quiet;
-
-    @Option(names = "--debug", description = "Show stack traces on errors.")
     boolean debug;
+
+    /** Adds these options to a command's. */
+    Args options(Args a) {
+        return a.required("--os", "TARGET", "Target: el8 el9 el10 d12 d13 u22 u24 (a recipe under recipes/).", v -> os = v)
+                .value("--arch", "ARCH", "x86_64 or aarch64 (amd64/arm64 also accepted; default: x86_64).", v -> arch = v)
+                .value("-i,--inventory", "FILE", "Pigsty inventory (pigsty.yml) or a vars file; overrides the recipe.", v -> inventory = Args.path(v))
+                .value("--host", "HOST", "The inventory host whose vars count (all.vars < its groups' vars < its own); default: the first"
+                        + " host of group infra, where Pigsty builds its repo.", v -> host = v)
+                .value("--region", "REGION", "Mirror region: default, china, europe... (overrides the 'region' var).", v -> region = v)
+                .value("--mirror", "NAME=URL", "Override one repo's baseurl (repeatable; several URLs space-separated).",
+                        v -> Args.entry("--mirror", v, mirrors))
+                .value("-e,--extra-vars", "KEY=VALUE", "Set a Pigsty var (repeatable; wins over inventory and recipe).",
+                        v -> Args.entry("--extra-vars", v, vars))
+                .value("--home", "DIR", "Project directory holding recipes/ and repo-spec/ (default: $PIGSTY_BUILDER_HOME or the current"
+                        + " directory).", v -> home = Args.path(v))
+                .value("--cache", "DIR", "Download cache (default: <home>/output/cache).", v -> cache = Args.path(v))
+                .value("-j,--jobs", "N", "Parallel downloads (default: 8).", v -> jobs = Args.integer("--jobs", v))
+                .value("--retries", "N", "Rounds over all mirrors before a download fails (default: 3).", v -> retries = Args.integer("--retries", v))
+                .value("--timeout", "SECONDS", "Seconds without data before a transfer is retried (default: 30).",
+                        v -> timeout = Args.integer("--timeout", v))
+                .flag("--with-weak-deps,--with-recommends", "Ship weak dependencies (RPM weak deps, Debian Recommends). Default: as Pigsty"
+                        + " downloads: on for EL (repotrack resolves them, and the target's dnf installs them), off for Debian/Ubuntu"
+                        + " (apt-cache depends --no-recommends).", () -> withWeakDeps = true)
+                .flag("--no-weak-deps", "Leave weak dependencies out (also on EL).", () -> noWeakDeps = true)
+                .flag("--allow-expired-release", "Accept an apt Release past its Valid-Until (a stale mirror) with a warning; by default it"
+                        + " is refused, as apt refuses it.", () -> allowExpiredRelease = true)
+                .flag("--skip-missing", "Build without what cannot be resolved; it is listed in the manifest.", () -> skipMissing = true)
+                .value("--baseline", "FILE", "What a target host already has installed (repeatable): an rpm -qa list (see the README for the"
+                        + " one command), a dpkg status file, or a previous bundle's manifest.json. The bundle then also installs the"
+                        + " request onto that host, upgrades included.", v -> baselines.add(Args.path(v)))
+                .flag("--only-baselines", "Install onto the --baseline hosts only, not onto an empty root: a smaller bundle for a fleet"
+                        + " whose hosts are all known.", () -> onlyBaselines = true)
+                .flag("--no-launcher", "Leave out the pigsty-launcher package (and its Java runtime) and firstboot.sh.", () -> noLauncher = true)
+                .flag("-q,--quiet", "Only warnings and errors.", () -> quiet = true)
+                .flag("--debug", "Show stack traces on errors.", () -> debug = true);
+    }
 
     static Path home(Path given) {
         if (given != null) return given.toAbsolutePath().normalize();

@@ -1,41 +1,35 @@
 package io.pigsty.offline.cli;
 
 import io.pigsty.offline.build.Build;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code build keygen}: an OpenPGP key pair to sign bundles with, for users who have none. */
-@Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = "Make an OpenPGP key pair (RSA 3072) to sign bundles with: <out>/pigsty-sign.key (secret) and pigsty-sign.asc (public).")
-final class KeygenCommand implements Callable<Integer> {
-    @Option(names = "--out", description = "Where the keys go (default: <home>/output/keys).")
+final class KeygenCommand implements Command {
+    static final String DESCRIPTION = "Make an OpenPGP key pair (RSA 3072) to sign bundles with: <out>/pigsty-sign.key (secret) and"
+            + " pigsty-sign.asc (public).";
+
     Path out;
-
-    @Option(names = "--name", defaultValue = "Pigsty offline bundles", description = "The key's user id (default: ${DEFAULT-VALUE}).")
-    String name;
-
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Lock the secret key with the first line of FILE (default: $PIGSTY_SIGN_PASSPHRASE, else unlocked).")
+    String name = "Pigsty offline bundles";
     Path passphraseFile;
-
-    @Option(names = "--home", description = "Project directory (default: $PIGSTY_BUILDER_HOME or the current directory).")
     Path home;
 
-    @Spec
-    CommandSpec spec;
+    @Override
+    public Args args() {
+        return new Args("keygen", DESCRIPTION)
+                .value("--out", "DIR", "Where the keys go (default: <home>/output/keys).", v -> out = Args.path(v))
+                .value("--name", "TEXT", "The key's user id (default: Pigsty offline bundles).", v -> name = v)
+                .value("--passphrase-file", "FILE", "Lock the secret key with the first line of FILE (default: $PIGSTY_SIGN_PASSPHRASE, else"
+                        + " unlocked).", v -> passphraseFile = Args.path(v))
+                .value("--home", "DIR", "Project directory (default: $PIGSTY_BUILDER_HOME or the current directory).", v -> home = Args.path(v));
+    }
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter o = spec.commandLine().getOut();
+    public int call(PrintWriter o, PrintWriter err) throws Exception {
         Path h = Common.home(home);
-        for (String line : new Build(spec.commandLine().getErr(), false, false).keygen(out != null ? out : h.resolve("output/keys"), name,
-                passphraseFile)) o.println(line);
+        for (String line : new Build(err, false, false).keygen(out != null ? out : h.resolve("output/keys"), name, passphraseFile))
+            o.println(line);
         o.flush();
         return 0;
     }

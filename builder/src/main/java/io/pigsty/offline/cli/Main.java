@@ -2,30 +2,44 @@ package io.pigsty.offline.cli;
 
 import io.pigsty.offline.build.ArtifactKind;
 import io.pigsty.offline.build.Build;
-import picocli.CommandLine.Command;
-import picocli.CommandLine;
+import io.pigsty.offline.model.EditDistance;
 
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /** {@code pigsty-builder}: builds Pigsty offline bundles. Exit codes are those of {@link Build#exitCode}. */
-@Command(name = "build", mixinStandardHelpOptions = true, version = "pigsty-builder " + Build.VERSION,
-        description = "Builds offline install bundles for Pigsty from upstream yum/apt repos.")
-public final class Main implements Runnable {
+public final class Main {
+    private Main() {}
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private static final String VERSION = "pigsty-builder " + Build.VERSION;
 
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: " + String.join(", ", spec.commandLine().getSubcommands().keySet()));
+    /** A command as help lists it; it is made (its options bound) only when it runs. */
+    private record Entry(String name, String description, Supplier<Command> make) {}
+
+    /** The commands, in the order help lists them. */
+    private static final List<Entry> COMMANDS = List.of(
+            build("offline", EnumSet.of(ArtifactKind.TARBALL),
+                    "Resolve, download and verify every package, build the local repo and pack the offline tarball."),
+            new Entry("plan", PlanCommand.DESCRIPTION, PlanCommand::new),
+            new Entry("seed", SeedCommand.DESCRIPTION, SeedCommand::new),
+            new Entry("recipes", RecipesCommand.DESCRIPTION, RecipesCommand::new),
+            new Entry("keygen", KeygenCommand.DESCRIPTION, KeygenCommand::new),
+            build("image", EnumSet.of(ArtifactKind.IMAGE),
+                    "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it."),
+            build("iso", EnumSet.of(ArtifactKind.ISO),
+                    "Build the repo and write it as an ISO9660 disk (Rock Ridge, label pigsty-<os>) for DVDs and VM disks."),
+            build("golden", EnumSet.of(ArtifactKind.GOLDEN),
+                    "Build the repo and make a golden VM image: a cloud image (--base) with the bundle at /www/pigsty, the launcher and"
+                            + " its first-boot unit, prepared in a VM under qemu with no network."),
+            build("all", EnumSet.allOf(ArtifactKind.class),
+                    "Build the repo once and make every artifact from it: tarball, seeds (with -i), image, ISO, and a golden VM image when"
+                            + " --base gives a cloud image."));
+
+    private static Entry build(String name, EnumSet<ArtifactKind> artifacts, String description) {
+        return new Entry(name, description, () -> new BuildCommand(name, description, artifacts));
     }
-
-    /** The commands, in the order help lists them; {@code help} itself is always there. */
-    private static final List<String> COMMANDS = List.of("offline", "plan", "seed", "recipes", "keygen", "image", "iso", "golden", "all");
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -33,50 +47,100 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
-        // picocli builds each command's model by reflection from classes the class-data archive cannot
-        // hold (they are Java 5 bytecode): a run that names its command registers that one alone.
-        String only = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
-        if (only == null || only.equals("offline")) build(cl, "offline", EnumSet.of(ArtifactKind.TARBALL),
-                "Resolve, download and verify every package, build the local repo and pack the offline tarball.");
-        if (only == null || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand());
-        if (only == null || only.equals("seed")) cl.addSubcommand("seed", new SeedCommand());
-        if (only == null || only.equals("recipes")) cl.addSubcommand("recipes", new RecipesCommand());
-        if (only == null || only.equals("keygen")) cl.addSubcommand("keygen", new KeygenCommand());
-        if (only == null || only.equals("image")) build(cl, "image", EnumSet.of(ArtifactKind.IMAGE),
-                "Build the repo and write it as a container image (docker-archive or OCI archive tar), or push it.");
-        if (only == null || only.equals("iso")) build(cl, "iso", EnumSet.of(ArtifactKind.ISO),
-                "Build the repo and write it as an ISO9660 disk (Rock Ridge, label pigsty-<os>) for DVDs and VM disks.");
-        if (only == null || only.equals("golden")) build(cl, "golden", EnumSet.of(ArtifactKind.GOLDEN),
-                "Build the repo and make a golden VM image: a cloud image (--base) with the bundle at /www/pigsty, the launcher"
-                + " and its first-boot unit, prepared in a VM under qemu with no network.");
-        if (only == null || only.equals("all")) build(cl, "all", EnumSet.allOf(ArtifactKind.class),
-                "Build the repo once and make every artifact from it: tarball, seeds (with -i), image, ISO, and a golden"
-                + " VM image when --base gives a cloud image.");
-        cl.addSubcommand("help", new CommandLine.HelpCommand());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExitCodeExceptionMapper(Build::exitCode);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("error: " + ex.getMessage());
-            err.println("try: build " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName() + " ") + "--help");
-            return Build.usageError();
-        });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean debug = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--debug");
+        if (args.length == 0) return usage(err, "", "a command is required: " + names());
+        String first = args[0];
+        switch (first) {
+            case "-h", "--help" -> {
+                out.print(help());
+                out.flush();
+                return 0;
+            }
+            case "-V", "--version" -> {
+                out.println(VERSION);
+                return 0;
+            }
+            case "help" -> {
+                if (args.length == 1) {
+                    out.print(help());
+                } else {
+                    Entry e = entry(args[1]);
+                    if (e == null) return usage(err, "", unknown(args[1]));
+                    out.print(e.make().get().args().help());
+                }
+                out.flush();
+                return 0;
+            }
+            default -> {
+            }
+        }
+        Entry e = entry(first);
+        if (e == null) return usage(err, "", first.startsWith("-") ? "a command is required before options: " + names() : unknown(first));
+        Command c = e.make().get();
+        Args a = c.args();
+        try {
+            switch (a.parse(List.of(args).subList(1, args.length))) {
+                case HELP -> {
+                    out.print(a.help());
+                    out.flush();
+                    return 0;
+                }
+                case VERSION -> {
+                    out.println(VERSION);
+                    return 0;
+                }
+                default -> {
+                }
+            }
+        } catch (Args.Usage u) {
+            return usage(err, e.name() + " ", u.getMessage());
+        }
+        try {
+            return c.call(out, err);
+        } catch (Exception ex) {
             err.println("error: " + Build.message(ex));
-            if (debug) ex.printStackTrace(err);
+            if (c.debug()) ex.printStackTrace(err);
             else if (!Build.explained(ex)) err.println("(run with --debug for details)");
+            err.flush();
             return Build.exitCode(ex);
-        });
-        return cl.execute(args);
+        }
     }
 
-    /** Registers the build command under {@code name}, making {@code artifacts} unless --artifacts says otherwise. */
-    private static void build(CommandLine cl, String name, Set<ArtifactKind> artifacts, String description) {
-        CommandLine sub = new CommandLine(new BuildCommand(artifacts));
-        sub.getCommandSpec().usageMessage().description(description);
-        cl.addSubcommand(name, sub);
+    private static int usage(PrintWriter err, String command, String message) {
+        err.println("error: " + message);
+        err.println("try: build " + command + "--help");
+        err.flush();
+        return Build.usageError();
+    }
+
+    private static Entry entry(String name) {
+        for (Entry e : COMMANDS) if (e.name().equals(name)) return e;
+        return null;
+    }
+
+    private static String unknown(String name) {
+        String best = null;
+        for (Entry e : COMMANDS) if (EditDistance.of(name, e.name()) <= 2 && best == null) best = e.name();
+        return "unknown command '" + name + "'" + (best == null ? "" : "; did you mean '" + best + "'?") + " Commands: " + names();
+    }
+
+    private static String names() {
+        StringBuilder b = new StringBuilder();
+        for (Entry e : COMMANDS) b.append(b.length() == 0 ? "" : ", ").append(e.name());
+        return b.append(", help").toString();
+    }
+
+    private static String help() {
+        StringBuilder b = new StringBuilder("Usage: build COMMAND [OPTIONS]\n");
+        b.append("Builds offline install bundles for Pigsty from upstream yum/apt repos.\n\nCommands:\n");
+        for (Entry e : COMMANDS) {
+            b.append("  ").append(e.name()).append(" ".repeat(10 - e.name().length()));
+            String text = e.description();
+            StringBuilder w = new StringBuilder();
+            Args.wrap(w, text, 12, 100);
+            b.append(w, 12, w.length());
+        }
+        b.append("  help      Show a command's help: build help COMMAND (or build COMMAND --help).\n");
+        b.append("\nOptions:\n  -h, --help     Show this help and exit.\n  -V, --version  Print the version and exit.\n");
+        return b.toString();
     }
 }
