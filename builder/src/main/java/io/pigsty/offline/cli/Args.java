@@ -4,7 +4,6 @@ import io.pigsty.offline.model.EditDistance;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +79,7 @@ final class Args {
         List<String> before = end < 0 ? argv : argv.subList(0, end);
         if (before.contains("-h") || before.contains("--help")) return Outcome.HELP;
         if (before.contains("-V") || before.contains("--version")) return Outcome.VERSION;
-        Set<Opt> given = new HashSet<>();
+        Set<Opt> given = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<Runnable> sets = new ArrayList<>(); // applied once the whole line is known to be valid
         for (int i = 0; i < argv.size(); i++) {
             String a = argv.get(i);

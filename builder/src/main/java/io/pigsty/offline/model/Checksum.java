@@ -20,6 +20,17 @@ public record Checksum(String algo, String hex) {
             throw new IllegalArgumentException("malformed " + algo + " checksum '" + hex + "'");
     }
 
+    /** Written out, not generated: see {@link Dep#equals}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Checksum c && algo.equals(c.algo) && hex.equals(c.hex);
+    }
+
+    @Override
+    public int hashCode() {
+        return algo.hashCode() * 31 + hex.hashCode();
+    }
+
     /** A plain loop, not a regex: every package of a warm plan's universe is checked here. */
     private static boolean lowerHex(String s) {
         if (s.isEmpty()) return false;

@@ -14,6 +14,17 @@ public record Evr(int epoch, String version, String release) {
         release = release == null ? "" : release;
     }
 
+    /** Written out, not generated: see {@link Dep#equals}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Evr e && epoch == e.epoch && version.equals(e.version) && release.equals(e.release);
+    }
+
+    @Override
+    public int hashCode() {
+        return (epoch * 31 + version.hashCode()) * 31 + release.hashCode();
+    }
+
     /**
      * Parses {@code [epoch:]version[-release]}; the release (Debian: revision) follows the last
      * hyphen. Both families write versions this way.

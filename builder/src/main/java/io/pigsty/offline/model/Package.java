@@ -1,6 +1,7 @@
 package io.pigsty.offline.model;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A package as both families describe it. {@code files} holds only the paths the metadata lists up
@@ -48,16 +49,28 @@ public record Package(String name, Evr evr, String arch, List<Dep> provides, Lis
                 location, size, checksum, repo, multiArch);
     }
 
-    /**
-     * Consistent with the record's equals, without hashing every dependency list: packages are keys in
-     * the solver's maps, and the generated hash walks all sixteen components on every lookup.
-     */
     /** This package as found at another path below its repo (a lock names where upstream keeps it). */
     public Package at(String where) {
         return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, supplements, files,
                 where, size, checksum, repo, multiArch);
     }
 
+    /** Every component, as the generated equals compares them, written out: see {@link Dep#equals}. */
+    @Override
+    public boolean equals(Object o) {
+        if (o == this) return true;
+        return o instanceof Package p && Objects.equals(name, p.name) && Objects.equals(evr, p.evr) && Objects.equals(arch, p.arch)
+                && Objects.equals(location, p.location) && size == p.size && Objects.equals(checksum, p.checksum)
+                && Objects.equals(repo, p.repo) && Objects.equals(multiArch, p.multiArch) && Objects.equals(provides, p.provides)
+                && Objects.equals(requires, p.requires) && Objects.equals(conflicts, p.conflicts) && Objects.equals(obsoletes, p.obsoletes)
+                && Objects.equals(weak, p.weak) && Objects.equals(suggests, p.suggests) && Objects.equals(supplements, p.supplements)
+                && Objects.equals(files, p.files);
+    }
+
+    /**
+     * Consistent with equals, without hashing every dependency list: packages are keys in the
+     * solver's maps, and a hash of all sixteen components would walk them on every lookup.
+     */
     @Override
     public int hashCode() {
         return ((name.hashCode() * 31 + evr.hashCode()) * 31 + arch.hashCode()) * 31 + location.hashCode();

@@ -15,4 +15,15 @@ public record Repo(String name, int priority, List<String> baseUrls) {
         baseUrls = List.copyOf(baseUrls);
         if (baseUrls.isEmpty()) throw new IllegalArgumentException("repo " + name + " has no base URL");
     }
+
+    /** Written out, not generated: see {@link Dep#equals}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Repo r && java.util.Objects.equals(name, r.name) && priority == r.priority && baseUrls.equals(r.baseUrls);
+    }
+
+    @Override
+    public int hashCode() {
+        return (java.util.Objects.hashCode(name) * 31 + priority) * 31 + baseUrls.hashCode();
+    }
 }

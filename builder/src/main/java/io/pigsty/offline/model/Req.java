@@ -10,6 +10,17 @@ import java.util.stream.Collectors;
 public sealed interface Req {
     /** Needs one package providing {@code dep}. */
     record Atom(Dep dep) implements Req {
+        /** Written out, not generated, as every Req's: see {@link Dep#equals}. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Atom a && java.util.Objects.equals(dep, a.dep);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(dep);
+        }
+
         @Override
         public String toString() {
             return dep.toString();
@@ -19,6 +30,16 @@ public sealed interface Req {
     /** Needs every part. */
     record All(List<Req> parts) implements Req {
         @Override
+        public boolean equals(Object o) {
+            return o instanceof All a && java.util.Objects.equals(parts, a.parts);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(parts);
+        }
+
+        @Override
         public String toString() {
             return join(parts, " and ");
         }
@@ -26,6 +47,16 @@ public sealed interface Req {
 
     /** Needs at least one part; earlier parts are preferred. */
     record Any(List<Req> parts) implements Req {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Any a && java.util.Objects.equals(parts, a.parts);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(parts);
+        }
+
         @Override
         public String toString() {
             return join(parts, " or ");
@@ -37,6 +68,18 @@ public sealed interface Req {
      * ({@code negate=true}); {@code otherwise} may be null.
      */
     record Cond(Req then, Req cond, Req otherwise, boolean negate) implements Req {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Cond c && java.util.Objects.equals(then, c.then) && java.util.Objects.equals(cond, c.cond)
+                    && java.util.Objects.equals(otherwise, c.otherwise) && negate == c.negate;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((java.util.Objects.hashCode(then) * 31 + java.util.Objects.hashCode(cond)) * 31 + java.util.Objects.hashCode(otherwise)) * 31
+                    + Boolean.hashCode(negate);
+        }
+
         @Override
         public String toString() {
             String s = "(" + then + (negate ? " unless " : " if ") + cond;
@@ -50,6 +93,16 @@ public sealed interface Req {
      */
     record With(List<Req> parts) implements Req {
         @Override
+        public boolean equals(Object o) {
+            return o instanceof With w && java.util.Objects.equals(parts, w.parts);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(parts);
+        }
+
+        @Override
         public String toString() {
             return "(" + parts.stream().map(Req::toString).collect(Collectors.joining(" with ")) + ")";
         }
@@ -57,6 +110,16 @@ public sealed interface Req {
 
     /** One single package must satisfy {@code what} but not {@code not}, both judged on that package alone. */
     record Without(Req what, Req not) implements Req {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Without w && java.util.Objects.equals(what, w.what) && java.util.Objects.equals(not, w.not);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(what) * 31 + java.util.Objects.hashCode(not);
+        }
+
         @Override
         public String toString() {
             return "(" + what + " without " + not + ")";

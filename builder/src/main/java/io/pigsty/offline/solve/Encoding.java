@@ -34,6 +34,24 @@ final class Encoding {
             return spec != null ? spec.text() : req.toString();
         }
 
+        /** As the generated equals (arrays by identity), written out: see {@link io.pigsty.offline.model.Dep#equals}. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Clause c && neg == c.neg && pos == c.pos && alt == c.alt && java.util.Objects.equals(owner, c.owner)
+                    && java.util.Objects.equals(req, c.req) && java.util.Objects.equals(spec, c.spec) && weak == c.weak;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = System.identityHashCode(neg);
+            h = h * 31 + System.identityHashCode(pos);
+            h = h * 31 + System.identityHashCode(alt);
+            h = h * 31 + java.util.Objects.hashCode(owner);
+            h = h * 31 + java.util.Objects.hashCode(req);
+            h = h * 31 + java.util.Objects.hashCode(spec);
+            return h * 31 + Boolean.hashCode(weak);
+        }
+
         /** The alternative a literal of this clause satisfies (0 when the requirement has no alternatives). */
         int alternative(int lit) {
             for (int i = 0; i < pos.length; i++) if (pos[i] == lit) return alt[i];
