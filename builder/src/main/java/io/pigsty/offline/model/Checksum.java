@@ -15,8 +15,13 @@ public record Checksum(String algo, String hex) {
     public Checksum {
         algo = normalize(algo);
         hex = hex.trim();
-        if (!lowerHex(hex)) hex = hex.toLowerCase(Locale.ROOT);
-        if (!lowerHex(hex) || hex.length() != expectedLength(algo))
+        // one pass over what is already lower-case hex (every checksum the parsed cache hands back)
+        boolean ok = hex.length() == expectedLength(algo) && lowerHex(hex);
+        if (!ok) {
+            hex = hex.toLowerCase(Locale.ROOT);
+            ok = hex.length() == expectedLength(algo) && lowerHex(hex);
+        }
+        if (!ok)
             throw new IllegalArgumentException("malformed " + algo + " checksum '" + hex + "'");
     }
 

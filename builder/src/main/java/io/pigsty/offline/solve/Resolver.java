@@ -116,21 +116,25 @@ public final class Resolver {
         // A request whose every candidate propagation alone rules out (nothing provides what it needs,
         // however deep) is set aside at once: one solve proves them all, not one solve each.
         sat(new VecInt());
+        // Explanations are written once the answer stands: their solves change the solver's learnt
+        // state, which would otherwise steer which clashing request the loop below sets aside.
+        List<java.util.function.Supplier<List<Resolution.Problem>>> explained = new ArrayList<>();
         List<Encoding.Clause> dead = new ArrayList<>();
         for (Encoding.Clause c : active) if (heuristic.falseAtRoot(c.neg()[0])) dead.add(c);
-        for (Encoding.Clause c : dead) problems.addAll(explain(c));
+        for (Encoding.Clause c : dead) explained.add(() -> explain(c));
         active.removeAll(dead);
-        // The others that cannot be met are set aside one by one, each with its explanation.
+        // The others that cannot be met are set aside one by one.
         while (!active.isEmpty() && !sat(selectors(active))) {
             List<Encoding.Clause> core = core(active);
             List<Encoding.Clause> impossible = new ArrayList<>();
             for (Encoding.Clause c : core) if (!possibleAlone(c)) impossible.add(c);
             if (impossible.isEmpty()) {
                 Encoding.Clause last = core.get(core.size() - 1);
-                problems.add(together(last, core.subList(0, core.size() - 1)));
+                List<Encoding.Clause> others = List.copyOf(core.subList(0, core.size() - 1));
+                explained.add(() -> List.of(together(last, others)));
                 active.remove(last);
             } else {
-                for (Encoding.Clause c : impossible) problems.addAll(explain(c));
+                for (Encoding.Clause c : impossible) explained.add(() -> explain(c));
                 active.removeAll(impossible);
             }
         }
@@ -165,6 +169,7 @@ public final class Resolver {
             choices.add(new Resolution.Choice(c.clause().text(), owner == null ? "request" : owner.name(), p.name(),
                     List.copyOf(others), c.why()));
         }
+        for (var x : explained) problems.addAll(x.get()); // last: the choices above are the answer's own decisions
         problems.sort(Comparator.comparing(Resolution.Problem::describe));
         return new Resolution(picks, dedupe(problems), choices, notes, upgrades);
     }
@@ -247,6 +252,12 @@ public final class Resolver {
     private String why(Package p, List<String> chain, Set<Package> seen, int depth) {
         chain.add(p.name());
         seen.add(p);
+        // A requirement nothing provides is the shortest answer, and needs no solve: look for one first.
+        for (Encoding.Clause c : e.of(e.var(p)))
+            if (!c.weak() && c.neg().length == 1 && c.pos().length == 0) {
+                chain.add(c.text());
+                return "nothing provides it";
+            }
         for (Encoding.Clause c : e.of(e.var(p))) {
             if (c.weak() || c.neg().length != 1) continue;
             boolean any = false;

@@ -242,6 +242,14 @@ class ResolverTest {
                 r.hardProblems().stream().map(Resolution.Problem::describe).toList(), "one line for both versions of app");
     }
 
+    @Test
+    void aRequirementNothingProvidesIsNamedBeforeADeeperChain() {
+        Resolution r = resolve(List.of(p("app-1.0.x86_64", "R:libmid.so.1", "R:libgone.so.3"), p("mid-1.0.x86_64", "P:libmid.so.1",
+                "R:libdeep.so.2")), false, "app");
+        assertEquals(List.of("app → libgone.so.3: nothing provides it"), r.hardProblems().stream().map(Resolution.Problem::describe).toList(),
+                "the shortest true chain, found without a solve, though libmid.so.1 comes first and fails deeper");
+    }
+
     /** What a host has installed: name, version and arch only, as an rpm -qa list gives them. */
     static Package installed(String nva) {
         Package p = p(nva);
