@@ -85,7 +85,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
     private final Cache cache;
     private final Settings settings;
     private final Log log;
-    private final OkHttpClient http;
+    private final java.util.concurrent.FutureTask<OkHttpClient> http;
     private volatile OkHttpClient tls;
     private final Retry retry;
     private final Map<Path, ReentrantLock> inFlight = new ConcurrentHashMap<>();
@@ -99,7 +99,9 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         // Plain-http repos (loopback mirrors, most air-gap setups) never pay for TLS: OkHttp loads the
         // trust store and sets up TLS when a client allows it, about a tenth of a warm plan. The TLS
         // client shares the pool and dispatcher and is made on the first https URL or redirect.
-        this.http = new OkHttpClient.Builder()
+        // The first client of a run costs 30-50 ms (OkHttp's and Kotlin's classes, the JDK logging
+        // OkHttp sets up): it is made on a thread of its own while the caller reads the configuration.
+        this.http = new java.util.concurrent.FutureTask<>(() -> new OkHttpClient.Builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .connectionPool(new ConnectionPool(Math.max(5, settings.jobs()), 5, TimeUnit.MINUTES))
@@ -109,8 +111,24 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                 .followSslRedirects(false)
                 .addInterceptor(Fetcher::basicAuth)
                 .addInterceptor(this::toTls)
-                .build();
+                .build());
         this.retry = new Retry(settings.rounds(), settings.backoff());
+        Thread maker = new Thread(http, "http-client");
+        maker.setDaemon(true);
+        maker.start();
+    }
+
+    private OkHttpClient http() {
+        try {
+            return http.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the HTTP client was made", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**
@@ -143,7 +161,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         if (c == null) {
             synchronized (this) {
                 if (tls == null) {
-                    OkHttpClient.Builder b = http.newBuilder()
+                    OkHttpClient.Builder b = http().newBuilder()
                             .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
                             .followSslRedirects(true);
                     b.interceptors().clear();
@@ -209,7 +227,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
             if (v.size() >= 1 && !v.get(0).isEmpty()) rb.header("If-None-Match", v.get(0));
             if (v.size() >= 2 && !v.get(1).isEmpty()) rb.header("If-Modified-Since", v.get(1));
         }
-        try (Response resp = http.newCall(rb.build()).execute()) {
+        try (Response resp = http().newCall(rb.build()).execute()) {
             if (resp.code() == 304) return file;
             if (!resp.isSuccessful()) throw new Retry.HttpStatus(resp.code());
             Files.createDirectories(file.getParent());
@@ -375,7 +393,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         Request.Builder rb = new Request.Builder().url(url);
         if (have > 0) rb.header("Range", "bytes=" + have + "-");
         MessageDigest md = Checksum.digest(sum.algo());
-        try (Response resp = http.newCall(rb.build()).execute()) {
+        try (Response resp = http().newCall(rb.build()).execute()) {
             boolean append;
             if (resp.code() == 206 && have > 0 && rangeStartsAt(resp.header("Content-Range"), have)) {
                 append = true;
@@ -432,7 +450,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         Path scratch = cache.scratch(url);
         try {
             return retry.run(List.of(url), (u, mirror) -> {
-                try (Response resp = http.newCall(new Request.Builder().url(u).build()).execute()) {
+                try (Response resp = http().newCall(new Request.Builder().url(u).build()).execute()) {
                     if (!resp.isSuccessful()) throw new Retry.HttpStatus(resp.code());
                     MessageDigest md = Checksum.digest("SHA-256");
                     try (InputStream in = body(resp).byteStream(); OutputStream out = Files.newOutputStream(scratch)) {
@@ -492,7 +510,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
 
     @Override
     public void close() {
-        http.dispatcher().executorService().shutdown();
-        http.connectionPool().evictAll();
+        http().dispatcher().executorService().shutdown();
+        http().connectionPool().evictAll();
     }
 }
