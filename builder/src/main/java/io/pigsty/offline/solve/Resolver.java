@@ -252,12 +252,31 @@ public final class Resolver {
     private String why(Package p, List<String> chain, Set<Package> seen, int depth) {
         chain.add(p.name());
         seen.add(p);
-        // A requirement nothing provides is the shortest answer, and needs no solve: look for one first.
+        // First a requirement nothing provides, then one whose every provider propagation alone has
+        // ruled out (the solver's facts, before any choice): either proves p uninstallable with no
+        // solve, and a package ruled out that way always has one. The shortest true chain comes first.
         for (Encoding.Clause c : e.of(e.var(p)))
             if (!c.weak() && c.neg().length == 1 && c.pos().length == 0) {
                 chain.add(c.text());
                 return "nothing provides it";
             }
+        for (Encoding.Clause c : e.of(e.var(p))) {
+            if (c.weak() || c.neg().length != 1) continue;
+            Package stuck = null;
+            boolean allOut = true;
+            for (int l : c.pos()) {
+                if (!heuristic.falseAtRoot(l)) {
+                    allOut = false;
+                    break;
+                }
+                Package q = e.lead(l);
+                if (stuck == null && q != null && !seen.contains(q)) stuck = q;
+            }
+            if (!allOut) continue;
+            if (stuck != null && depth < 4) return why(stuck, chain, seen, depth + 1);
+            chain.add(c.text());
+            return "no provider can be installed";
+        }
         for (Encoding.Clause c : e.of(e.var(p))) {
             if (c.weak() || c.neg().length != 1) continue;
             boolean any = false;
