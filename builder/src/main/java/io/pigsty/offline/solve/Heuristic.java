@@ -40,6 +40,8 @@ final class Heuristic implements IOrder {
     private int frontFrom;
     private boolean dirty;
     private int freeFrom = 1;
+    /** Request selectors to set when nothing else is open, in order; see {@link #greedy}. */
+    private int[] greedy = new int[0];
     /** Whether real choices wait for requirements that name their package (libsolv's way; apt's is the order met). */
     private final boolean postponing;
     private Map<Package, Integer> positions;
@@ -115,6 +117,15 @@ final class Heuristic implements IOrder {
     }
 
     // ---- IOrder ---------------------------------------------------------------------------------
+
+    /**
+     * While set, a solve that has met everything it must also takes these requests on (their
+     * selectors, when still open), backing out of any that clash: one model then proves many
+     * requests possible, where a model of the bare question proved few.
+     */
+    void greedy(int[] selectors) {
+        greedy = selectors;
+    }
 
     @Override
     public void setLits(ILits lits) {
@@ -194,6 +205,7 @@ final class Heuristic implements IOrder {
                 }
             weakPending.clear(v);
         }
+        for (int v : greedy) if (lits.isUnassigned(v << 1)) return v << 1;
         for (int v = freeFrom; v <= e.nVars(); v++) {
             if (lits.isUnassigned(v << 1)) {
                 freeFrom = v + 1;

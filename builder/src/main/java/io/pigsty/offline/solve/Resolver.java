@@ -339,7 +339,18 @@ public final class Resolver {
     private boolean possibleAlone(Encoding.Clause request) {
         Boolean known = possibleAlone.get(request);
         if (known != null) return known;
-        boolean can = sat(selectors(List.of(request))); // a solve may learn others (not computeIfAbsent: it adds to the map)
+        // The solve also takes on the requests not yet known (their models are learnt: most later
+        // questions need no solve), which may add clauses Sat4j learns but never changes an answer.
+        java.util.stream.IntStream.Builder others = java.util.stream.IntStream.builder();
+        for (Encoding.Request r : e.requests)
+            for (Encoding.Clause c : r.clauses()) if (c != request && !possibleAlone.containsKey(c)) others.add(c.neg()[0]);
+        heuristic.greedy(others.build().toArray());
+        boolean can;
+        try {
+            can = sat(selectors(List.of(request))); // a solve may learn others (not computeIfAbsent: it adds to the map)
+        } finally {
+            heuristic.greedy(new int[0]);
+        }
         possibleAlone.put(request, can);
         return can;
     }
