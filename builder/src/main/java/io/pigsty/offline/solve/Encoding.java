@@ -63,6 +63,7 @@ final class Encoding {
     record Request(Spec spec, List<Clause> clauses, String problem) {}
 
     final Universe u;
+    private final Map<Dep, List<Package>> provided = new HashMap<>();
     final Rules rules;
     final String arch;
     private final boolean weakDeps;
@@ -318,9 +319,20 @@ final class Encoding {
      * {@code from}'s own; when there are none, any arch the target runs (dnf installs the i686 build
      * when it alone provides what a noarch package needs).
      */
+    /**
+     * The universe's providers of {@code dep}, asked once per dependency: a library thousands of
+     * packages require is looked up once, not once per requirer and again per clause (each lookup
+     * scans every provide of every candidate, thousands for some packages).
+     */
+    List<Package> whatProvides(Dep dep) {
+        List<Package> l = provided.get(dep);
+        if (l == null) provided.put(dep, l = u.whatProvides(dep));
+        return l;
+    }
+
     List<Package> providers(Dep dep, Package from) {
         List<Package> out = new ArrayList<>(), other = new ArrayList<>();
-        for (Package p : u.whatProvides(dep))
+        for (Package p : whatProvides(dep))
             if (rules.archMatches(p, dep, from, arch)) (archOk(p, from) ? out : other).add(p);
         return out.isEmpty() ? other : out;
     }
@@ -440,7 +452,7 @@ final class Encoding {
                 out = next;
             }
         } else {
-            List<Package> ps = r instanceof Req.Atom a ? u.whatProvides(a.dep()) : u.singleProviders(r);
+            List<Package> ps = r instanceof Req.Atom a ? whatProvides(a.dep()) : u.singleProviders(r);
             for (int l : lits(ps)) out.add(new int[] {l});
         }
         return out;
@@ -450,7 +462,7 @@ final class Encoding {
     private void exclusions(int v, Package p) {
         Set<Integer> seen = new HashSet<>();
         for (Dep c : p.conflicts())
-            for (Package q : u.whatProvides(c)) {
+            for (Package q : whatProvides(c)) {
                 Integer w = var(q);
                 // an arch-qualified conflict ("libc6-x32:i386") meets only that arch
                 if (w != null && w != v && !q.name().equals(p.name()) && rules.archMatches(q, c, p, arch) && seen.add(w))

@@ -365,7 +365,7 @@ final class Heuristic implements IOrder {
 
     private boolean holdsNow(Req r) {
         if (r instanceof Req.Atom a) {
-            for (Package q : e.u.whatProvides(a.dep())) {
+            for (Package q : e.whatProvides(a.dep())) {
                 Integer v = e.var(q);
                 if (v != null && trueVars.get(v)) return true;
             }
