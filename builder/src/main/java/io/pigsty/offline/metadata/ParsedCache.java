@@ -22,10 +22,7 @@ final class ParsedCache {
     static RepoFiles.Parsed get(Path cached, Repo repo, RepoFiles.Parse parse, String where, Log log) throws IOException {
         if (cached != null && Files.isRegularFile(cached)) {
             try {
-                RepoFiles.Parsed pkgs;
-                try (java.io.InputStream in = Files.newInputStream(cached)) {
-                    pkgs = PackageCodec.read(in, repo);
-                }
+                RepoFiles.Parsed pkgs = PackageCodec.read(cached, repo);
                 if (pkgs != null) return pkgs;
             } catch (IOException e) {
                 log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");

@@ -55,9 +55,7 @@ class PackageCodecTest {
         java.nio.file.Path f = java.nio.file.Files.createTempFile("codec", ".bin");
         try {
             java.nio.file.Files.write(f, big.toByteArray());
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(f)) {
-                assertEquals(long_, PackageCodec.read(in, repo));
-            }
+            assertEquals(long_, PackageCodec.read(f, repo));
         } finally {
             java.nio.file.Files.delete(f);
         }
@@ -66,5 +64,41 @@ class PackageCodecTest {
         assertNull(PackageCodec.read(other, repo));
         byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2);
         org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(cut, repo));
+    }
+
+    /** A repo of several segments is read back whole and in order from a file, its segments on all cores. */
+    @Test
+    void segmentsAreReadInParallelAndInOrder() throws Exception {
+        Repo repo = new Repo("r", 5, List.of("http://127.0.0.1/"));
+        java.util.List<Package> pkgs = new java.util.ArrayList<>();
+        int n = PackageCodec.SEGMENT * 3 + 17;
+        for (int i = 0; i < n; i++)
+            pkgs.add(new Package("p" + i, new Evr(0, "1." + (i % 7), "1"), "x86_64", List.of(Dep.of("libp" + i + ".so"), Dep.of("common")),
+                    List.of(Req.atom(Dep.of("libc.so.6()(64bit)")), Req.atom(Dep.of("p" + (i + 1) % n, Op.GE, new Evr(0, "1", "")))),
+                    List.of(), List.of(), List.of(), List.of(), List.of(), List.of("/usr/bin/p" + i), "Packages/p" + i + ".rpm", i,
+                    Checksum.sha256(String.format("%064x", i)), repo, null));
+        RepoFiles.Parsed parsed = new RepoFiles.Parsed(pkgs, List.of("one dropped"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PackageCodec.write(new DataOutputStream(bytes), parsed);
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("codec", ".bin");
+        try {
+            java.nio.file.Files.write(f, bytes.toByteArray());
+            RepoFiles.Parsed back = PackageCodec.read(f, repo);
+            assertEquals(parsed, back);
+            // shared within a segment
+            org.junit.jupiter.api.Assertions.assertSame(back.packages().get(0).requires().get(0), back.packages().get(1).requires().get(0));
+            assertEquals(parsed, PackageCodec.read(bytes.toByteArray(), repo));
+            // one byte more or less: refused, never half read
+            byte[] longer = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() + 1);
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(longer, repo));
+            java.nio.file.Files.write(f, java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() - 1));
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(f, repo));
+            // a damaged byte in the last segment: an error, not a wrong package list
+            byte[] bad = bytes.toByteArray();
+            for (int i = bad.length - 2000; i < bad.length - 1000; i++) bad[i] = (byte) 0xff;
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(bad, repo));
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
     }
 }
