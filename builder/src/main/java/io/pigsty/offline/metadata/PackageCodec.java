@@ -38,6 +38,11 @@ final class PackageCodec {
 
     private PackageCodec() {}
 
+    /**
+     * Writes {@code parsed}: the header, the segments one after the other as they are encoded (none is
+     * held: a cold plan's peak memory is the parse's), then where each ends, and last the offset of
+     * that list as eight bytes.
+     */
     static void write(DataOutputStream out, RepoFiles.Parsed parsed) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
@@ -46,20 +51,18 @@ final class PackageCodec {
         for (String d : parsed.dropped()) head.str(d);
         List<Package> pkgs = parsed.packages();
         int segments = Math.max(1, (pkgs.size() + SEGMENT - 1) / SEGMENT);
-        List<byte[]> bodies = new ArrayList<>(segments);
+        long[] ends = new long[segments];
         for (int k = 0; k < segments; k++) {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            DataOutputStream seg = new DataOutputStream(bytes);
-            Writer w = new Writer(seg);
+            Writer w = new Writer(out);
             List<Package> part = pkgs.subList(k * pkgs.size() / segments, (k + 1) * pkgs.size() / segments);
             w.varint(part.size());
             for (Package p : part) w.pkg(p);
-            seg.flush();
-            bodies.add(bytes.toByteArray());
+            ends[k] = out.size();
         }
+        long trailer = out.size();
         head.varint(segments);
-        for (byte[] b : bodies) head.varlong(b.length);
-        for (byte[] b : bodies) out.write(b);
+        for (long e : ends) head.varlong(e);
+        out.writeLong(trailer);
     }
 
     /** Reads what {@link #write} wrote, packages attached to {@code repo}; null if the data is of another version. */
@@ -87,27 +90,37 @@ final class PackageCodec {
     }
 
     private static RepoFiles.Parsed read(Source source, long size, Repo repo) throws IOException {
-        long[] lengths;
+        if (size < 16) throw new EOFException("truncated");
+        long trailer;
+        try (java.io.InputStream in = source.open(size - 8, 8)) {
+            Reader r = new Reader(in);
+            trailer = (long) r.int32() << 32 | r.int32() & 0xffffffffL;
+        }
+        long[] offsets, lengths;
         List<String> dropped;
-        long at;
         try (java.io.InputStream in = source.open(0, size)) {
             Reader r = new Reader(in);
             if (r.int32() != MAGIC || r.int32() != VERSION) return null;
+            if (trailer < 8 || trailer > size - 8) throw new IOException("corrupt trailer offset " + trailer);
             int nd = r.count(size);
             dropped = new ArrayList<>(nd);
             for (int i = 0; i < nd; i++) dropped.add(r.str());
-            int n = r.count(size);
-            lengths = new long[n];
-            long total = 0;
-            for (int k = 0; k < n; k++) {
-                lengths[k] = r.varlong();
-                if (lengths[k] < 0 || (total += lengths[k]) > size) throw new IOException("corrupt segment length");
+            long at = r.consumed();
+            try (java.io.InputStream t = source.open(trailer, size - 8 - trailer)) {
+                Reader tr = new Reader(t);
+                int n = tr.count(size);
+                offsets = new long[n];
+                lengths = new long[n];
+                for (int k = 0; k < n; k++) {
+                    long end = tr.varlong();
+                    if (end < at || end > trailer) throw new IOException("corrupt segment end " + end);
+                    offsets[k] = at;
+                    lengths[k] = end - at;
+                    at = end;
+                }
+                if (at != trailer || tr.consumed() != size - 8 - trailer) throw new IOException("corrupt: the segments do not end at the trailer");
             }
-            at = r.consumed();
-            if (at + total != size) throw new IOException("corrupt: the segments end at " + (at + total) + ", the file at " + size);
         }
-        long[] offsets = new long[lengths.length];
-        for (int k = 0; k < lengths.length; k++) offsets[k] = (k == 0 ? at : offsets[k - 1] + lengths[k - 1]);
         @SuppressWarnings("unchecked")
         List<Package>[] parts = new List[lengths.length];
         IOException[] failed = new IOException[1];
