@@ -32,7 +32,7 @@ import java.util.Map;
  */
 final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    static final int VERSION = 6;
+    static final int VERSION = 7;
     /** Packages per segment: CS9 AppStream (17,649) is four. */
     static final int SEGMENT = 5000;
 

@@ -254,50 +254,16 @@ public final class Resolver {
         seen.add(p);
         // First a requirement nothing provides, then one whose every provider propagation alone has
         // ruled out (the solver's facts, before any choice): either proves p uninstallable with no
-        // solve, and a package ruled out that way always has one. The shortest true chain comes first.
+        // solve, and a package ruled out that way always has one; last, with solves, one none of whose
+        // providers can be installed. The shortest true chain comes first.
         for (Encoding.Clause c : e.of(e.var(p)))
             if (!c.weak() && c.neg().length == 1 && c.pos().length == 0) {
                 chain.add(c.text());
                 return "nothing provides it";
             }
-        for (Encoding.Clause c : e.of(e.var(p))) {
-            if (c.weak() || c.neg().length != 1) continue;
-            Package stuck = null;
-            boolean allOut = true;
-            for (int l : c.pos()) {
-                if (!heuristic.falseAtRoot(l)) {
-                    allOut = false;
-                    break;
-                }
-                Package q = e.lead(l);
-                if (stuck == null && q != null && !seen.contains(q)) stuck = q;
-            }
-            if (!allOut) continue;
-            if (stuck != null && depth < 4) return why(stuck, chain, seen, depth + 1);
-            chain.add(c.text());
-            return "no provider can be installed";
-        }
-        for (Encoding.Clause c : e.of(e.var(p))) {
-            if (c.weak() || c.neg().length != 1) continue;
-            boolean any = false;
-            Package stuck = null;
-            for (int l : c.pos()) {
-                Package q = e.lead(l);
-                if (installable(l)) {
-                    any = true;
-                    break;
-                }
-                if (stuck == null && q != null && !seen.contains(q)) stuck = q;
-            }
-            if (any) continue;
-            if (c.pos().length == 0) {
-                chain.add(c.text());
-                return "nothing provides it";
-            }
-            if (stuck != null && depth < 4) return why(stuck, chain, seen, depth + 1);
-            chain.add(c.text());
-            return "no provider can be installed";
-        }
+        String found = firstFailing(p, chain, seen, depth, heuristic::falseAtRoot);
+        if (found == null) found = firstFailing(p, chain, seen, depth, l -> !installable(l));
+        if (found != null) return found;
         // Each requirement alone can be met, not together with p: name the clash with p itself.
         Integer v = e.var(p);
         for (Encoding.Clause c : e.of(v)) {
@@ -313,6 +279,35 @@ public final class Resolver {
             return "no provider can be installed together with " + p.nevra();
         }
         return "it conflicts with what it needs (no consistent set contains it)";
+    }
+
+    /**
+     * The first requirement of {@code p} whose every provider is {@code out}, followed down through a
+     * provider not yet seen, else told; null when every requirement has a provider that is not out.
+     */
+    private String firstFailing(Package p, List<String> chain, Set<Package> seen, int depth, java.util.function.IntPredicate out) {
+        for (Encoding.Clause c : e.of(e.var(p))) {
+            if (c.weak() || c.neg().length != 1) continue;
+            Package stuck = null;
+            boolean allOut = true;
+            for (int l : c.pos()) {
+                if (!out.test(l)) {
+                    allOut = false;
+                    break;
+                }
+                Package q = e.lead(l);
+                if (stuck == null && q != null && !seen.contains(q)) stuck = q;
+            }
+            if (!allOut) continue;
+            if (c.pos().length == 0) {
+                chain.add(c.text());
+                return "nothing provides it";
+            }
+            if (stuck != null && depth < 4) return why(stuck, chain, seen, depth + 1);
+            chain.add(c.text());
+            return "no provider can be installed";
+        }
+        return null;
     }
 
     /**
