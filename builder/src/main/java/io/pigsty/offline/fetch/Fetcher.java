@@ -101,7 +101,18 @@ public final class Fetcher implements MetaSource, AutoCloseable {
         // client shares the pool and dispatcher and is made on the first https URL or redirect.
         // The first client of a run costs 30-50 ms (OkHttp's and Kotlin's classes, the JDK logging
         // OkHttp sets up): it is made on a thread of its own while the caller reads the configuration.
-        this.http = new java.util.concurrent.FutureTask<>(() -> new OkHttpClient.Builder()
+        this.http = new java.util.concurrent.FutureTask<>(() -> client(settings));
+        this.retry = new Retry(settings.rounds(), settings.backoff());
+        Thread maker = new Thread(http, "http-client");
+        maker.setDaemon(true);
+        maker.start();
+    }
+
+    private OkHttpClient client(Settings settings) {
+        // OkHttp's first request asks which security provider comes first, which loads them all
+        // (10-15 ms): done here too, off the caller's path.
+        java.security.Security.getProviders();
+        return new OkHttpClient.Builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .connectionPool(new ConnectionPool(Math.max(5, settings.jobs()), 5, TimeUnit.MINUTES))
@@ -111,11 +122,7 @@ public final class Fetcher implements MetaSource, AutoCloseable {
                 .followSslRedirects(false)
                 .addInterceptor(Fetcher::basicAuth)
                 .addInterceptor(this::toTls)
-                .build());
-        this.retry = new Retry(settings.rounds(), settings.backoff());
-        Thread maker = new Thread(http, "http-client");
-        maker.setDaemon(true);
-        maker.start();
+                .build();
     }
 
     private OkHttpClient http() {
