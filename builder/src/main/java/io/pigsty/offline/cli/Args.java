@@ -128,17 +128,24 @@ final class Args {
     }
 
     private String suggestion(String name) {
+        List<String> names = new ArrayList<>();
+        for (Opt o : opts) names.addAll(o.names);
+        String best = closest(name, names);
+        return best == null ? "" : "; did you mean '" + best + "'?";
+    }
+
+    /** The one of {@code names} nearest {@code word}, at most two edits away; null when none is. */
+    static String closest(String word, List<String> names) {
         String best = null;
         int bestDistance = 3;
-        for (Opt o : opts)
-            for (String n : o.names) {
-                int d = EditDistance.of(name, n);
-                if (d < bestDistance) {
-                    best = n;
-                    bestDistance = d;
-                }
+        for (String n : names) {
+            int d = EditDistance.of(word, n);
+            if (d < bestDistance) {
+                best = n;
+                bestDistance = d;
             }
-        return best == null ? "" : "; did you mean '" + best + "'?";
+        }
+        return best;
     }
 
     /** The command's help: usage, description and every option, wrapped at 100 columns. */

@@ -2,7 +2,6 @@ package io.pigsty.offline.cli;
 
 import io.pigsty.offline.build.ArtifactKind;
 import io.pigsty.offline.build.Build;
-import io.pigsty.offline.model.EditDistance;
 
 import java.io.PrintWriter;
 import java.util.EnumSet;
@@ -118,8 +117,7 @@ public final class Main {
     }
 
     private static String unknown(String name) {
-        String best = null;
-        for (Entry e : COMMANDS) if (EditDistance.of(name, e.name()) <= 2 && best == null) best = e.name();
+        String best = Args.closest(name, COMMANDS.stream().map(Entry::name).toList());
         return "unknown command '" + name + "'" + (best == null ? "" : "; did you mean '" + best + "'?") + " Commands: " + names();
     }
 
