@@ -8,191 +8,289 @@ import io.pigsty.offline.model.Op;
 import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Req;
+import io.pigsty.offline.model.Universe;
 
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.ObjIntConsumer;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
- * A compact binary form of parsed packages, so a warm cache skips XML and Packages parsing the way
- * dnf's solv files do. Strings, versions and dependencies are written once and referred to by number
- * afterwards, which also shares every repeated one on reading (a library thousands of packages
- * require is one object, not thousands: less to decode, to hold and to collect). The packages are
- * written in segments of {@link #SEGMENT} packages, each with tables of its own, so the segments of
- * a distro's AppStream are decoded on all cores at once (two halves of CS9 AppStream share 5,000 of
- * their 105,000 strings: the copies cost 0.3 MB). The format is private to this build of the tool:
- * {@link #VERSION} changes whenever the model does, and a mismatch simply means "parse again".
+ * A binary form of parsed packages that is read where it lies, the way libsolv reads its .solv
+ * files: a warm plan maps the file, makes each package's identity (name, version, arch, location,
+ * checksum), and decodes a package's dependencies only when the solve first asks for them. The
+ * indexes the universe looks keys up in (provides, files, obsoletes, required paths) are hash
+ * tables in the file, so no package is decoded to index it. Strings, versions and dependencies are
+ * pooled and made into objects once, on first use. A CRC-32C over the whole file is checked when it
+ * is opened (about 5 ms for CS9 AppStream's 10 MB): nothing decoded later can then be damaged. The format is private to this build of the
+ * tool: {@link #VERSION} changes whenever the model does, and a mismatch means "parse again".
+ *
+ * <p>Layout: magic, version; each package's dependency record; each package's identity; the four
+ * indexes (ordinal lists, then a table of slots: key hash, key string, list offset); the dropped
+ * records; the pools of dependencies, versions and strings (entries, then a fixed-size offset per
+ * entry); the trailer of fixed-size section offsets and counts; the trailer's offset; last, the
+ * CRC-32C of everything before it.
  */
 final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    static final int VERSION = 7;
-    /** Packages per segment: CS9 AppStream (17,649) is four. */
-    static final int SEGMENT = 5000;
+    static final int VERSION = 8;
+    private static final Package.Table.Index[] INDEXES = Package.Table.Index.values();
+    private static final Op[] OPS = Op.values();
+    /** No string the model holds is anywhere near this; a bigger one is not written. */
+    private static final int MAX_STRING = 16 << 20;
 
     private PackageCodec() {}
 
-    /**
-     * Writes {@code parsed}: the header, the segments one after the other as they are encoded (none is
-     * held: a cold plan's peak memory is the parse's), then where each ends, and last the offset of
-     * that list as eight bytes.
-     */
+    /** Writes {@code parsed}; a file that would pass 2 GiB is refused (the cache is then skipped). */
     static void write(DataOutputStream out, RepoFiles.Parsed parsed) throws IOException {
-        out.writeInt(MAGIC);
-        out.writeInt(VERSION);
-        Writer head = new Writer(out);
-        head.varint(parsed.dropped().size());
-        for (String d : parsed.dropped()) head.str(d);
-        List<Package> pkgs = parsed.packages();
-        int segments = Math.max(1, (pkgs.size() + SEGMENT - 1) / SEGMENT);
-        long[] ends = new long[segments];
-        for (int k = 0; k < segments; k++) {
-            Writer w = new Writer(out);
-            List<Package> part = pkgs.subList(k * pkgs.size() / segments, (k + 1) * pkgs.size() / segments);
-            w.varint(part.size());
-            for (Package p : part) w.pkg(p);
-            ends[k] = out.size();
-        }
-        long trailer = out.size();
-        head.varint(segments);
-        for (long e : ends) head.varlong(e);
-        out.writeLong(trailer);
+        new Writer(out).write(parsed);
     }
 
-    /** Reads what {@link #write} wrote, packages attached to {@code repo}; null if the data is of another version. */
+    /** Reads what {@link #write} wrote in {@code data}; null if it is of another version. */
     static RepoFiles.Parsed read(byte[] data, Repo repo) throws IOException {
-        return read((off, len) -> new java.io.ByteArrayInputStream(data, (int) Math.min(off, data.length), (int) Math.min(len, data.length)),
-                data.length, repo);
+        return read(ByteBuffer.wrap(data), repo);
+    }
+
+    /** Maps {@code file} and reads it (see {@link #read(byte[], Repo)}): its pages are read as the solve asks. */
+    static RepoFiles.Parsed read(Path file, Repo repo) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE) throw new IOException("too large: " + size + " bytes");
+            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), repo);
+        }
+    }
+
+    private static RepoFiles.Parsed read(ByteBuffer buf, Repo repo) throws IOException {
+        int size = buf.limit();
+        if (size < 8 + Trailer.BYTES + 12) throw new IOException("truncated");
+        if (buf.getInt(0) != MAGIC || buf.getInt(4) != VERSION) return null;
+        CRC32C crc = new CRC32C();
+        crc.update(buf.duplicate().position(0).limit(size - 4));
+        if ((int) crc.getValue() != buf.getInt(size - 4)) throw new IOException("damaged: its CRC-32C does not match");
+        long trailer = buf.getLong(size - 12);
+        if (trailer != size - 12 - Trailer.BYTES) throw new IOException("corrupt trailer offset " + trailer);
+        Trailer t = new Trailer(buf, (int) trailer);
+        try {
+            return new Table(buf, t, repo).parsed();
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new IOException("corrupt: " + e, e);
+        }
+    }
+
+    /** Where each section starts and how many entries it has: fixed-size ints before the trailer's offset and the CRC. */
+    private static final class Trailer {
+        static final int FIELDS = 10 + 2 * 4;
+        static final int BYTES = 4 * FIELDS;
+        final int packages, heads, dropped, deps, depOffsets, evrs, evrOffsets, strings, stringOffsets, stringCount;
+        final int[] slots = new int[4], slotCounts = new int[4];
+
+        Trailer(ByteBuffer b, int at) {
+            int[] v = new int[FIELDS];
+            for (int i = 0; i < FIELDS; i++) v[i] = b.getInt(at + 4 * i);
+            packages = v[0];
+            heads = v[1];
+            dropped = v[2];
+            deps = v[3];
+            depOffsets = v[4];
+            evrs = v[5];
+            evrOffsets = v[6];
+            strings = v[7];
+            stringOffsets = v[8];
+            stringCount = v[9];
+            for (int i = 0; i < 4; i++) {
+                slots[i] = v[10 + 2 * i];
+                slotCounts[i] = v[11 + 2 * i];
+            }
+        }
+
+        static void write(DataOutputStream out, int... v) throws IOException {
+            if (v.length != FIELDS) throw new IllegalArgumentException("trailer of " + v.length);
+            for (int x : v) out.writeInt(x);
+        }
     }
 
     /**
-     * Reads what {@link #write} wrote in {@code file}, its segments on all cores, each through a small
-     * buffer of its own: the file (15 MB for a distro's AppStream) is never held whole, which keeps a
-     * warm plan's peak memory down.
+     * What one key lists while writing: ordinals, each once; under PROVIDES each with the ids of its
+     * provides of that name (libsolv's way: a version relation is judged from the index alone).
      */
-    static RepoFiles.Parsed read(Path file, Repo repo) throws IOException {
-        return read((off, len) -> {
-            java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file);
-            ch.position(off);
-            return java.nio.channels.Channels.newInputStream(ch);
-        }, Files.size(file), repo);
-    }
+    private static final class Ints {
+        int[] a = new int[1];
+        int n;
+        List<int[]> deps;
 
-    /** Where the bytes come from: a stream from {@code off}, of which at most {@code len} bytes are read. */
-    private interface Source {
-        java.io.InputStream open(long off, long len) throws IOException;
-    }
-
-    private static RepoFiles.Parsed read(Source source, long size, Repo repo) throws IOException {
-        if (size < 16) throw new EOFException("truncated");
-        long trailer;
-        try (java.io.InputStream in = source.open(size - 8, 8)) {
-            Reader r = new Reader(in);
-            trailer = (long) r.int32() << 32 | r.int32() & 0xffffffffL;
+        boolean add(int v) {
+            if (n > 0 && a[n - 1] == v) return false;
+            if (n == a.length) a = Arrays.copyOf(a, n * 2);
+            a[n++] = v;
+            return true;
         }
-        long[] offsets, lengths;
-        List<String> dropped;
-        try (java.io.InputStream in = source.open(0, size)) {
-            Reader r = new Reader(in);
-            if (r.int32() != MAGIC || r.int32() != VERSION) return null;
-            if (trailer < 8 || trailer > size - 8) throw new IOException("corrupt trailer offset " + trailer);
-            int nd = r.count(size);
-            dropped = new ArrayList<>(nd);
-            for (int i = 0; i < nd; i++) dropped.add(r.str());
-            long at = r.consumed();
-            try (java.io.InputStream t = source.open(trailer, size - 8 - trailer)) {
-                Reader tr = new Reader(t);
-                int n = tr.count(size);
-                offsets = new long[n];
-                lengths = new long[n];
-                for (int k = 0; k < n; k++) {
-                    long end = tr.varlong();
-                    if (end < at || end > trailer) throw new IOException("corrupt segment end " + end);
-                    offsets[k] = at;
-                    lengths[k] = end - at;
-                    at = end;
-                }
-                if (at != trailer || tr.consumed() != size - 8 - trailer) throw new IOException("corrupt: the segments do not end at the trailer");
-            }
-        }
-        @SuppressWarnings("unchecked")
-        List<Package>[] parts = new List[lengths.length];
-        IOException[] failed = new IOException[1];
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        Runnable work = () -> {
-            for (int k; (k = next.getAndIncrement()) < parts.length && failed[0] == null; ) {
-                try (java.io.InputStream in = source.open(offsets[k], lengths[k])) {
-                    Reader r = new Reader(in);
-                    int n = r.count(lengths[k]);
-                    List<Package> out = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) out.add(r.pkg(repo));
-                    if (r.consumed() != lengths[k]) throw new IOException("corrupt segment " + k + ": it does not end where its length says");
-                    parts[k] = out;
-                } catch (IOException | RuntimeException e) {
-                    synchronized (failed) {
-                        if (failed[0] == null) failed[0] = e instanceof IOException io ? io : new IOException("corrupt segment: " + e, e);
-                    }
-                }
-            }
-        };
-        int helpers = Math.min(parts.length, Runtime.getRuntime().availableProcessors()) - 1;
-        List<Thread> threads = new ArrayList<>(helpers);
-        for (int i = 0; i < helpers; i++) {
-            Thread t = new Thread(work, "codec-" + i);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-        }
-        work.run();
-        for (Thread t : threads)
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while reading the parsed cache");
-            }
-        if (failed[0] != null) throw failed[0];
-        int total = 0;
-        for (List<Package> p : parts) total += p.size();
-        List<Package> out = new ArrayList<>(total);
-        for (List<Package> p : parts) out.addAll(p);
-        return new RepoFiles.Parsed(out, dropped);
     }
 
     private static final class Writer {
+        private final DataOutputStream raw;
+        private final CRC32C crc = new CRC32C();
+        /** Everything before the trailer goes through the CRC, in buffered chunks. */
         private final DataOutputStream out;
-        private final Map<String, Integer> ids = new HashMap<>();
-        private final Map<Evr, Integer> evrIds = new HashMap<>();
-        private final Map<Dep, Integer> depIds = new HashMap<>();
+        private final Map<String, Integer> strings = new HashMap<>();
+        private final List<String> stringList = new ArrayList<>();
+        private final Map<Evr, Integer> evrs = new HashMap<>();
+        private final List<Evr> evrList = new ArrayList<>();
+        private final Map<Dep, Integer> deps = new HashMap<>();
+        private final List<Dep> depList = new ArrayList<>();
 
-        Writer(DataOutputStream out) {
-            this.out = out;
+        Writer(DataOutputStream raw) {
+            this.raw = raw;
+            this.out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc), 1 << 16));
         }
 
-        void pkg(Package p) throws IOException {
-            str(p.name());
-            evr(p.evr());
-            str(p.arch());
-            deps(p.provides());
-            reqs(p.requires());
-            deps(p.conflicts());
-            deps(p.obsoletes());
-            reqs(p.weak());
-            reqs(p.suggests());
-            reqs(p.supplements());
-            varint(p.files().size());
-            for (String f : p.files()) str(f);
-            str(p.location());
-            varlong(p.size());
-            str(p.checksum().algo());
-            str(p.checksum().hex());
-            str(p.multiArch());
+        private int at() throws IOException {
+            int n = out.size();
+            if (n == Integer.MAX_VALUE) throw new IOException("too large to cache");
+            return n;
+        }
+
+        void write(RepoFiles.Parsed parsed) throws IOException {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            List<Package> pkgs = parsed.packages();
+            List<Map<String, Ints>> keys = new ArrayList<>();
+            for (Package.Table.Index ignored : INDEXES) keys.add(new HashMap<>());
+            int[] records = new int[pkgs.size()];
+            for (int i = 0; i < pkgs.size(); i++) {
+                Package p = pkgs.get(i);
+                records[i] = at();
+                depIds(p.provides());
+                reqs(p.requires());
+                depIds(p.conflicts());
+                depIds(p.obsoletes());
+                reqs(p.weak());
+                reqs(p.suggests());
+                reqs(p.supplements());
+                varint(p.files().size());
+                for (String f : p.files()) str(f);
+                int ordinal = i;
+                Map<String, List<Integer>> named = new HashMap<>();
+                for (Dep d : p.provides()) named.computeIfAbsent(d.name(), z -> new ArrayList<>()).add(depId(d));
+                for (Package.Table.Index x : INDEXES) {
+                    Map<String, Ints> m = keys.get(x.ordinal());
+                    Universe.keys(x, p, k -> {
+                        Ints l = m.computeIfAbsent(k, z -> new Ints());
+                        if (!l.add(ordinal) || x != Package.Table.Index.PROVIDES) return;
+                        if (l.deps == null) l.deps = new ArrayList<>(1);
+                        l.deps.add(named.getOrDefault(k, List.of()).stream().mapToInt(Integer::intValue).toArray());
+                    });
+                }
+            }
+            int heads = at();
+            for (int i = 0; i < pkgs.size(); i++) {
+                Package p = pkgs.get(i);
+                str(p.name());
+                evr(p.evr());
+                str(p.arch());
+                str(p.location());
+                varlong(p.size());
+                str(p.checksum().algo());
+                str(p.checksum().hex());
+                str(p.multiArch());
+                varint(records[i]);
+            }
+            int[] slots = new int[INDEXES.length], slotCounts = new int[INDEXES.length];
+            for (Package.Table.Index x : INDEXES) {
+                Map<String, Ints> m = keys.get(x.ordinal());
+                int cap = Integer.highestOneBit(Math.max(2, m.size() * 2 - 1)) << 1;
+                int[] slotHash = new int[cap], slotKey = new int[cap], slotList = new int[cap];
+                for (Map.Entry<String, Ints> e : m.entrySet()) {
+                    int list = at();
+                    Ints o = e.getValue();
+                    varint(o.n);
+                    for (int k = 0, prev = 0; k < o.n; k++) {
+                        varint(o.a[k] - prev);
+                        prev = o.a[k];
+                        if (o.deps == null) continue;
+                        int[] ids = o.deps.get(k);
+                        varint(ids.length);
+                        for (int id : ids) varint(id);
+                    }
+                    int h = e.getKey().hashCode(), s = spread(h) & (cap - 1);
+                    while (slotList[s] != 0) s = (s + 1) & (cap - 1);
+                    slotHash[s] = h;
+                    slotKey[s] = sid(e.getKey());
+                    slotList[s] = list;
+                }
+                slots[x.ordinal()] = at();
+                slotCounts[x.ordinal()] = cap;
+                for (int s = 0; s < cap; s++) {
+                    out.writeInt(slotHash[s]);
+                    out.writeInt(slotKey[s]);
+                    out.writeInt(slotList[s]);
+                }
+            }
+            int dropped = at();
+            varint(parsed.dropped().size());
+            for (String d : parsed.dropped()) str(d);
+            // the pools last, each entry's offset after the entries: a later entry only adds to the pools after it
+            int depsAt = at();
+            int[] depOff = new int[depList.size()];
+            for (int i = 0; i < depList.size(); i++) { // depList does not grow here
+                Dep d = depList.get(i);
+                depOff[i] = at();
+                str(d.name());
+                out.writeByte(d.op().ordinal());
+                if (d.versioned()) evr(d.evr());
+                str(d.archQualifier());
+            }
+            int depOffsets = fixed(depOff);
+            int evrsAt = at();
+            int[] evrOff = new int[evrList.size()];
+            for (int i = 0; i < evrOff.length; i++) { // evrList does not grow here
+                Evr e = evrList.get(i);
+                evrOff[i] = at();
+                varint(e.epoch());
+                str(e.version());
+                str(e.release());
+            }
+            int evrOffsets = fixed(evrOff);
+            int stringsAt = at();
+            int[] strOff = new int[stringList.size() + 1];
+            for (int i = 0; i < stringList.size(); i++) {
+                strOff[i] = at();
+                out.write(stringList.get(i).getBytes(StandardCharsets.UTF_8));
+            }
+            strOff[stringList.size()] = at();
+            int stringOffsets = fixed(strOff);
+            int trailer = at();
+            int[] v = new int[Trailer.FIELDS];
+            int[] head = {pkgs.size(), heads, dropped, depsAt, depOffsets, evrsAt, evrOffsets, stringsAt, stringOffsets,
+                    stringList.size()};
+            System.arraycopy(head, 0, v, 0, head.length);
+            for (int i = 0; i < INDEXES.length; i++) {
+                v[10 + 2 * i] = slots[i];
+                v[11 + 2 * i] = slotCounts[i];
+            }
+            Trailer.write(out, v);
+            out.writeLong(trailer);
+            out.flush();
+            raw.writeInt((int) crc.getValue());
+            raw.flush();
+        }
+
+        private int fixed(int[] values) throws IOException {
+            int start = at();
+            for (int v : values) out.writeInt(v);
+            return start;
         }
 
         void varint(int v) throws IOException {
@@ -207,55 +305,41 @@ final class PackageCodec {
             out.writeByte((int) v);
         }
 
-        /** 0 is null; a known string is its id + 1; a new one is written inline after the next id. */
-        void str(String s) throws IOException {
-            if (s == null) {
-                varint(0);
-                return;
-            }
-            Integer id = ids.get(s);
-            if (id != null) {
-                varint(id + 1);
-                return;
-            }
-            int next = ids.size();
-            ids.put(s, next);
-            varint(next + 1);
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            varint(b.length);
-            out.write(b);
+        private int sid(String s) {
+            Integer id = strings.get(s);
+            if (id != null) return id;
+            if (s.length() > MAX_STRING) throw new IllegalArgumentException("a string of " + s.length() + " characters");
+            strings.put(s, stringList.size());
+            stringList.add(s);
+            return stringList.size() - 1;
         }
 
-        /** A known value is its id + 1; a new one is 0, then written inline (and takes the next id). */
-        private <T> boolean known(Map<T, Integer> table, T v) throws IOException {
-            Integer id = table.get(v);
-            if (id != null) {
-                varint(id + 1);
-                return true;
-            }
-            table.put(v, table.size());
-            varint(0);
-            return false;
+        /** A string by its pool number + 1; 0 is null. */
+        void str(String s) throws IOException {
+            varint(s == null ? 0 : sid(s) + 1);
         }
 
         void evr(Evr e) throws IOException {
-            if (known(evrIds, e)) return;
-            varint(e.epoch());
-            str(e.version());
-            str(e.release());
+            Integer id = evrs.get(e);
+            if (id == null) {
+                evrs.put(e, id = evrList.size());
+                evrList.add(e);
+            }
+            varint(id);
         }
 
-        void dep(Dep d) throws IOException {
-            if (known(depIds, d)) return;
-            str(d.name());
-            out.writeByte(d.op().ordinal());
-            if (d.versioned()) evr(d.evr());
-            str(d.archQualifier());
+        private int depId(Dep d) {
+            Integer id = deps.get(d);
+            if (id == null) {
+                deps.put(d, id = depList.size());
+                depList.add(d);
+            }
+            return id;
         }
 
-        void deps(List<Dep> ds) throws IOException {
+        void depIds(List<Dep> ds) throws IOException {
             varint(ds.size());
-            for (Dep d : ds) dep(d);
+            for (Dep d : ds) varint(depId(d));
         }
 
         void reqs(List<Req> rs) throws IOException {
@@ -266,7 +350,7 @@ final class PackageCodec {
         void req(Req r) throws IOException {
             if (r instanceof Req.Atom a) {
                 out.writeByte(0);
-                dep(a.dep());
+                varint(depId(a.dep()));
             } else if (r instanceof Req.All a) {
                 out.writeByte(1);
                 reqs(a.parts());
@@ -286,188 +370,245 @@ final class PackageCodec {
                 out.writeByte(6);
                 req(w.what());
                 req(w.not());
+            } else {
+                throw new IllegalArgumentException("unknown requirement " + r);
             }
         }
     }
 
-    /** Decodes from one byte array: a warm plan spends its time here, on a cold JVM, so keep it plain. */
-    private static final class Reader {
-        private final java.io.InputStream in;
-        private final byte[] b = new byte[1 << 16];
-        private int pos, lim;
-        private long consumed;
-        private final List<String> strings = new ArrayList<>();
-        private final List<Evr> evrs = new ArrayList<>();
-        private final List<Dep> deps = new ArrayList<>();
-        private final List<Req.Atom> atoms = new ArrayList<>(); // by dep id, made on first use
-        private static final Op[] OPS = Op.values();
-        /** No string the model holds is anywhere near this; a bigger length is a damaged file. */
-        private static final int MAX_STRING = 16 << 20;
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
 
-        Reader(java.io.InputStream in) {
-            this.in = in;
+    /**
+     * One mapped file: the packages' identities made at once, everything else on first use. Every read
+     * is absolute, so packages decode on any thread; a pool entry made twice in a race is equal.
+     */
+    private static final class Table implements Package.Table {
+        private final ByteBuffer b;
+        private final Trailer t;
+        private final Repo repo;
+        private final String[] strings;
+        private final Evr[] evrs;
+        private final Dep[] deps;
+        private final Req.Atom[] atoms;
+        private final int[] records;
+        /** The bytes of a string on their way to being one: a copy per string would double what decoding allocates. */
+        private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[256]);
+
+        Table(ByteBuffer b, Trailer t, Repo repo) {
+            this.b = b;
+            this.t = t;
+            this.repo = repo;
+            if (t.stringCount < 0 || t.stringCount > b.limit() || t.packages < 0 || t.packages > b.limit())
+                throw new IllegalArgumentException("counts");
+            for (int i = 0; i < INDEXES.length; i++) {
+                int cap = t.slotCounts[i];
+                if (cap <= 0 || (cap & (cap - 1)) != 0 || t.slots[i] < 8 || t.slots[i] + 12L * cap > b.limit())
+                    throw new IllegalArgumentException("index " + INDEXES[i]);
+            }
+            strings = new String[t.stringCount];
+            int nEvr = (t.strings - t.evrOffsets) / 4, nDep = (t.evrs - t.depOffsets) / 4;
+            if (nEvr < 0 || nDep < 0) throw new IllegalArgumentException("pools");
+            evrs = new Evr[nEvr];
+            deps = new Dep[nDep];
+            atoms = new Req.Atom[nDep];
+            records = new int[t.packages];
         }
 
-        private void fill() throws IOException {
-            consumed += lim;
-            pos = 0;
-            lim = in.readNBytes(b, 0, b.length);
-            if (lim <= 0) {
-                lim = 0;
-                throw new EOFException("truncated");
+        RepoFiles.Parsed parsed() {
+            Cursor c = new Cursor(t.heads);
+            Package[] out = new Package[t.packages];
+            for (int i = 0; i < out.length; i++) {
+                String name = c.str();
+                Evr evr = evr(c.varint());
+                String arch = c.str(), location = c.str();
+                long size = c.varlong();
+                Checksum sum = new Checksum(c.str(), c.str());
+                String multiArch = c.str();
+                records[i] = c.varint();
+                out[i] = new Package(name, evr, arch, location, size, sum, repo, multiArch, this, i);
+            }
+            Cursor d = new Cursor(t.dropped);
+            int n = d.count();
+            List<String> dropped = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) dropped.add(d.str());
+            return new RepoFiles.Parsed(Arrays.asList(out), dropped);
+        }
+
+        @Override
+        public Package.Deps deps(int ordinal) {
+            Cursor c = new Cursor(records[ordinal]);
+            List<Dep> provides = c.deps();
+            List<Req> requires = c.reqs();
+            List<Dep> conflicts = c.deps(), obsoletes = c.deps();
+            List<Req> weak = c.reqs(), suggests = c.reqs(), supplements = c.reqs();
+            String[] files = new String[c.count()];
+            for (int k = 0; k < files.length; k++) files[k] = c.str();
+            return new Package.Deps(provides, requires, conflicts, obsoletes, weak, suggests, supplements, List.of(files));
+        }
+
+        @Override
+        public int[] lookup(Package.Table.Index index, String key) {
+            int list = find(index, key);
+            return list == 0 ? EMPTY : ordinals(index, list);
+        }
+
+        /** Where the list of {@code key} in {@code index} starts, 0 for none. */
+        private int find(Package.Table.Index index, String key) {
+            int cap = t.slotCounts[index.ordinal()], base = t.slots[index.ordinal()];
+            int h = key.hashCode();
+            for (int s = spread(h) & (cap - 1), probes = 0; probes < cap; s = (s + 1) & (cap - 1), probes++) {
+                int at = base + 12 * s, list = b.getInt(at + 8);
+                if (list == 0) return 0;
+                if (b.getInt(at) == h && string(b.getInt(at + 4)).equals(key)) return list;
+            }
+            return 0;
+        }
+
+        @Override
+        public void providers(String name, ObjIntConsumer<List<Dep>> each) {
+            int list = find(Package.Table.Index.PROVIDES, name);
+            if (list == 0) return;
+            Cursor c = new Cursor(list);
+            for (int k = 0, n = c.count(), prev = 0; k < n; k++) {
+                prev += c.varint();
+                each.accept(c.deps(), prev);
             }
         }
 
-        private int next() throws IOException {
-            if (pos == lim) fill();
-            return b[pos++];
-        }
-
-        Package pkg(Repo repo) throws IOException {
-            String name = str();
-            Evr evr = evr();
-            String arch = str();
-            List<Dep> provides = deps();
-            List<Req> requires = reqs();
-            List<Dep> conflicts = deps(), obsoletes = deps();
-            List<Req> weak = reqs(), suggests = reqs(), supplements = reqs();
-            int nf = count(MAX_STRING);
-            String[] files = new String[nf];
-            for (int k = 0; k < nf; k++) files[k] = str();
-            String location = str();
-            long size = varlong();
-            Checksum sum = new Checksum(str(), str());
-            return new Package(name, evr, arch, provides, requires, conflicts, obsoletes, weak, suggests, supplements, List.of(files),
-                    location, size, sum, repo, str());
-        }
-
-        /** A count of things each at least a byte long in {@code bytes}: a bigger one is a damaged file. */
-        int count(long bytes) throws IOException {
-            int n = varint();
-            if (n < 0 || n > bytes) throw new IOException("corrupt count " + n);
-            return n;
-        }
-
-        /** How many bytes were read so far. */
-        long consumed() {
-            return consumed + pos;
-        }
-
-        int int32() throws IOException {
-            return (next() & 0xff) << 24 | (next() & 0xff) << 16 | (next() & 0xff) << 8 | (next() & 0xff);
-        }
-
-        int varint() throws IOException {
-            return (int) varlong();
-        }
-
-        long varlong() throws IOException {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int x = next();
-                v |= (long) (x & 0x7f) << shift;
-                if ((x & 0x80) == 0) return v;
+        @Override
+        public void forEach(Package.Table.Index index, BiConsumer<String, int[]> each) {
+            int cap = t.slotCounts[index.ordinal()], base = t.slots[index.ordinal()];
+            for (int s = 0; s < cap; s++) {
+                int at = base + 12 * s, list = b.getInt(at + 8);
+                if (list != 0) each.accept(string(b.getInt(at + 4)), ordinals(index, list));
             }
-            throw new EOFException("bad varint");
         }
 
-        int u8() throws IOException {
-            return next();
-        }
-
-        String str() throws IOException {
-            int id = varint();
-            if (id == 0) return null;
-            if (id - 1 < strings.size()) return strings.get(id - 1);
-            if (id - 1 != strings.size()) throw new IOException("corrupt string table");
-            int len = varint();
-            if (len < 0 || len > MAX_STRING) throw new IOException("corrupt string length " + len);
-            String s;
-            if (lim - pos >= len) {
-                s = new String(b, pos, len, StandardCharsets.UTF_8);
-                pos += len;
-            } else { // across the buffer's end
-                byte[] whole = new byte[len];
-                int have = lim - pos;
-                System.arraycopy(b, pos, whole, 0, have);
-                pos = lim;
-                if (in.readNBytes(whole, have, len - have) != len - have) throw new EOFException("truncated");
-                consumed += len - have;
-                s = new String(whole, StandardCharsets.UTF_8);
+        private int[] ordinals(Package.Table.Index index, int list) {
+            Cursor c = new Cursor(list);
+            int[] o = new int[c.count()];
+            for (int k = 0, prev = 0; k < o.length; k++) {
+                o[k] = prev += c.varint();
+                if (index == Package.Table.Index.PROVIDES) c.deps(); // passed over
             }
-            strings.add(s);
+            return o;
+        }
+
+        String string(int i) {
+            String s = strings[i];
+            if (s == null) {
+                int from = b.getInt(t.stringOffsets + 4 * i), to = b.getInt(t.stringOffsets + 4 * i + 4);
+                if (from < 8 || to < from || to > t.stringOffsets) throw new IllegalArgumentException("string " + i);
+                int len = to - from;
+                byte[] bytes = scratch.get();
+                if (bytes.length < len) scratch.set(bytes = new byte[Math.max(len, bytes.length * 2)]);
+                b.get(from, bytes, 0, len);
+                strings[i] = s = new String(bytes, 0, len, StandardCharsets.UTF_8);
+            }
             return s;
         }
 
-        /** The id + 1 of a known value, or 0 for a new one that follows inline; -1 ids are refused. */
-        private int ref(int known) throws IOException {
-            int id = varint();
-            if (id < 0 || id > known) throw new IOException("corrupt value table");
-            return id;
-        }
-
-        Evr evr() throws IOException {
-            int id = ref(evrs.size());
-            if (id > 0) return evrs.get(id - 1);
-            Evr e = new Evr(varint(), str(), str());
-            evrs.add(e);
+        Evr evr(int i) {
+            Evr e = evrs[i];
+            if (e == null) {
+                Cursor c = new Cursor(b.getInt(t.evrOffsets + 4 * i));
+                evrs[i] = e = new Evr(c.varint(), c.str(), c.str());
+            }
             return e;
         }
 
-        /** The id of the next dependency, read inline when new. */
-        int depId() throws IOException {
-            int id = ref(deps.size());
-            if (id > 0) return id - 1;
-            String name = str();
-            Op op = OPS[u8()];
-            Evr evr = op == Op.ANY ? Evr.NONE : evr();
-            deps.add(new Dep(name, op, evr, str()));
-            atoms.add(null);
-            return deps.size() - 1;
+        Dep dep(int i) {
+            Dep d = deps[i];
+            if (d == null) {
+                Cursor c = new Cursor(b.getInt(t.depOffsets + 4 * i));
+                String name = c.str();
+                Op op = OPS[c.u8()];
+                Evr evr = op == Op.ANY ? Evr.NONE : evr(c.varint());
+                deps[i] = d = new Dep(name, op, evr, c.str());
+            }
+            return d;
         }
 
-        Dep dep() throws IOException {
-            return deps.get(depId());
-        }
-
-        Req.Atom atom() throws IOException {
-            int id = depId();
-            Req.Atom a = atoms.get(id);
-            if (a == null) atoms.set(id, a = new Req.Atom(deps.get(id)));
+        Req.Atom atom(int i) {
+            Req.Atom a = atoms[i];
+            if (a == null) atoms[i] = a = new Req.Atom(dep(i));
             return a;
         }
 
-        List<Dep> deps() throws IOException {
-            int n = varint();
-            if (n == 0) return List.of();
-            Dep[] d = new Dep[n];
-            for (int i = 0; i < n; i++) d[i] = dep();
-            return List.of(d);
-        }
+        /** A read position: one per decode, so decodes on several threads never share one. */
+        private final class Cursor {
+            private int pos;
 
-        List<Req> reqs() throws IOException {
-            int n = varint();
-            if (n == 0) return List.of();
-            Req[] r = new Req[n];
-            for (int i = 0; i < n; i++) r[i] = req();
-            return List.of(r);
-        }
+            Cursor(int pos) {
+                this.pos = pos;
+            }
 
-        Req req() throws IOException {
-            int tag = u8();
-            return switch (tag) {
-                case 0 -> atom();
-                case 1 -> new Req.All(reqs());
-                case 2 -> new Req.Any(reqs());
-                case 3, 4 -> {
-                    Req then = req(), cond = req();
-                    Req otherwise = u8() != 0 ? req() : null;
-                    yield new Req.Cond(then, cond, otherwise, tag == 4);
+            int u8() {
+                return b.get(pos++) & 0xff;
+            }
+
+            long varlong() {
+                long v = 0;
+                for (int shift = 0; shift < 64; shift += 7) {
+                    int x = b.get(pos++);
+                    v |= (long) (x & 0x7f) << shift;
+                    if ((x & 0x80) == 0) return v;
                 }
-                case 5 -> new Req.With(reqs());
-                case 6 -> new Req.Without(req(), req());
-                default -> throw new IOException("corrupt requirement tag " + tag);
-            };
+                throw new IllegalArgumentException("bad varint at " + pos);
+            }
+
+            int varint() {
+                return (int) varlong();
+            }
+
+            /** A count of things each at least a byte long: a bigger one than the file is damage. */
+            int count() {
+                int n = varint();
+                if (n < 0 || n > b.limit()) throw new IllegalArgumentException("count " + n);
+                return n;
+            }
+
+            String str() {
+                int id = varint();
+                return id == 0 ? null : string(id - 1);
+            }
+
+            List<Dep> deps() {
+                int n = count();
+                if (n == 0) return List.of();
+                Dep[] d = new Dep[n];
+                for (int i = 0; i < n; i++) d[i] = dep(varint());
+                return List.of(d);
+            }
+
+            List<Req> reqs() {
+                int n = count();
+                if (n == 0) return List.of();
+                Req[] r = new Req[n];
+                for (int i = 0; i < n; i++) r[i] = req();
+                return List.of(r);
+            }
+
+            Req req() {
+                int tag = u8();
+                return switch (tag) {
+                    case 0 -> atom(varint());
+                    case 1 -> new Req.All(reqs());
+                    case 2 -> new Req.Any(reqs());
+                    case 3, 4 -> {
+                        Req then = req(), cond = req();
+                        Req otherwise = u8() != 0 ? req() : null;
+                        yield new Req.Cond(then, cond, otherwise, tag == 4);
+                    }
+                    case 5 -> new Req.With(reqs());
+                    case 6 -> new Req.Without(req(), req());
+                    default -> throw new IllegalArgumentException("requirement tag " + tag);
+                };
+            }
         }
     }
+
+    private static final int[] EMPTY = new int[0];
 }

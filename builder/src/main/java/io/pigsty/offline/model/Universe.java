@@ -22,7 +22,33 @@ public final class Universe {
     private final Index byName;
     private final Index byProvide;
     private final Index byFile;
+    /** The packages read from tables, looked up there; null when every index is in memory. */
+    private final Tables tables;
     private volatile Map<String, Object> byObsoleted;
+
+    /** Where the keys of one index are looked up: a map's get, or the tables'. */
+    private interface Lookup {
+        /** The one {@link Package} under {@code key}, a list of two or more, or null. */
+        Object get(String key);
+
+        /** Every key, where known: only the in-memory index by name is asked. */
+        default Set<String> keys() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** An index in memory. */
+    private record MapLookup(Map<String, Object> map) implements Lookup {
+        @Override
+        public Object get(String key) {
+            return map.get(key);
+        }
+
+        @Override
+        public Set<String> keys() {
+            return map.keySet();
+        }
+    }
 
     /**
      * Packages by key, with the few keys a later layer changed laid over the shared base: the file
@@ -30,14 +56,14 @@ public final class Universe {
      * cost more than the solve they serve. A value is the one {@link Package} of its key (nearly every
      * provide and file has one) or a list of two or more, see {@link #add}.
      */
-    private record Index(Map<String, Object> base, Map<String, Object> over) {
+    private record Index(Lookup base, Map<String, Object> over) {
         List<Package> get(String key) {
             Object v = over.get(key);
             return list(v != null ? v : base.get(key));
         }
 
         boolean has(String key) {
-            return over.containsKey(key) || base.containsKey(key);
+            return over.containsKey(key) || base.get(key) != null;
         }
 
         Index with(Map<String, Object> more) {
@@ -48,40 +74,219 @@ public final class Universe {
         }
     }
 
+    /**
+     * A universe's packages as their tables hold them: {@code at[t][ordinal]} is the package of this
+     * universe at that place of table {@code t} (null where policy hid it), and {@code tail} indexes
+     * in memory the packages no table holds (URL packages, a host's), which come after all others.
+     * A lookup lists the tables' packages in table order, then the tail's: the universe's order.
+     */
+    private static final class Tables {
+        private final Package.Table[] tables;
+        private final Package[][] at;
+        private final List<Package> tail;
+        private final Map<Package.Table.Index, Map<String, Object>> tailIndex = new java.util.EnumMap<>(Package.Table.Index.class);
+        /** The files of the packages that have more than their tables list, by path. */
+        private final Map<String, Object> addedFiles = new HashMap<>();
+
+        private Tables(Package.Table[] tables, Package[][] at, List<Package> tail) {
+            this.tables = tables;
+            this.at = at;
+            this.tail = tail;
+            for (Package.Table.Index i : Package.Table.Index.values()) {
+                Map<String, Object> m = new HashMap<>();
+                for (Package p : tail) keys(i, p, k -> add(m, k, p));
+                tailIndex.put(i, m);
+            }
+            for (Package[] here : at)
+                for (Package p : here)
+                    if (p != null && p.filesAdded()) for (String f : p.files()) add(addedFiles, f, p);
+        }
+
+        /**
+         * The tables of {@code kept}, or null when it is not laid out as they read: each table's
+         * packages in one run, in ascending order, and every package of no table after them all.
+         */
+        static Tables of(List<Package> kept) {
+            List<Package.Table> order = new ArrayList<>();
+            List<Integer> ends = new ArrayList<>();
+            int i = 0, last = -1;
+            for (; i < kept.size(); i++) {
+                Package p = kept.get(i);
+                Package.Table t = p.table();
+                if (t == null) break;
+                if (order.isEmpty() || order.get(order.size() - 1) != t) {
+                    for (Package.Table seen : order) if (seen == t) return null;
+                    order.add(t);
+                    ends.add(i);
+                    last = -1;
+                }
+                if (p.ordinal() <= last) return null;
+                last = p.ordinal();
+            }
+            if (order.isEmpty()) return null;
+            ends.add(i);
+            for (int j = i; j < kept.size(); j++) if (kept.get(j).table() != null) return null;
+            Package[][] at = new Package[order.size()][];
+            for (int t = 0; t < order.size(); t++) {
+                int from = ends.get(t), to = ends.get(t + 1);
+                at[t] = new Package[kept.get(to - 1).ordinal() + 1];
+                for (int k = from; k < to; k++) at[t][kept.get(k).ordinal()] = kept.get(k);
+            }
+            return new Tables(order.toArray(new Package.Table[0]), at, List.copyOf(kept.subList(i, kept.size())));
+        }
+
+        Object get(Package.Table.Index index, String key) {
+            Object found = null;
+            Object added = index == Package.Table.Index.FILES ? addedFiles.get(key) : null;
+            for (int t = 0; t < tables.length; t++) {
+                int[] ordinals = tables[t].lookup(index, key);
+                if (added != null) ordinals = with(ordinals, tables[t], added);
+                for (int o : ordinals) {
+                    Package p = o < at[t].length ? at[t][o] : null;
+                    if (p != null) found = append(found, p);
+                }
+            }
+            Object more = tailIndex.get(index).get(key);
+            if (more == null) return found;
+            if (found == null) return more;
+            for (Package p : list(more)) found = append(found, p);
+            return found;
+        }
+
+        /**
+         * The kept packages under capability {@code name}, in order, each with its provides of that
+         * name from the table (null for a tail package: judge it by its own lists).
+         */
+        void providers(String name, java.util.function.BiConsumer<Package, List<Dep>> each) {
+            for (int t = 0; t < tables.length; t++) {
+                Package[] here = at[t];
+                tables[t].providers(name, (deps, o) -> {
+                    if (o < here.length && here[o] != null) each.accept(here[o], deps);
+                });
+            }
+            for (Package p : list(tailIndex.get(Package.Table.Index.PROVIDES).get(name))) each.accept(p, null);
+        }
+
+        /** {@code p}'s provides named {@code name} from its table, or null when no table of these holds it. */
+        List<Dep> provides(Package p, String name) {
+            for (int t = 0; t < tables.length; t++)
+                if (tables[t] == p.table() && p.ordinal() < at[t].length && at[t][p.ordinal()] == p) {
+                    List<Dep> found = new ArrayList<>(1);
+                    tables[t].providers(name, (deps, o) -> {
+                        if (o == p.ordinal()) found.addAll(deps);
+                    });
+                    return found;
+                }
+            return null;
+        }
+
+        /** {@code ordinals} of {@code table} and those of the packages in {@code added} it holds, ascending, each once. */
+        private static int[] with(int[] ordinals, Package.Table table, Object added) {
+            java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
+            for (int o : ordinals) all.add(o);
+            for (Package p : list(added)) if (p.table() == table) all.add(p.ordinal());
+            return all.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** The paths the kept packages require, table by table, then the tail's. */
+        void requiredFiles(Map<String, Boolean> out) {
+            for (int t = 0; t < tables.length; t++) {
+                Package[] here = at[t];
+                tables[t].forEach(Package.Table.Index.REQUIRED_FILES, (path, ordinals) -> {
+                    for (int o : ordinals)
+                        if (o < here.length && here[o] != null) {
+                            out.put(path, true);
+                            return;
+                        }
+                });
+            }
+            for (Package p : tail) keys(Package.Table.Index.REQUIRED_FILES, p, f -> out.put(f, true));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Package> list(Object v) {
         if (v == null) return List.of();
         return v instanceof Package p ? List.of(p) : (List<Package>) v;
     }
 
-    private Universe(Rules rules, String targetArch, List<Package> packages, Index byName, Index byProvide, Index byFile) {
+    /** {@code found} (a package, a list, or null) with {@code p} after it: a list only for two or more. */
+    @SuppressWarnings("unchecked")
+    private static Object append(Object found, Package p) {
+        if (found == null) return p;
+        if (found instanceof Package q) {
+            List<Package> l = new ArrayList<>(2);
+            l.add(q);
+            l.add(p);
+            return l;
+        }
+        ((List<Package>) found).add(p);
+        return found;
+    }
+
+    private Universe(Rules rules, String targetArch, List<Package> packages, Index byName, Index byProvide, Index byFile,
+                     Tables tables) {
         this.rules = rules;
         this.targetArch = targetArch;
         this.packages = packages;
         this.byName = byName;
         this.byProvide = byProvide;
         this.byFile = byFile;
+        this.tables = tables;
     }
 
     private Universe(Rules rules, String targetArch, List<Package> packages, Map<String, Object> byName) {
         this.rules = rules;
         this.targetArch = targetArch;
         this.packages = List.copyOf(packages);
-        this.byName = new Index(byName, Map.of());
+        this.byName = new Index(new MapLookup(byName), Map.of());
+        this.tables = Tables.of(this.packages);
+        if (tables != null) {
+            // read from the parsed cache: its indexes are looked up, no package is decoded for them
+            Tables t = tables;
+            this.byProvide = new Index(k -> t.get(Package.Table.Index.PROVIDES, k), Map.of());
+            this.byFile = new Index(k -> t.get(Package.Table.Index.FILES, k), Map.of());
+            return;
+        }
         int n = this.packages.size();
         Map<String, Object> byProvide = new HashMap<>(n * 8), byFile = new HashMap<>(n * 4);
-        // Plain loops rather than computeIfAbsent lambdas: a warm plan builds this on a cold JVM.
         for (Package p : this.packages) {
-            boolean selfProvided = false;
-            for (Dep d : p.provides()) {
-                add(byProvide, d.name(), p);
-                if (d.name().equals(p.name())) selfProvided = true;
-            }
-            if (!selfProvided) add(byProvide, p.name(), p);
-            for (String f : p.files()) add(byFile, f, p);
+            keys(Package.Table.Index.PROVIDES, p, k -> add(byProvide, k, p));
+            keys(Package.Table.Index.FILES, p, k -> add(byFile, k, p));
         }
-        this.byProvide = new Index(byProvide, Map.of());
-        this.byFile = new Index(byFile, Map.of());
+        this.byProvide = new Index(new MapLookup(byProvide), Map.of());
+        this.byFile = new Index(new MapLookup(byFile), Map.of());
+    }
+
+    /**
+     * The keys {@code p} is listed under in {@code index}, the one definition for the indexes built
+     * here and the tables a cache writes: its provides' names and its own name (PROVIDES), its files,
+     * the names it obsoletes, and the paths its requirements name (REQUIRED_FILES).
+     */
+    public static void keys(Package.Table.Index index, Package p, java.util.function.Consumer<String> out) {
+        switch (index) {
+            case PROVIDES -> {
+                boolean selfProvided = false;
+                for (Dep d : p.provides()) {
+                    out.accept(d.name());
+                    if (d.name().equals(p.name())) selfProvided = true;
+                }
+                if (!selfProvided) out.accept(p.name());
+            }
+            case FILES -> p.files().forEach(out);
+            case OBSOLETES -> {
+                for (Dep o : p.obsoletes()) out.accept(o.name());
+            }
+            case REQUIRED_FILES -> {
+                for (Req r : p.requires()) {
+                    if (r instanceof Req.Atom a) { // nearly all: judged without a list per requirement
+                        if (a.dep().isFile()) out.accept(a.dep().name());
+                        continue;
+                    }
+                    for (Dep d : Req.needed(r)) if (d.isFile()) out.accept(d.name());
+                }
+            }
+        }
     }
 
     /**
@@ -133,11 +338,12 @@ public final class Universe {
 
     /** The packages that obsolete something named {@code name} (any version): an index built on first use. */
     public List<Package> obsoleting(String name) {
+        if (tables != null) return list(tables.get(Package.Table.Index.OBSOLETES, name));
         Map<String, Object> idx = byObsoleted;
         if (idx == null) {
-            idx = new HashMap<>();
-            for (Package p : packages) for (Dep o : p.obsoletes()) add(idx, o.name(), p);
-            byObsoleted = idx;
+            Map<String, Object> m = new HashMap<>();
+            for (Package p : packages) keys(Package.Table.Index.OBSOLETES, p, k -> add(m, k, p));
+            byObsoleted = idx = m;
         }
         return list(idx.get(name));
     }
@@ -189,7 +395,12 @@ public final class Universe {
             }
             file.put(f, of);
         }
-        return new Universe(rules, targetArch, kept, byName.with(name), byProvide.with(provide), byFile.with(file));
+        // a changed package stands in its table's place: the tables then find it, not the one it replaced
+        Tables t = tables == null ? null : Tables.of(kept);
+        if (tables != null && t == null) throw new IllegalStateException("file owners changed the universe's order");
+        Index provides = t == null ? byProvide : new Index(k -> t.get(Package.Table.Index.PROVIDES, k), byProvide.over());
+        Index files = t == null ? byFile : new Index(k -> t.get(Package.Table.Index.FILES, k), byFile.over());
+        return new Universe(rules, targetArch, kept, byName.with(name), provides.with(provide), files.with(file), t);
     }
 
     private static int indexOf(List<Package> all, Package p) {
@@ -235,7 +446,7 @@ public final class Universe {
 
     /** All package names, sorted: used to expand globs. */
     public List<String> names() {
-        List<String> names = new ArrayList<>(byName.base().keySet()); // later layers change owners, never names
+        List<String> names = new ArrayList<>(byName.base().keys()); // later layers change owners, never names
         Collections.sort(names);
         return names;
     }
@@ -243,8 +454,14 @@ public final class Universe {
     /** Packages that provide {@code dep} by provide (version relation checked) or, for paths, by file. */
     public List<Package> whatProvides(Dep dep) {
         List<Package> out = new ArrayList<>();
-        for (Package p : byProvide.get(dep.name()))
-            if (provides(p, dep)) out.add(p);
+        if (tables != null) { // judged from the tables' provides of that name: no package is decoded
+            tables.providers(dep.name(), (p, deps) -> {
+                if (deps == null ? provides(p, dep) : provides(p, deps, dep)) out.add(p);
+            });
+        } else {
+            for (Package p : byProvide.get(dep.name()))
+                if (provides(p, dep)) out.add(p);
+        }
         if (dep.isFile())
             for (Package p : byFile.get(dep.name()))
                 if (!out.contains(p)) out.add(p);
@@ -256,10 +473,19 @@ public final class Universe {
      * (always, also when it lists its own name unversioned among its Provides), or by a listed file.
      */
     public boolean provides(Package p, Dep dep) {
-        for (Dep d : p.provides())
-            if (d.name().equals(dep.name()) && rules.satisfies(d, dep)) return true;
-        if (p.name().equals(dep.name()) && rules.satisfies(Dep.of(p.name(), Op.EQ, p.evr()), dep)) return true;
+        if (tables != null && !p.decoded()) {
+            List<Dep> named = tables.provides(p, dep.name());
+            if (named != null) return provides(p, named, dep) || dep.isFile() && byFile.get(dep.name()).contains(p);
+        }
+        if (provides(p, p.provides(), dep)) return true;
         return dep.isFile() && p.files().contains(dep.name());
+    }
+
+    /** Whether {@code p}, whose provides named as {@code dep} is are {@code named}, provides it by provide or by its own name. */
+    private boolean provides(Package p, List<Dep> named, Dep dep) {
+        for (Dep d : named)
+            if (d.name().equals(dep.name()) && rules.satisfies(d, dep)) return true;
+        return p.name().equals(dep.name()) && rules.satisfies(Dep.of(p.name(), Op.EQ, p.evr()), dep);
     }
 
     /**
@@ -299,17 +525,9 @@ public final class Universe {
     /** Every file path some package requires but no provide or listed file supplies: filelists may. */
     public List<String> unprovidedFileRequirements() {
         TreeMap<String, Boolean> paths = new TreeMap<>();
-        for (Package p : packages)
-            for (Req r : p.requires()) collectFiles(r, paths);
+        if (tables != null) tables.requiredFiles(paths);
+        else for (Package p : packages) keys(Package.Table.Index.REQUIRED_FILES, p, f -> paths.put(f, true));
         paths.keySet().removeIf(path -> byFile.has(path) || byProvide.has(path));
         return List.copyOf(paths.keySet());
-    }
-
-    private static void collectFiles(Req r, Map<String, Boolean> out) {
-        if (r instanceof Req.Atom a) { // nearly all: judged without a list per requirement
-            if (a.dep().isFile()) out.put(a.dep().name(), true);
-            return;
-        }
-        for (Dep d : Req.needed(r)) if (d.isFile()) out.put(d.name(), true);
     }
 }
