@@ -1,7 +1,6 @@
 package io.pigsty.offline.model;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -30,24 +29,6 @@ public final class Universe {
     private interface Lookup {
         /** The one {@link Package} under {@code key}, a list of two or more, or null. */
         Object get(String key);
-
-        /** Every key, where known: only the in-memory index by name is asked. */
-        default Set<String> keys() {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    /** An index in memory. */
-    private record MapLookup(Map<String, Object> map) implements Lookup {
-        @Override
-        public Object get(String key) {
-            return map.get(key);
-        }
-
-        @Override
-        public Set<String> keys() {
-            return map.keySet();
-        }
     }
 
     /**
@@ -239,7 +220,7 @@ public final class Universe {
         this.rules = rules;
         this.targetArch = targetArch;
         this.packages = List.copyOf(packages);
-        this.byName = new Index(new MapLookup(byName), Map.of());
+        this.byName = new Index(byName::get, Map.of());
         this.tables = Tables.of(this.packages);
         if (tables != null) {
             // read from the parsed cache: its indexes are looked up, no package is decoded for them
@@ -254,8 +235,8 @@ public final class Universe {
             keys(Package.Table.Index.PROVIDES, p, k -> add(byProvide, k, p));
             keys(Package.Table.Index.FILES, p, k -> add(byFile, k, p));
         }
-        this.byProvide = new Index(new MapLookup(byProvide), Map.of());
-        this.byFile = new Index(new MapLookup(byFile), Map.of());
+        this.byProvide = new Index(byProvide::get, Map.of());
+        this.byFile = new Index(byFile::get, Map.of());
     }
 
     /**
@@ -446,9 +427,9 @@ public final class Universe {
 
     /** All package names, sorted: used to expand globs. */
     public List<String> names() {
-        List<String> names = new ArrayList<>(byName.base().keys()); // later layers change owners, never names
-        Collections.sort(names);
-        return names;
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (Package p : packages) names.add(p.name());
+        return List.copyOf(names);
     }
 
     /** Packages that provide {@code dep} by provide (version relation checked) or, for paths, by file. */
@@ -481,7 +462,7 @@ public final class Universe {
         return dep.isFile() && p.files().contains(dep.name());
     }
 
-    /** Whether {@code p}, whose provides named as {@code dep} is are {@code named}, provides it by provide or by its own name. */
+    /** Whether {@code p}, whose provides of {@code dep}'s name are {@code named}, provides it by one of them or by its own name. */
     private boolean provides(Package p, List<Dep> named, Dep dep) {
         for (Dep d : named)
             if (d.name().equals(dep.name()) && rules.satisfies(d, dep)) return true;
