@@ -39,9 +39,19 @@ public interface RepoFiles {
         byte[] derive() throws IOException;
     }
 
-    /** Parses one index file. */
+    /** Parses one index file into {@code sink}, record by record. */
     interface Parse {
-        Parsed parse() throws IOException;
+        void parse(Sink sink) throws IOException;
+    }
+
+    /**
+     * Where a parse puts what it reads: each package as it is read (the parsed cache writes it out and
+     * lets it go, so a cold plan never holds a distro's packages as objects), and each record left out.
+     */
+    interface Sink {
+        void add(Package p) throws IOException;
+
+        void drop(String line);
     }
 
     /** One index file's packages, and the records left out because they could not be read (one line each). */

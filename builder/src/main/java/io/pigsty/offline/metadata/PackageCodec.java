@@ -35,7 +35,7 @@ import java.util.zip.CheckedOutputStream;
  * indexes the universe looks keys up in (provides, files, obsoletes, required paths) are hash
  * tables in the file, so no package is decoded to index it. Strings, versions and dependencies are
  * pooled and made into objects once, on first use. A CRC-32C over the whole file is checked when it
- * is opened (about 5 ms for CS9 AppStream's 10 MB): nothing decoded later can then be damaged. The format is private to this build of the
+ * is opened (a few ms for CS9 AppStream's 10 MB): nothing decoded later can then be damaged. The format is private to this build of the
  * tool: {@link #VERSION} changes whenever the model does, and a mismatch means "parse again".
  *
  * <p>Layout: magic, version; each package's dependency record; each package's identity; the four
@@ -56,30 +56,56 @@ final class PackageCodec {
 
     /** Writes {@code parsed}; a file that would pass 2 GiB is refused (the cache is then skipped). */
     static void write(DataOutputStream out, RepoFiles.Parsed parsed) throws IOException {
-        new Writer(out).write(parsed);
+        Writer w = writer(out);
+        for (Package p : parsed.packages()) w.add(p);
+        parsed.dropped().forEach(w::drop);
+        w.finish();
+    }
+
+    /** A writer to which a parse hands its packages one by one; {@link Writer#finish} ends the file. */
+    static Writer writer(DataOutputStream out) throws IOException {
+        return new Writer(out);
     }
 
     /** Reads what {@link #write} wrote in {@code data}; null if it is of another version. */
     static RepoFiles.Parsed read(byte[] data, Repo repo) throws IOException {
-        return read(ByteBuffer.wrap(data), repo);
+        ByteBuffer buf = ByteBuffer.wrap(data);
+        CRC32C crc = new CRC32C();
+        crc.update(data, 0, Math.max(0, data.length - 4));
+        return read(buf, repo, crc);
     }
 
-    /** Maps {@code file} and reads it (see {@link #read(byte[], Repo)}): its pages are read as the solve asks. */
-    static RepoFiles.Parsed read(Path file, Repo repo) throws IOException {
+    /**
+     * Maps {@code file} and reads it (see {@link #read(byte[], Repo)}): its pages are read as the solve
+     * asks. Unless {@code fresh} (this run has just written it), its CRC is checked first, through
+     * reads rather than the map, so the pages no solve asks for stay out of this process's memory.
+     */
+    static RepoFiles.Parsed read(Path file, Repo repo, boolean fresh) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) throw new IOException("too large: " + size + " bytes");
-            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), repo);
+            CRC32C crc = null;
+            if (!fresh) {
+                crc = new CRC32C();
+                ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 18);
+                for (long at = 0, end = Math.max(0, size - 4); at < end; ) {
+                    chunk.clear().limit((int) Math.min(chunk.capacity(), end - at));
+                    int n = ch.read(chunk, at);
+                    if (n < 0) throw new IOException("truncated");
+                    crc.update(chunk.flip());
+                    at += n;
+                }
+            }
+            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), repo, crc);
         }
     }
 
-    private static RepoFiles.Parsed read(ByteBuffer buf, Repo repo) throws IOException {
+    /** {@code crc}: the CRC-32C of all but the last four bytes, to check; null when the file needs no check. */
+    private static RepoFiles.Parsed read(ByteBuffer buf, Repo repo, CRC32C crc) throws IOException {
         int size = buf.limit();
         if (size < 8 + Trailer.BYTES + 12) throw new IOException("truncated");
         if (buf.getInt(0) != MAGIC || buf.getInt(4) != VERSION) return null;
-        CRC32C crc = new CRC32C();
-        crc.update(buf.duplicate().position(0).limit(size - 4));
-        if ((int) crc.getValue() != buf.getInt(size - 4)) throw new IOException("damaged: its CRC-32C does not match");
+        if (crc != null && (int) crc.getValue() != buf.getInt(size - 4)) throw new IOException("damaged: its CRC-32C does not match");
         long trailer = buf.getLong(size - 12);
         if (trailer != size - 12 - Trailer.BYTES) throw new IOException("corrupt trailer offset " + trailer);
         Trailer t = new Trailer(buf, (int) trailer);
@@ -123,37 +149,85 @@ final class PackageCodec {
     }
 
     /**
-     * What one key lists while writing: ordinals, each once; under PROVIDES each with the ids of its
-     * provides of that name (libsolv's way: a version relation is judged from the index alone).
+     * Values numbered in the order first seen, found again by hash in a flat table: a HashMap entry
+     * per string and dependency of a distro's AppStream held about 30 MB while writing.
      */
-    private static final class Ints {
-        int[] a = new int[1];
-        int n;
-        List<int[]> deps;
+    private static final class Pool<T> {
+        final List<T> items = new ArrayList<>();
+        private int[] slots = new int[1 << 10]; // item number + 1; 0 is empty
 
-        boolean add(int v) {
-            if (n > 0 && a[n - 1] == v) return false;
-            if (n == a.length) a = Arrays.copyOf(a, n * 2);
-            a[n++] = v;
-            return true;
+        int id(T v) {
+            int mask = slots.length - 1;
+            for (int i = spread(v.hashCode()) & mask; ; i = (i + 1) & mask) {
+                int at = slots[i];
+                if (at == 0) break;
+                if (items.get(at - 1).equals(v)) return at - 1;
+            }
+            items.add(v);
+            if (items.size() * 2 > slots.length) {
+                slots = new int[slots.length * 2];
+                for (int k = 0; k < items.size(); k++) place(k);
+            } else {
+                place(items.size() - 1);
+            }
+            return items.size() - 1;
+        }
+
+        private void place(int k) {
+            int mask = slots.length - 1, i = spread(items.get(k).hashCode()) & mask;
+            while (slots[i] != 0) i = (i + 1) & mask;
+            slots[i] = k + 1;
         }
     }
 
-    private static final class Writer {
+    /** A growable array of longs. */
+    private static final class Longs {
+        long[] a = new long[1 << 10];
+        int n;
+
+        void add(long v) {
+            if (n == a.length) a = Arrays.copyOf(a, n * 2);
+            a[n++] = v;
+        }
+
+        /** The values in ascending order. */
+        long[] sorted() {
+            long[] s = Arrays.copyOf(a, n);
+            Arrays.sort(s);
+            return s;
+        }
+    }
+
+    static final class Writer implements RepoFiles.Sink {
         private final DataOutputStream raw;
         private final CRC32C crc = new CRC32C();
-        /** Everything before the trailer goes through the CRC, in buffered chunks. */
+        /** Everything before the CRC goes through it, in buffered chunks. */
         private final DataOutputStream out;
-        private final Map<String, Integer> strings = new HashMap<>();
-        private final List<String> stringList = new ArrayList<>();
-        private final Map<Evr, Integer> evrs = new HashMap<>();
-        private final List<Evr> evrList = new ArrayList<>();
-        private final Map<Dep, Integer> deps = new HashMap<>();
-        private final List<Dep> depList = new ArrayList<>();
+        private final Pool<String> strings = new Pool<>();
+        private final Pool<Evr> evrs = new Pool<>();
+        private final Pool<Dep> deps = new Pool<>();
+        /**
+         * Each index's entries as (key's string number << 32 | entry number), so sorting them groups
+         * a key's entries in the order they were added (ascending ordinals); an entry's ordinal and,
+         * under PROVIDES, its provide (-1: listed by its own name) are kept by entry number.
+         */
+        private final Longs[] entries = new Longs[INDEXES.length];
+        private int[] entryOrdinal = new int[1 << 10], entryDep = new int[1 << 10];
+        private int nEntries;
+        /** Each package's identity, as pool numbers, until its record is written after all dependency records. */
+        private static final int HEAD = 8;
+        private int[] heads = new int[HEAD << 10];
+        private long[] sizes = new long[1 << 10];
+        private int packages;
+        private final List<String> dropped = new ArrayList<>();
+        private IOException failed;
 
-        Writer(DataOutputStream raw) {
+        private Writer(DataOutputStream raw) throws IOException {
             this.raw = raw;
             this.out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc), 1 << 16));
+            for (int i = 0; i < entries.length; i++) entries[i] = new Longs();
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
         }
 
         private int at() throws IOException {
@@ -162,72 +236,102 @@ final class PackageCodec {
             return n;
         }
 
-        void write(RepoFiles.Parsed parsed) throws IOException {
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            List<Package> pkgs = parsed.packages();
-            List<Map<String, Ints>> keys = new ArrayList<>();
-            for (Package.Table.Index ignored : INDEXES) keys.add(new HashMap<>());
-            int[] records = new int[pkgs.size()];
-            for (int i = 0; i < pkgs.size(); i++) {
-                Package p = pkgs.get(i);
-                records[i] = at();
-                depIds(p.provides());
-                reqs(p.requires());
-                depIds(p.conflicts());
-                depIds(p.obsoletes());
-                reqs(p.weak());
-                reqs(p.suggests());
-                reqs(p.supplements());
-                varint(p.files().size());
-                for (String f : p.files()) str(f);
-                int ordinal = i;
-                Map<String, List<Integer>> named = new HashMap<>();
-                for (Dep d : p.provides()) named.computeIfAbsent(d.name(), z -> new ArrayList<>()).add(depId(d));
-                for (Package.Table.Index x : INDEXES) {
-                    Map<String, Ints> m = keys.get(x.ordinal());
-                    Universe.keys(x, p, k -> {
-                        Ints l = m.computeIfAbsent(k, z -> new Ints());
-                        if (!l.add(ordinal) || x != Package.Table.Index.PROVIDES) return;
-                        if (l.deps == null) l.deps = new ArrayList<>(1);
-                        l.deps.add(named.getOrDefault(k, List.of()).stream().mapToInt(Integer::intValue).toArray());
-                    });
-                }
+        private void entry(Package.Table.Index index, String key, int ordinal, int dep) {
+            if (nEntries == entryOrdinal.length) {
+                entryOrdinal = Arrays.copyOf(entryOrdinal, nEntries * 2);
+                entryDep = Arrays.copyOf(entryDep, nEntries * 2);
             }
-            int heads = at();
-            for (int i = 0; i < pkgs.size(); i++) {
-                Package p = pkgs.get(i);
-                str(p.name());
-                evr(p.evr());
-                str(p.arch());
-                str(p.location());
-                varlong(p.size());
-                str(p.checksum().algo());
-                str(p.checksum().hex());
-                str(p.multiArch());
-                varint(records[i]);
+            entryOrdinal[nEntries] = ordinal;
+            entryDep[nEntries] = dep;
+            entries[index.ordinal()].add((long) sid(key) << 32 | nEntries++);
+        }
+
+        /**
+         * Writes {@code p}'s dependency record and keeps its identity and index keys: nothing holds
+         * {@code p} after. A write that fails is kept for {@link #finish} to throw, so a parse going
+         * on is never stopped by the cache's disk.
+         */
+        @Override
+        public void add(Package p) {
+            if (failed != null) return;
+            try {
+                record(p);
+            } catch (IOException e) {
+                failed = e;
             }
+        }
+
+        private void record(Package p) throws IOException {
+            int ordinal = packages++;
+            if (ordinal == sizes.length) {
+                sizes = Arrays.copyOf(sizes, ordinal * 2);
+                heads = Arrays.copyOf(heads, ordinal * 2 * HEAD);
+            }
+            int h = ordinal * HEAD;
+            heads[h] = at();
+            depIds(p.provides());
+            reqs(p.requires());
+            depIds(p.conflicts());
+            depIds(p.obsoletes());
+            reqs(p.weak());
+            reqs(p.suggests());
+            reqs(p.supplements());
+            varint(p.files().size());
+            for (String f : p.files()) str(f);
+            heads[h + 1] = sid(p.name());
+            heads[h + 2] = evrs.id(p.evr());
+            heads[h + 3] = sid(p.arch());
+            heads[h + 4] = sid(p.location());
+            heads[h + 5] = sid(p.checksum().algo());
+            heads[h + 6] = sid(p.checksum().hex());
+            heads[h + 7] = p.multiArch() == null ? -1 : sid(p.multiArch());
+            sizes[ordinal] = p.size();
+            Universe.provideKeys(p, (k, d) -> entry(Package.Table.Index.PROVIDES, k, ordinal, d == null ? -1 : deps.id(d)));
+            for (Package.Table.Index x : INDEXES)
+                if (x != Package.Table.Index.PROVIDES) Universe.keys(x, p, k -> entry(x, k, ordinal, -1));
+        }
+
+        @Override
+        public void drop(String line) {
+            dropped.add(line);
+        }
+
+        /** Writes the identities, indexes, pools and trailer after the records; throws a failed write. */
+        void finish() throws IOException {
+            if (failed != null) throw failed;
+            int headsAt = at();
+            for (int i = 0; i < packages; i++) {
+                int h = i * HEAD;
+                varint(heads[h + 1] + 1);
+                varint(heads[h + 2]);
+                varint(heads[h + 3] + 1);
+                varint(heads[h + 4] + 1);
+                varlong(sizes[i]);
+                varint(heads[h + 5] + 1);
+                varint(heads[h + 6] + 1);
+                varint(heads[h + 7] + 1);
+                varint(heads[h]);
+            }
+            heads = null;
+            sizes = null;
             int[] slots = new int[INDEXES.length], slotCounts = new int[INDEXES.length];
             for (Package.Table.Index x : INDEXES) {
-                Map<String, Ints> m = keys.get(x.ordinal());
-                int cap = Integer.highestOneBit(Math.max(2, m.size() * 2 - 1)) << 1;
+                long[] sorted = entries[x.ordinal()].sorted();
+                entries[x.ordinal()] = null;
+                int keys = 0;
+                for (int k = 0; k < sorted.length; k++) if (k == 0 || sorted[k] >>> 32 != sorted[k - 1] >>> 32) keys++;
+                int cap = Integer.highestOneBit(Math.max(2, keys * 2 - 1)) << 1;
                 int[] slotHash = new int[cap], slotKey = new int[cap], slotList = new int[cap];
-                for (Map.Entry<String, Ints> e : m.entrySet()) {
+                for (int from = 0, to; from < sorted.length; from = to) {
+                    int key = (int) (sorted[from] >>> 32);
+                    to = from;
+                    while (to < sorted.length && (int) (sorted[to] >>> 32) == key) to++;
                     int list = at();
-                    Ints o = e.getValue();
-                    varint(o.n);
-                    for (int k = 0, prev = 0; k < o.n; k++) {
-                        varint(o.a[k] - prev);
-                        prev = o.a[k];
-                        if (o.deps == null) continue;
-                        int[] ids = o.deps.get(k);
-                        varint(ids.length);
-                        for (int id : ids) varint(id);
-                    }
-                    int h = e.getKey().hashCode(), s = spread(h) & (cap - 1);
+                    writeList(x, sorted, from, to);
+                    int h = strings.items.get(key).hashCode(), s = spread(h) & (cap - 1);
                     while (slotList[s] != 0) s = (s + 1) & (cap - 1);
                     slotHash[s] = h;
-                    slotKey[s] = sid(e.getKey());
+                    slotKey[s] = key;
                     slotList[s] = list;
                 }
                 slots[x.ordinal()] = at();
@@ -238,25 +342,25 @@ final class PackageCodec {
                     out.writeInt(slotList[s]);
                 }
             }
-            int dropped = at();
-            varint(parsed.dropped().size());
-            for (String d : parsed.dropped()) str(d);
-            // the pools last, each entry's offset after the entries: a later entry only adds to the pools after it
+            int droppedAt = at();
+            varint(dropped.size());
+            for (String d : dropped) str(d);
+            // the pools last, each entry's offset after the entries: a later pool only adds to the ones after it
             int depsAt = at();
-            int[] depOff = new int[depList.size()];
-            for (int i = 0; i < depList.size(); i++) { // depList does not grow here
-                Dep d = depList.get(i);
+            int[] depOff = new int[deps.items.size()];
+            for (int i = 0; i < depOff.length; i++) { // no dependency is added here
+                Dep d = deps.items.get(i);
                 depOff[i] = at();
                 str(d.name());
                 out.writeByte(d.op().ordinal());
-                if (d.versioned()) evr(d.evr());
+                if (d.versioned()) varint(evrs.id(d.evr()));
                 str(d.archQualifier());
             }
             int depOffsets = fixed(depOff);
             int evrsAt = at();
-            int[] evrOff = new int[evrList.size()];
-            for (int i = 0; i < evrOff.length; i++) { // evrList does not grow here
-                Evr e = evrList.get(i);
+            int[] evrOff = new int[evrs.items.size()];
+            for (int i = 0; i < evrOff.length; i++) { // no version is added here
+                Evr e = evrs.items.get(i);
                 evrOff[i] = at();
                 varint(e.epoch());
                 str(e.version());
@@ -264,17 +368,17 @@ final class PackageCodec {
             }
             int evrOffsets = fixed(evrOff);
             int stringsAt = at();
-            int[] strOff = new int[stringList.size() + 1];
-            for (int i = 0; i < stringList.size(); i++) {
+            int[] strOff = new int[strings.items.size() + 1];
+            for (int i = 0; i < strings.items.size(); i++) {
                 strOff[i] = at();
-                out.write(stringList.get(i).getBytes(StandardCharsets.UTF_8));
+                out.write(strings.items.get(i).getBytes(StandardCharsets.UTF_8));
             }
-            strOff[stringList.size()] = at();
+            strOff[strings.items.size()] = at();
             int stringOffsets = fixed(strOff);
             int trailer = at();
             int[] v = new int[Trailer.FIELDS];
-            int[] head = {pkgs.size(), heads, dropped, depsAt, depOffsets, evrsAt, evrOffsets, stringsAt, stringOffsets,
-                    stringList.size()};
+            int[] head = {packages, headsAt, droppedAt, depsAt, depOffsets, evrsAt, evrOffsets, stringsAt, stringOffsets,
+                    strings.items.size()};
             System.arraycopy(head, 0, v, 0, head.length);
             for (int i = 0; i < INDEXES.length; i++) {
                 v[10 + 2 * i] = slots[i];
@@ -285,6 +389,32 @@ final class PackageCodec {
             out.flush();
             raw.writeInt((int) crc.getValue());
             raw.flush();
+        }
+
+        /**
+         * One key's list: its ordinals, ascending and each once, as differences; under PROVIDES each
+         * followed by the ids of the provides of that name (none for a package listed by its own name).
+         */
+        private void writeList(Package.Table.Index x, long[] sorted, int from, int to) throws IOException {
+            int n = 0;
+            for (int k = from; k < to; k++)
+                if (k == from || entryOrdinal[(int) sorted[k]] != entryOrdinal[(int) sorted[k - 1]]) n++;
+            varint(n);
+            int prev = 0;
+            for (int k = from; k < to; ) {
+                int ordinal = entryOrdinal[(int) sorted[k]];
+                varint(ordinal - prev);
+                prev = ordinal;
+                int end = k;
+                while (end < to && entryOrdinal[(int) sorted[end]] == ordinal) end++;
+                if (x == Package.Table.Index.PROVIDES) {
+                    int ids = 0;
+                    for (int j = k; j < end; j++) if (entryDep[(int) sorted[j]] >= 0) ids++;
+                    varint(ids);
+                    for (int j = k; j < end; j++) if (entryDep[(int) sorted[j]] >= 0) varint(entryDep[(int) sorted[j]]);
+                }
+                k = end;
+            }
         }
 
         private int fixed(int[] values) throws IOException {
@@ -306,12 +436,8 @@ final class PackageCodec {
         }
 
         private int sid(String s) {
-            Integer id = strings.get(s);
-            if (id != null) return id;
             if (s.length() > MAX_STRING) throw new IllegalArgumentException("a string of " + s.length() + " characters");
-            strings.put(s, stringList.size());
-            stringList.add(s);
-            return stringList.size() - 1;
+            return strings.id(s);
         }
 
         /** A string by its pool number + 1; 0 is null. */
@@ -319,27 +445,9 @@ final class PackageCodec {
             varint(s == null ? 0 : sid(s) + 1);
         }
 
-        void evr(Evr e) throws IOException {
-            Integer id = evrs.get(e);
-            if (id == null) {
-                evrs.put(e, id = evrList.size());
-                evrList.add(e);
-            }
-            varint(id);
-        }
-
-        private int depId(Dep d) {
-            Integer id = deps.get(d);
-            if (id == null) {
-                deps.put(d, id = depList.size());
-                depList.add(d);
-            }
-            return id;
-        }
-
         void depIds(List<Dep> ds) throws IOException {
             varint(ds.size());
-            for (Dep d : ds) varint(depId(d));
+            for (Dep d : ds) varint(deps.id(d));
         }
 
         void reqs(List<Req> rs) throws IOException {
@@ -350,7 +458,7 @@ final class PackageCodec {
         void req(Req r) throws IOException {
             if (r instanceof Req.Atom a) {
                 out.writeByte(0);
-                varint(depId(a.dep()));
+                varint(deps.id(a.dep()));
             } else if (r instanceof Req.All a) {
                 out.writeByte(1);
                 reqs(a.parts());

@@ -2,6 +2,7 @@ package io.pigsty.offline.metadata;
 
 import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Log;
+import io.pigsty.offline.model.Package;
 import io.pigsty.offline.model.Repo;
 
 import java.io.BufferedOutputStream;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Parsed package lists kept between runs, one file per verified index file (named by its checksum
@@ -18,19 +21,85 @@ import java.nio.file.StandardCopyOption;
 final class ParsedCache {
     private ParsedCache() {}
 
-    /** The packages from {@code cached} when present and readable, else parsed and written there ({@code cached} may be null: no cache). */
+    /**
+     * The packages from {@code cached} when present and readable, else parsed straight into it and
+     * read back ({@code cached} may be null: no cache; the packages are then parsed into memory).
+     */
     static RepoFiles.Parsed get(Path cached, Repo repo, RepoFiles.Parse parse, String where, Log log) throws IOException {
         if (cached != null && Files.isRegularFile(cached)) {
             try {
-                RepoFiles.Parsed pkgs = PackageCodec.read(cached, repo);
+                RepoFiles.Parsed pkgs = PackageCodec.read(cached, repo, false);
                 if (pkgs != null) return pkgs;
             } catch (IOException e) {
                 log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");
             }
         }
-        RepoFiles.Parsed pkgs = parse.parse();
-        if (cached != null) keep(cached, out -> PackageCodec.write(out, pkgs), where + ": cannot cache parsed metadata", log);
-        return pkgs;
+        if (cached != null) {
+            // Each package is written as it is parsed and let go, then the file is read as a warm plan
+            // reads it: a cold plan never holds a distro's packages as objects, nor indexes them in memory.
+            Files.createDirectories(cached.getParent());
+            Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid());
+            IOException failed = null;
+            DataOutputStream out = null;
+            PackageCodec.Writer w = null;
+            try {
+                out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16));
+                w = PackageCodec.writer(out);
+            } catch (IOException e) {
+                failed = e;
+            }
+            if (w != null) {
+                try {
+                    parse.parse(w); // a failure here is the metadata's, not the cache's
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(out);
+                    Files.deleteIfExists(tmp);
+                    throw e;
+                }
+                try {
+                    w.finish();
+                    out.close();
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+            if (failed != null) closeQuietly(out);
+            if (failed == null) {
+                Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    RepoFiles.Parsed read = PackageCodec.read(cached, repo, true);
+                    if (read != null) return read;
+                } catch (IOException e) {
+                    log.warn(where + ": cannot read back the parsed cache " + cached + " (" + e.getMessage() + ")");
+                }
+            } else {
+                Files.deleteIfExists(tmp);
+                log.warn(where + ": cannot cache parsed metadata (" + failed.getMessage() + "); parsing it into memory");
+            }
+        }
+        List<Package> pkgs = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        parse.parse(new RepoFiles.Sink() {
+            @Override
+            public void add(Package p) {
+                pkgs.add(p);
+            }
+
+            @Override
+            public void drop(String line) {
+                dropped.add(line);
+            }
+        });
+        return new RepoFiles.Parsed(pkgs, dropped);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // the write has failed already; that failure is the one told
+        }
     }
 
     /** The bytes in {@code cached} when present and readable, else derived and written there ({@code cached} may be null). */
@@ -54,9 +123,9 @@ final class ParsedCache {
 
     /**
      * Writes a derived file whole or not at all (a temporary name, then a rename); a failure costs
-     * only the cache, so it is told as a warning ({@code what}) and the build goes on.
+     * only the cache, so it is told as a warning ({@code what}) and the build goes on. Whether it was written.
      */
-    static void keep(Path file, Body body, String what, Log log) throws IOException {
+    static boolean keep(Path file, Body body, String what, Log log) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
@@ -64,8 +133,9 @@ final class ParsedCache {
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             log.warn(what + " (" + e.getMessage() + ")");
-            return;
+            return false;
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
     }
 }

@@ -246,14 +246,7 @@ public final class Universe {
      */
     public static void keys(Package.Table.Index index, Package p, java.util.function.Consumer<String> out) {
         switch (index) {
-            case PROVIDES -> {
-                boolean selfProvided = false;
-                for (Dep d : p.provides()) {
-                    out.accept(d.name());
-                    if (d.name().equals(p.name())) selfProvided = true;
-                }
-                if (!selfProvided) out.accept(p.name());
-            }
+            case PROVIDES -> provideKeys(p, (k, d) -> out.accept(k));
             case FILES -> p.files().forEach(out);
             case OBSOLETES -> {
                 for (Dep o : p.obsoletes()) out.accept(o.name());
@@ -268,6 +261,19 @@ public final class Universe {
                 }
             }
         }
+    }
+
+    /**
+     * The PROVIDES keys of {@code p} with the provide each comes from: every provide under its name,
+     * then, when none is named as the package, its own name with null (the name and version it has).
+     */
+    public static void provideKeys(Package p, java.util.function.BiConsumer<String, Dep> out) {
+        boolean selfProvided = false;
+        for (Dep d : p.provides()) {
+            out.accept(d.name(), d);
+            if (d.name().equals(p.name())) selfProvided = true;
+        }
+        if (!selfProvided) out.accept(p.name(), null);
     }
 
     /**

@@ -55,7 +55,7 @@ class PackageCodecTest {
         java.nio.file.Path f = java.nio.file.Files.createTempFile("codec", ".bin");
         try {
             java.nio.file.Files.write(f, big.toByteArray());
-            assertEquals(long_, PackageCodec.read(f, repo));
+            assertEquals(long_, PackageCodec.read(f, repo, false));
         } finally {
             java.nio.file.Files.delete(f);
         }
@@ -87,7 +87,7 @@ class PackageCodecTest {
         java.nio.file.Path f = java.nio.file.Files.createTempFile("codec", ".bin");
         try {
             java.nio.file.Files.write(f, bytes.toByteArray());
-            RepoFiles.Parsed back = PackageCodec.read(f, repo);
+            RepoFiles.Parsed back = PackageCodec.read(f, repo, false);
             assertEquals(parsed, back);
             // one dependency object however many packages name it
             org.junit.jupiter.api.Assertions.assertSame(back.packages().get(0).requires().get(0), back.packages().get(n - 1).requires().get(0));
@@ -95,7 +95,7 @@ class PackageCodecTest {
             byte[] longer = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() + 1);
             org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(longer, repo));
             java.nio.file.Files.write(f, java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() - 1));
-            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(f, repo));
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PackageCodec.read(f, repo, false));
             java.util.Random rnd = new java.util.Random(3);
             for (int k = 0; k < 40; k++) {
                 byte[] bad = bytes.toByteArray();

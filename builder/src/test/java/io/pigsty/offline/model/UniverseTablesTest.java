@@ -30,7 +30,8 @@ class UniverseTablesTest {
     @TempDir
     Path tmp;
 
-    private Universe load() throws Exception {
+    /** The universe of the two repos; with {@code cache}, kept in (and read from) a parsed cache under tmp. */
+    private Universe load(boolean cache) throws Exception {
         Path corpora = Corpora.root();
         List<Format.Source> sources = List.of(
                 new Format.Source(new Repo("baseos", 10, List.of("http://127.0.0.1/")), List.of(), false, false, null),
@@ -57,7 +58,7 @@ class UniverseTablesTest {
 
             @Override
             public Path derived(String name) {
-                return tmp.resolve(name);
+                return cache ? tmp.resolve(name) : null;
             }
         };
         return MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", meta, Log.QUIET).universe();
@@ -69,10 +70,13 @@ class UniverseTablesTest {
 
     @Test
     void aUniverseReadFromTheCacheAnswersAsOneBuiltInMemory() throws Exception {
-        Universe memory = load(); // no cache yet: parsed from the XML
-        Universe read = load();
+        Universe memory = load(false); // no cache: parsed from the XML and indexed in memory
+        Universe written = load(true); // parsed, written to the cache and read back from it
+        Universe read = load(true); // read from the cache
         assertTrue(memory.packages().stream().allMatch(Package::decoded));
         assertTrue(read.packages().stream().noneMatch(Package::decoded), "loading decodes no package's dependencies");
+        assertTrue(written.packages().stream().noneMatch(Package::decoded), "a cold load drops what it parsed for what it wrote");
+        assertEquals(ids(memory.packages()), ids(written.packages()));
         assertEquals(ids(memory.packages()), ids(read.packages()));
         assertEquals(memory.names(), read.names());
         assertTrue(memory.packages().size() > 18_000, "modules, priority and excludes leave " + memory.packages().size());

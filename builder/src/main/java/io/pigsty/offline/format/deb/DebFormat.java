@@ -120,12 +120,15 @@ public final class DebFormat implements Format {
             Checksum sum = Checksum.sha256(e.sha256());
             Path local = fetch(path, sum, e.size(), release.byHash(), files);
             used.add(new IndexFile(repo, PACKAGES, path, sum, e.size(), release.date(), local));
-            RepoFiles.Parsed parsed = files.parsed("deb-packages-" + sum.hex(), () -> {
+            RepoFiles.Parsed parsed = files.parsed("deb-packages-" + sum.hex(), sink -> {
+                RepoFiles.Parsed read;
                 try {
-                    return PackagesFile.read(local, path, repo, where);
+                    read = PackagesFile.read(local, path, repo, where);
                 } catch (IllegalStateException ex) {
                     throw new MetadataException(ex.getMessage(), ex);
                 }
+                for (Package p : read.packages()) sink.add(p);
+                read.dropped().forEach(sink::drop);
             });
             pkgs.addAll(parsed.packages());
             dropped.addAll(parsed.dropped());

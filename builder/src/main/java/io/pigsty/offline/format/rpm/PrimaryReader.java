@@ -1,5 +1,6 @@
 package io.pigsty.offline.format.rpm;
 
+import io.pigsty.offline.format.RepoFiles;
 import io.pigsty.offline.model.Checksum;
 import io.pigsty.offline.model.Dep;
 import io.pigsty.offline.model.Evr;
@@ -10,6 +11,7 @@ import io.pigsty.offline.model.Repo;
 import io.pigsty.offline.model.Req;
 import io.pigsty.offline.model.SafePaths;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,17 +46,17 @@ final class PrimaryReader {
 
     /**
      * Reads every package record into {@code sink}. A record whose dependencies or version cannot be
-     * parsed is left out and told to {@code dropped} (as libsolv does); a record that is unsafe, and
-     * a file that is not well-formed, fail the whole repo.
+     * parsed is left out and told to the sink (as libsolv does); a record that is unsafe, and a file
+     * that is not well-formed, fail the whole repo.
      */
-    void read(InputStream in, Consumer<Package> sink, Consumer<String> dropped) throws MetadataException {
+    void read(InputStream in, RepoFiles.Sink sink) throws IOException {
         try {
             XMLStreamReader r = Xml.reader(in);
             while (r.hasNext()) {
                 if (r.next() == XMLStreamConstants.START_ELEMENT && r.getLocalName().equals("package")) {
                     String type = r.getAttributeValue(null, "type");
-                    Package p = readPackage(r, dropped);
-                    if (p != null && (type == null || type.equals("rpm"))) sink.accept(p);
+                    Package p = readPackage(r, sink::drop);
+                    if (p != null && (type == null || type.equals("rpm"))) sink.add(p);
                 }
             }
             r.close();

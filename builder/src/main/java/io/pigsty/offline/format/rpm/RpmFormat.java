@@ -84,13 +84,10 @@ public final class RpmFormat implements Format {
         // dnf accepts them, but a collision can be made for these: say so rather than trust quietly
         if (weak(pe.checksum()))
             log.warn(where + ": its metadata is checked with " + pe.checksum().algo() + " only, a weak hash (sha256 is usual)");
-        RepoFiles.Parsed parsed = files.parsed("rpm-primary-" + pe.checksum().hex(), () -> {
-            List<Package> out = new ArrayList<>();
-            List<String> dropped = new ArrayList<>();
+        RepoFiles.Parsed parsed = files.parsed("rpm-primary-" + pe.checksum().hex(), sink -> {
             try (InputStream in = Decompress.open(files.file(pe.location(), pe.checksum(), pe.size()), pe.location())) {
-                new PrimaryReader(repo, where).read(in, out::add, dropped::add);
+                new PrimaryReader(repo, where).read(in, sink);
             }
-            return new RepoFiles.Parsed(out, dropped);
         });
         List<Package> pkgs = parsed.packages();
         long weakPkgs = pkgs.stream().filter(p -> weak(p.checksum())).count();
