@@ -11,6 +11,7 @@ import io.pigsty.offline.fetch.Cache;
 import io.pigsty.offline.fetch.Fetcher;
 import io.pigsty.offline.fetch.Progress;
 import io.pigsty.offline.metadata.Metadata;
+import io.pigsty.offline.metadata.Prefetch;
 import io.pigsty.offline.model.BuildException;
 import io.pigsty.offline.model.ExitCode;
 import io.pigsty.offline.model.Log;
@@ -118,7 +119,9 @@ public final class Build {
      */
     public PlanReport plan(Request r) throws IOException {
         try (Fetcher fetcher = fetcher(r)) {
-            Resolved res = resolve(r, fetcher, new PlanStep(r, reporter).call());
+            // the parsed caches the last plan read are opened while this one reads its configuration
+            Prefetch ahead = Prefetch.start(fetcher);
+            Resolved res = resolve(r, fetcher, new PlanStep(r, reporter).call(), ahead);
             Map<String, String> inputs = new java.util.LinkedHashMap<>(Inputs.of(r, res.plan()));
             inputs.put(Inputs.METADATA, Inputs.metadata(res.closure().index()));
             return new PlanReport(res.plan(), res.closure().resolution(), res.dropped(), res.closure().baselines(),
@@ -172,7 +175,7 @@ public final class Build {
                 tree = new PublishStep(plan, built.resolution(), 0, List.of(), new io.pigsty.offline.format.IndexSet(List.of()),
                         checked.items(), withKeys(extras, checked, scratch), locked.mtime(), repoDir, packing.key(), sboms, reporter).call();
             } else {
-                Resolved res = resolve(r, fetcher, plan);
+                Resolved res = resolve(r, fetcher, plan, Prefetch.start(fetcher));
                 FetchStep.Fetched fetched = new FetchStep(plan.target().format(), res.closure().resolution(), res.closure().index(),
                         res.locals(), fetcher, reporter).call();
                 SignatureStep.Checked checked = new SignatureStep(plan, fetched.items(), res.locals(), packing.key(), res.mtime(),
@@ -205,10 +208,10 @@ public final class Build {
     /** What every command resolves first: the plan, the local packages, the closure, and the build's fixed time. */
     private record Resolved(BuildPlan plan, long mtime, int dropped, List<LocalStep.Local> locals, ResolveStep.Resolved closure) {}
 
-    private Resolved resolve(Request r, Fetcher fetcher, BuildPlan plan) throws IOException {
+    private Resolved resolve(Request r, Fetcher fetcher, BuildPlan plan, Prefetch prefetch) throws IOException {
         Target t = plan.target();
         Request.Hosts hosts = r.hosts().named(r.home().resolve("recipes/baselines"), t.os(), t.format().nativeArch(t.arch()));
-        Metadata md = new LoadStep(plan, fetcher, r.allowExpiredRelease(), reporter).call();
+        Metadata md = new LoadStep(plan, fetcher, prefetch, r.allowExpiredRelease(), reporter).call();
         long mtime = Timestamps.sourceDate(md.index().newest());
         List<LocalStep.Local> locals = new LocalStep(plan, r.home(), r.launcher(), mtime, fetcher).call();
         boolean weak = r.weakDeps() != null ? r.weakDeps() : t.family() == Family.RPM;

@@ -33,7 +33,18 @@ public final class MetadataLoader {
 
     public static Metadata load(List<Format.Source> sources, Format format, String targetArch, MetaSource meta, Log log)
             throws IOException {
-        List<Format.RepoIndex> read = loadAll(sources, s -> format.read(s, targetArch, files(s.repo(), meta, log), log), log);
+        return load(sources, format, targetArch, meta, log, Prefetch.none());
+    }
+
+    /**
+     * {@link #load}, taking the parsed cache files {@code prefetch} opened ahead; the files this load
+     * reads are what the next prefetch through the same cache opens.
+     */
+    public static Metadata load(List<Format.Source> sources, Format format, String targetArch, MetaSource meta, Log log,
+                                Prefetch prefetch) throws IOException {
+        List<Path> used = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Format.RepoIndex> read = loadAll(sources, s -> format.read(s, targetArch, files(s.repo(), meta, log, prefetch, used), log), log);
+        Prefetch.remember(meta, used, log);
         List<IndexFile> index = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         for (Format.RepoIndex r : read) {
@@ -53,8 +64,8 @@ public final class MetadataLoader {
         return fetched.isEmpty() ? index : index.with(fetched);
     }
 
-    /** One repo's files through the source, with the parsed cache. */
-    private static RepoFiles files(Repo repo, MetaSource meta, Log log) {
+    /** One repo's files through the source, with the parsed cache (the files it reads added to {@code used}). */
+    private static RepoFiles files(Repo repo, MetaSource meta, Log log, Prefetch prefetch, List<Path> used) {
         String where = "repo " + repo.name();
         return new RepoFiles() {
             @Override
@@ -74,7 +85,9 @@ public final class MetadataLoader {
 
             @Override
             public Parsed parsed(String key, Parse parse) throws IOException {
-                return ParsedCache.get(meta.derived(key + "-" + PackageCodec.VERSION), repo, parse, where, log);
+                Path cached = meta.derived(key + "-" + PackageCodec.VERSION);
+                if (cached != null) used.add(cached);
+                return ParsedCache.get(cached, repo, parse, where, log, prefetch);
             }
 
             @Override

@@ -72,15 +72,29 @@ final class PackageCodec {
         ByteBuffer buf = ByteBuffer.wrap(data);
         CRC32C crc = new CRC32C();
         crc.update(data, 0, Math.max(0, data.length - 4));
-        return read(buf, repo, crc);
+        Opened o = open(buf, crc);
+        return o == null ? null : o.parsed(repo);
+    }
+
+    /** {@link #open(Path, boolean)}, its packages attached to {@code repo}. */
+    static RepoFiles.Parsed read(Path file, Repo repo, boolean fresh) throws IOException {
+        Opened o = open(file, fresh);
+        return o == null ? null : o.parsed(repo);
+    }
+
+    /** A file checked and its packages' identities decoded, ready to become packages of a repo. */
+    interface Opened {
+        /** The packages, attached to {@code repo}; once per file opened. */
+        RepoFiles.Parsed parsed(Repo repo);
     }
 
     /**
-     * Maps {@code file} and reads it (see {@link #read(byte[], Repo)}): its pages are read as the solve
-     * asks. Unless {@code fresh} (this run has just written it), its CRC is checked first, through
-     * reads rather than the map, so the pages no solve asks for stay out of this process's memory.
+     * Maps {@code file} and decodes the packages' identities; null if it is of another version. The
+     * rest is read as the solve asks. Unless {@code fresh} (this run has just written it), the CRC is
+     * checked first, through reads rather than the map, so the pages no solve asks for stay out of
+     * this process's memory.
      */
-    static RepoFiles.Parsed read(Path file, Repo repo, boolean fresh) throws IOException {
+    static Opened open(Path file, boolean fresh) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) throw new IOException("too large: " + size + " bytes");
@@ -96,12 +110,12 @@ final class PackageCodec {
                     at += n;
                 }
             }
-            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), repo, crc);
+            return open(ch.map(FileChannel.MapMode.READ_ONLY, 0, size), crc);
         }
     }
 
     /** {@code crc}: the CRC-32C of all but the last four bytes, to check; null when the file needs no check. */
-    private static RepoFiles.Parsed read(ByteBuffer buf, Repo repo, CRC32C crc) throws IOException {
+    private static Opened open(ByteBuffer buf, CRC32C crc) throws IOException {
         int size = buf.limit();
         if (size < 8 + Trailer.BYTES + 12) throw new IOException("truncated");
         if (buf.getInt(0) != MAGIC || buf.getInt(4) != VERSION) return null;
@@ -110,7 +124,7 @@ final class PackageCodec {
         if (trailer != size - 12 - Trailer.BYTES) throw new IOException("corrupt trailer offset " + trailer);
         Trailer t = new Trailer(buf, (int) trailer);
         try {
-            return new Table(buf, t, repo).parsed();
+            return new Table(buf, t);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new IOException("corrupt: " + e, e);
         }
@@ -492,22 +506,27 @@ final class PackageCodec {
      * One mapped file: the packages' identities made at once, everything else on first use. Every read
      * is absolute, so packages decode on any thread; a pool entry made twice in a race is equal.
      */
-    private static final class Table implements Package.Table {
+    private static final class Table implements Package.Table, Opened {
         private final ByteBuffer b;
         private final Trailer t;
-        private final Repo repo;
         private final String[] strings;
         private final Evr[] evrs;
         private final Dep[] deps;
         private final Req.Atom[] atoms;
         private final int[] records;
+        /** The packages' identities, decoded when the file is opened. */
+        private final String[] names, arches, locations, multiArches;
+        private final Evr[] versions;
+        private final long[] sizes;
+        private final Checksum[] checksums;
+        private final List<String> dropped;
+        private boolean handedOut;
         /** The bytes of a string on their way to being one: a copy per string would double what decoding allocates. */
         private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[256]);
 
-        Table(ByteBuffer b, Trailer t, Repo repo) {
+        Table(ByteBuffer b, Trailer t) {
             this.b = b;
             this.t = t;
-            this.repo = repo;
             if (t.stringCount < 0 || t.stringCount > b.limit() || t.packages < 0 || t.packages > b.limit())
                 throw new IllegalArgumentException("counts");
             for (int i = 0; i < INDEXES.length; i++) {
@@ -521,26 +540,40 @@ final class PackageCodec {
             evrs = new Evr[nEvr];
             deps = new Dep[nDep];
             atoms = new Req.Atom[nDep];
-            records = new int[t.packages];
-        }
-
-        RepoFiles.Parsed parsed() {
+            int n = t.packages;
+            records = new int[n];
+            names = new String[n];
+            arches = new String[n];
+            locations = new String[n];
+            multiArches = new String[n];
+            versions = new Evr[n];
+            sizes = new long[n];
+            checksums = new Checksum[n];
             Cursor c = new Cursor(t.heads);
-            Package[] out = new Package[t.packages];
-            for (int i = 0; i < out.length; i++) {
-                String name = c.str();
-                Evr evr = evr(c.varint());
-                String arch = c.str(), location = c.str();
-                long size = c.varlong();
-                Checksum sum = new Checksum(c.str(), c.str());
-                String multiArch = c.str();
+            for (int i = 0; i < n; i++) {
+                names[i] = c.str();
+                versions[i] = evr(c.varint());
+                arches[i] = c.str();
+                locations[i] = c.str();
+                sizes[i] = c.varlong();
+                checksums[i] = new Checksum(c.str(), c.str());
+                multiArches[i] = c.str();
                 records[i] = c.varint();
-                out[i] = new Package(name, evr, arch, location, size, sum, repo, multiArch, this, i);
             }
             Cursor d = new Cursor(t.dropped);
-            int n = d.count();
-            List<String> dropped = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) dropped.add(d.str());
+            int nd = d.count();
+            List<String> dropped = new ArrayList<>(nd);
+            for (int i = 0; i < nd; i++) dropped.add(d.str());
+            this.dropped = dropped;
+        }
+
+        @Override
+        public synchronized RepoFiles.Parsed parsed(Repo repo) {
+            if (handedOut) throw new IllegalStateException("a parsed cache file's packages belong to one repo");
+            handedOut = true;
+            Package[] out = new Package[names.length];
+            for (int i = 0; i < out.length; i++)
+                out[i] = new Package(names[i], versions[i], arches[i], locations[i], sizes[i], checksums[i], repo, multiArches[i], this, i);
             return new RepoFiles.Parsed(Arrays.asList(out), dropped);
         }
 

@@ -22,10 +22,14 @@ final class ParsedCache {
     private ParsedCache() {}
 
     /**
-     * The packages from {@code cached} when present and readable, else parsed straight into it and
-     * read back ({@code cached} may be null: no cache; the packages are then parsed into memory).
+     * The packages from {@code cached} when present and readable (opened ahead by {@code prefetch}, or
+     * now), else parsed straight into it and read back ({@code cached} may be null: no cache; the
+     * packages are then parsed into memory).
      */
-    static RepoFiles.Parsed get(Path cached, Repo repo, RepoFiles.Parse parse, String where, Log log) throws IOException {
+    static RepoFiles.Parsed get(Path cached, Repo repo, RepoFiles.Parse parse, String where, Log log, Prefetch prefetch)
+            throws IOException {
+        PackageCodec.Opened ahead = cached == null ? null : prefetch.take(cached);
+        if (ahead != null) return ahead.parsed(repo);
         if (cached != null && Files.isRegularFile(cached)) {
             try {
                 RepoFiles.Parsed pkgs = PackageCodec.read(cached, repo, false);
