@@ -103,22 +103,60 @@ class MetadataLoaderTest {
         Metadata first = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", dirs, Log.QUIET);
         assertEquals(List.of("one-tool", "two-tool"), first.universe().packages().stream().map(p -> p.name()).toList());
         assertTrue(first.index().newest() > 0, "repomd timestamps date the bundle");
+        List<Path> cached;
         try (var s = Files.list(tmp.resolve("derived"))) {
-            assertEquals(2, s.count(), "one parsed list per primary");
+            cached = s.filter(p -> p.getFileName().toString().startsWith("rpm-primary-")).sorted().toList();
         }
+        assertEquals(2, cached.size(), "one parsed list per primary");
+        assertEquals(cached.stream().map(p -> p.getFileName().toString()).toList(),
+                Files.readAllLines(tmp.resolve("derived").resolve(Prefetch.RECENT)), "the next plan's prefetch list");
         // A parsed list that is not ours is parsed again from the verified primary, and replaced. The
         // builder only ever replaces a cache file by renaming a new one over it, so a file a run has
         // mapped never changes under it; this test writes in place, so the first run's packages are
         // decoded before.
         first.universe().packages().forEach(Package::files);
-        List<Path> cached;
-        try (var s = Files.list(tmp.resolve("derived"))) {
-            cached = s.toList();
-        }
         for (Path p : cached) Files.writeString(p, "garbage");
         Metadata again = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", dirs, Log.QUIET);
         assertEquals(first.universe().packages(), again.universe().packages());
         for (Path p : cached) assertTrue(Files.size(p) > "garbage".length(), p + " was written anew");
+    }
+
+    /**
+     * A prefetch opens the parsed lists the last load used, and the next load takes them: the same
+     * packages, no file fetched or parsed again. A listed name that is not a plain file name beside
+     * the list is never opened; a listed file that is damaged is left to the load, which parses again.
+     */
+    @Test
+    void aPrefetchOpensTheLastLoadsListsAndTheNextLoadTakesThem() throws Exception {
+        Tools.require("createrepo_c");
+        List<Format.Source> sources = List.of(source("one", false), source("two", false));
+        Metadata first = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", new Dirs(Set.of(), Set.of()), Log.QUIET);
+        first.universe().packages().forEach(Package::files);
+        Path derived = tmp.resolve("derived");
+        List<String> listed = Files.readAllLines(derived.resolve(Prefetch.RECENT));
+        assertEquals(2, listed.size());
+
+        Dirs warm = new Dirs(Set.of(), Set.of());
+        Prefetch ahead = Prefetch.start(warm);
+        assertTrue(ahead.take(derived.resolve(listed.get(0))) != null, "opened ahead");
+        assertEquals(null, ahead.take(derived.resolve(listed.get(0))), "handed out once");
+        Prefetch again = Prefetch.start(warm);
+        Metadata second = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", warm, Log.QUIET, again);
+        assertEquals(first.universe().packages(), second.universe().packages());
+        for (String name : listed) assertEquals(null, again.take(derived.resolve(name)), "the load took " + name);
+
+        // names that lead elsewhere are not opened; a damaged file is read by the load itself
+        Path outside = tmp.resolve("outside-8");
+        Files.copy(derived.resolve(listed.get(0)), outside);
+        Files.writeString(derived.resolve(Prefetch.RECENT), "../outside-8\n" + outside + "\n.hidden\n" + listed.get(1) + "\n");
+        Files.write(derived.resolve(listed.get(1)), new byte[] {1, 2, 3});
+        Prefetch hostile = Prefetch.start(warm);
+        assertEquals(null, hostile.take(outside), "a path in the list is not opened");
+        assertEquals(null, hostile.take(derived.resolve(listed.get(1))), "a damaged file is not handed out");
+        Warnings w = new Warnings();
+        Metadata third = MetadataLoader.load(sources, RpmFormat.INSTANCE, "x86_64", warm, w, Prefetch.start(warm));
+        assertEquals(first.universe().packages(), third.universe().packages());
+        assertTrue(w.lines.stream().anyMatch(l -> l.contains("ignoring unreadable parsed cache")), w.lines.toString());
     }
 
     @Test
