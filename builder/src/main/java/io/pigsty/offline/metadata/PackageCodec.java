@@ -20,9 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.ObjIntConsumer;
 import java.util.zip.CRC32C;
@@ -35,8 +33,9 @@ import java.util.zip.CheckedOutputStream;
  * indexes the universe looks keys up in (provides, files, obsoletes, required paths) are hash
  * tables in the file, so no package is decoded to index it. Strings, versions and dependencies are
  * pooled and made into objects once, on first use. A CRC-32C over the whole file is checked when it
- * is opened (a few ms for CS9 AppStream's 10 MB): nothing decoded later can then be damaged. The format is private to this build of the
- * tool: {@link #VERSION} changes whenever the model does, and a mismatch means "parse again".
+ * is opened (a few ms for CS9 AppStream's 10 MB): nothing decoded later can then be damaged. The
+ * format is private to this build of the tool: {@link #VERSION} changes whenever the model does,
+ * and a mismatch means "parse again".
  *
  * <p>Layout: magic, version; each package's dependency record; each package's identity; the four
  * indexes (ordinal lists, then a table of slots: key hash, key string, list offset); the dropped
@@ -46,7 +45,7 @@ import java.util.zip.CheckedOutputStream;
  */
 final class PackageCodec {
     private static final int MAGIC = 0x50474331; // "PGC1"
-    static final int VERSION = 8;
+    static final int VERSION = 9;
     private static final Package.Table.Index[] INDEXES = Package.Table.Index.values();
     private static final Op[] OPS = Op.values();
     /** No string the model holds is anywhere near this; a bigger one is not written. */
@@ -132,10 +131,10 @@ final class PackageCodec {
 
     /** Where each section starts and how many entries it has: fixed-size ints before the trailer's offset and the CRC. */
     private static final class Trailer {
-        static final int FIELDS = 10 + 2 * 4;
+        static final int FIELDS = 10 + 2 * INDEXES.length;
         static final int BYTES = 4 * FIELDS;
         final int packages, heads, dropped, deps, depOffsets, evrs, evrOffsets, strings, stringOffsets, stringCount;
-        final int[] slots = new int[4], slotCounts = new int[4];
+        final int[] slots = new int[INDEXES.length], slotCounts = new int[INDEXES.length];
 
         Trailer(ByteBuffer b, int at) {
             int[] v = new int[FIELDS];
@@ -150,7 +149,7 @@ final class PackageCodec {
             strings = v[7];
             stringOffsets = v[8];
             stringCount = v[9];
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < INDEXES.length; i++) {
                 slots[i] = v[10 + 2 * i];
                 slotCounts[i] = v[11 + 2 * i];
             }
@@ -514,11 +513,14 @@ final class PackageCodec {
         private final Dep[] deps;
         private final Req.Atom[] atoms;
         private final int[] records;
-        /** The packages' identities, decoded when the file is opened. */
-        private final String[] names, arches, locations, multiArches;
+        /**
+         * The packages' identities, decoded when the file is opened; where each is and its checksum
+         * (unique strings, two per package) are kept as string numbers until asked for.
+         */
+        private final String[] names, arches, multiArches;
         private final Evr[] versions;
         private final long[] sizes;
-        private final Checksum[] checksums;
+        private final int[] locations, algorithms, checksums;
         private final List<String> dropped;
         private boolean handedOut;
         /** The bytes of a string on their way to being one: a copy per string would double what decoding allocates. */
@@ -544,21 +546,24 @@ final class PackageCodec {
             records = new int[n];
             names = new String[n];
             arches = new String[n];
-            locations = new String[n];
             multiArches = new String[n];
             versions = new Evr[n];
             sizes = new long[n];
-            checksums = new Checksum[n];
+            locations = new int[n];
+            algorithms = new int[n];
+            checksums = new int[n];
             Cursor c = new Cursor(t.heads);
             for (int i = 0; i < n; i++) {
                 names[i] = c.str();
                 versions[i] = evr(c.varint());
                 arches[i] = c.str();
-                locations[i] = c.str();
+                locations[i] = c.stringId();
                 sizes[i] = c.varlong();
-                checksums[i] = new Checksum(c.str(), c.str());
+                algorithms[i] = c.stringId();
+                checksums[i] = c.stringId();
                 multiArches[i] = c.str();
                 records[i] = c.varint();
+                if (locations[i] < 0 || algorithms[i] < 0 || checksums[i] < 0) throw new IllegalArgumentException("package " + i);
             }
             Cursor d = new Cursor(t.dropped);
             int nd = d.count();
@@ -573,8 +578,23 @@ final class PackageCodec {
             handedOut = true;
             Package[] out = new Package[names.length];
             for (int i = 0; i < out.length; i++)
-                out[i] = new Package(names[i], versions[i], arches[i], locations[i], sizes[i], checksums[i], repo, multiArches[i], this, i);
+                out[i] = new Package(names[i], versions[i], arches[i], sizes[i], repo, multiArches[i], this, i);
             return new RepoFiles.Parsed(Arrays.asList(out), dropped);
+        }
+
+        @Override
+        public String location(int ordinal) {
+            return string(locations[ordinal]);
+        }
+
+        @Override
+        public Checksum checksum(int ordinal) {
+            return new Checksum(string(algorithms[ordinal]), string(checksums[ordinal]));
+        }
+
+        @Override
+        public String checksumAlgorithm(int ordinal) {
+            return string(algorithms[ordinal]);
         }
 
         @Override
@@ -714,6 +734,13 @@ final class PackageCodec {
             String str() {
                 int id = varint();
                 return id == 0 ? null : string(id - 1);
+            }
+
+            /** A string's number, not made into one; -1 for null. */
+            int stringId() {
+                int id = varint() - 1;
+                if (id >= strings.length) throw new IllegalArgumentException("string " + id);
+                return id;
             }
 
             List<Dep> deps() {

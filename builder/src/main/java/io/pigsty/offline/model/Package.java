@@ -22,9 +22,10 @@ public final class Package {
     private final String name;
     private final Evr evr;
     private final String arch;
-    private final String location;
+    /** Read from the table on first use when null (see {@link #location()}), as is the checksum. */
+    private String location;
     private final long size;
-    private final Checksum checksum;
+    private Checksum checksum;
     private final Repo repo;
     private final String multiArch;
     /** Where the dependencies come from while not decoded, and this package's place there (-1: none). */
@@ -59,10 +60,18 @@ public final class Package {
      */
     public interface Table {
         /** The indexes a table keeps, each as {@link Universe#keys} defines its keys. */
-        enum Index { PROVIDES, FILES, OBSOLETES, REQUIRED_FILES }
+        enum Index { PROVIDES, FILES, OBSOLETES, REQUIRED_FILES, CHECKSUMS }
 
         /** The dependencies of the package at {@code ordinal}. */
         Deps deps(int ordinal);
+
+        /** Where the package at {@code ordinal} is, below its repo's base URL. */
+        String location(int ordinal);
+
+        Checksum checksum(int ordinal);
+
+        /** The algorithm of {@link #checksum}. */
+        String checksumAlgorithm(int ordinal);
 
         /** The ordinals, ascending, of the packages under {@code key} in {@code index}; empty for none. */
         int[] lookup(Index index, String key);
@@ -86,10 +95,12 @@ public final class Package {
                 new Deps(provides, requires, conflicts, obsoletes, weak, suggests, supplements, files));
     }
 
-    /** A package whose dependencies {@code table} decodes when first asked for. */
-    public Package(String name, Evr evr, String arch, String location, long size, Checksum checksum, Repo repo,
-                   String multiArch, Table table, int ordinal) {
-        this(name, evr, arch, location, size, checksum, repo, multiArch, Objects.requireNonNull(table), ordinal, false, null);
+    /**
+     * A package whose dependencies, location and checksum {@code table} decodes when first asked for:
+     * a plan needs them for the few packages it touches or ships.
+     */
+    public Package(String name, Evr evr, String arch, long size, Repo repo, String multiArch, Table table, int ordinal) {
+        this(name, evr, arch, null, size, null, repo, multiArch, Objects.requireNonNull(table), ordinal, false, null);
     }
 
     private Package(String name, Evr evr, String arch, String location, long size, Checksum checksum, Repo repo,
@@ -179,7 +190,9 @@ public final class Package {
     }
 
     public String location() {
-        return location;
+        String l = location;
+        if (l == null) location = l = table.location(ordinal); // a String: safe to publish by a race
+        return l;
     }
 
     public long size() {
@@ -187,7 +200,15 @@ public final class Package {
     }
 
     public Checksum checksum() {
-        return checksum;
+        Checksum c = checksum;
+        if (c == null) checksum = c = table.checksum(ordinal); // immutable: safe to publish by a race
+        return c;
+    }
+
+    /** The algorithm of {@link #checksum}, without decoding the checksum itself. */
+    public String checksumAlgorithm() {
+        Checksum c = checksum;
+        return c != null ? c.algo() : table.checksumAlgorithm(ordinal);
     }
 
     public Repo repo() {
@@ -211,19 +232,20 @@ public final class Package {
 
     /** The file name this package gets in the flat repo tree: the last segment of its location. */
     public String fileName() {
-        return location.substring(location.lastIndexOf('/') + 1);
+        String l = location();
+        return l.substring(l.lastIndexOf('/') + 1);
     }
 
     /** This package with {@code more} as its files; it stands where this one stood in its table. */
     public Package withFiles(List<String> more) {
         Deps d = deps();
-        return new Package(name, evr, arch, location, size, checksum, repo, multiArch, table, ordinal, table != null,
+        return new Package(name, evr, arch, location(), size, checksum(), repo, multiArch, table, ordinal, table != null,
                 new Deps(d.provides, d.requires, d.conflicts, d.obsoletes, d.weak, d.suggests, d.supplements, more));
     }
 
     /** This package as found at another path below its repo (a lock names where upstream keeps it). */
     public Package at(String where) {
-        return new Package(name, evr, arch, where, size, checksum, repo, multiArch, table, ordinal, filesAdded, deps());
+        return new Package(name, evr, arch, where, size, checksum(), repo, multiArch, table, ordinal, filesAdded, deps());
     }
 
     /** Every component, as a record's equals compares them; a read package and one made from lists alike. */
@@ -231,7 +253,7 @@ public final class Package {
     public boolean equals(Object o) {
         if (o == this) return true;
         if (!(o instanceof Package p) || !Objects.equals(name, p.name) || !Objects.equals(evr, p.evr) || !Objects.equals(arch, p.arch)
-                || !Objects.equals(location, p.location) || size != p.size || !Objects.equals(checksum, p.checksum)
+                || size != p.size || !Objects.equals(location(), p.location()) || !Objects.equals(checksum(), p.checksum())
                 || !Objects.equals(repo, p.repo) || !Objects.equals(multiArch, p.multiArch)) return false;
         Deps a = deps(), b = p.deps();
         return a.provides.equals(b.provides) && a.requires.equals(b.requires) && a.conflicts.equals(b.conflicts)
@@ -245,7 +267,7 @@ public final class Package {
      */
     @Override
     public int hashCode() {
-        return ((name.hashCode() * 31 + evr.hashCode()) * 31 + arch.hashCode()) * 31 + location.hashCode();
+        return ((name.hashCode() * 31 + evr.hashCode()) * 31 + arch.hashCode()) * 31 + location().hashCode();
     }
 
     @Override

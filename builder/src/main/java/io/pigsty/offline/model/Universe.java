@@ -161,6 +161,16 @@ public final class Universe {
             return null;
         }
 
+        /** The kept packages {@code owners} names (by repo and checksum), with what each is given. */
+        Map<Package, List<String>> byChecksum(Map<PackageId, List<String>> owners) {
+            Map<Package, List<String>> out = new IdentityHashMap<>();
+            owners.forEach((id, more) -> {
+                for (Package p : list(get(Package.Table.Index.CHECKSUMS, id.checksum())))
+                    if (p.repo().name().equals(id.repo())) out.put(p, more);
+            });
+            return out;
+        }
+
         /** {@code ordinals} of {@code table} and those of the packages in {@code added} it holds, ascending, each once. */
         private static int[] with(int[] ordinals, Package.Table table, Object added) {
             java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
@@ -242,7 +252,7 @@ public final class Universe {
     /**
      * The keys {@code p} is listed under in {@code index}, the one definition for the indexes built
      * here and the tables a cache writes: its provides' names and its own name (PROVIDES), its files,
-     * the names it obsoletes, and the paths its requirements name (REQUIRED_FILES).
+     * the names it obsoletes, the paths its requirements name (REQUIRED_FILES), and its checksum.
      */
     public static void keys(Package.Table.Index index, Package p, java.util.function.Consumer<String> out) {
         switch (index) {
@@ -251,6 +261,7 @@ public final class Universe {
             case OBSOLETES -> {
                 for (Dep o : p.obsoletes()) out.accept(o.name());
             }
+            case CHECKSUMS -> out.accept(p.checksum().hex());
             case REQUIRED_FILES -> {
                 for (Req r : p.requires()) {
                     if (r instanceof Req.Atom a) { // nearly all: judged without a list per requirement
@@ -345,8 +356,10 @@ public final class Universe {
         Map<Package, Package> changed = new IdentityHashMap<>();
         Set<String> added = new HashSet<>();
         List<Package> all = new ArrayList<>(packages.size());
+        // read from tables: the owners are found by checksum there, not by decoding every package's
+        Map<Package, List<String>> owned = tables == null ? null : tables.byChecksum(owners);
         for (Package p : packages) {
-            List<String> more = owners.get(PackageId.of(p));
+            List<String> more = owned != null ? owned.get(p) : owners.get(PackageId.of(p));
             if (more != null) {
                 List<String> files = new ArrayList<>(p.files());
                 for (String f : more)

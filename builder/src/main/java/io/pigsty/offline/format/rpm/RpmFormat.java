@@ -54,7 +54,11 @@ public final class RpmFormat implements Format {
     }
 
     private static boolean weak(io.pigsty.offline.model.Checksum c) {
-        return c != null && (c.algo().equals("MD5") || c.algo().equals("SHA-1"));
+        return c != null && weak(c.algo());
+    }
+
+    private static boolean weak(String algo) {
+        return algo.equals("MD5") || algo.equals("SHA-1");
     }
 
     @Override
@@ -90,7 +94,7 @@ public final class RpmFormat implements Format {
             }
         });
         List<Package> pkgs = parsed.packages();
-        long weakPkgs = pkgs.stream().filter(p -> weak(p.checksum())).count();
+        long weakPkgs = pkgs.stream().filter(p -> weak(p.checksumAlgorithm())).count();
         if (weakPkgs > 0)
             log.warn(where + ": " + weakPkgs + " of its packages are checked with MD5 or SHA-1 only, weak hashes (sha256 is usual)");
         List<Glob> excludes = s.excludes().stream().map(Glob::of).toList();
