@@ -34,6 +34,8 @@ public final class Package {
     /** Whether its files go beyond what its table lists for it (file lists merged in). */
     private final boolean filesAdded;
     private volatile Deps deps;
+    /** {@link #hashCode}, once computed: packages are the solver's map keys, looked up many times each. */
+    private int hash;
 
     /** The dependency lists of one package, as a {@link Table} decodes them. */
     public static final class Deps {
@@ -267,7 +269,9 @@ public final class Package {
      */
     @Override
     public int hashCode() {
-        return ((name.hashCode() * 31 + evr.hashCode()) * 31 + arch.hashCode()) * 31 + location().hashCode();
+        int h = hash;
+        if (h == 0) hash = h = ((name.hashCode() * 31 + evr.hashCode()) * 31 + arch.hashCode()) * 31 + location().hashCode();
+        return h;
     }
 
     @Override

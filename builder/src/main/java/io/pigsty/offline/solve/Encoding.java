@@ -348,12 +348,16 @@ final class Encoding {
     }
 
     private int[] lits(List<Package> ps) {
-        List<Integer> out = new ArrayList<>();
+        int[] out = new int[ps.size()];
+        int n = 0;
+        next:
         for (Package p : ps) {
             Integer v = var(p);
-            if (v != null && !out.contains(v)) out.add(v);
+            if (v == null) continue;
+            for (int k = 0; k < n; k++) if (out[k] == v) continue next;
+            out[n++] = v;
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
     // ---- clauses --------------------------------------------------------------------------------
