@@ -193,19 +193,51 @@ final class PackageCodec {
         }
     }
 
-    /** A growable array of longs. */
+    /**
+     * Growable arrays in chunks of a fixed size: a doubled array leaves its old copy behind, and in a
+     * cold plan's JVM (survivors promoted at once) every copy stayed in the old generation.
+     */
+    private static final int CHUNK = 1 << 12;
+
+    private static final class Ints {
+        private int[][] chunks = new int[8][];
+        int n;
+
+        void add(int v) {
+            int c = n / CHUNK;
+            if (c == chunks.length) chunks = Arrays.copyOf(chunks, c * 2);
+            if (chunks[c] == null) chunks[c] = new int[CHUNK];
+            chunks[c][n++ % CHUNK] = v;
+        }
+
+        int get(int i) {
+            return chunks[i / CHUNK][i % CHUNK];
+        }
+
+        void set(int i, int v) {
+            chunks[i / CHUNK][i % CHUNK] = v;
+        }
+    }
+
     private static final class Longs {
-        long[] a = new long[1 << 10];
+        private long[][] chunks = new long[8][];
         int n;
 
         void add(long v) {
-            if (n == a.length) a = Arrays.copyOf(a, n * 2);
-            a[n++] = v;
+            int c = n / CHUNK;
+            if (c == chunks.length) chunks = Arrays.copyOf(chunks, c * 2);
+            if (chunks[c] == null) chunks[c] = new long[CHUNK];
+            chunks[c][n++ % CHUNK] = v;
+        }
+
+        long get(int i) {
+            return chunks[i / CHUNK][i % CHUNK];
         }
 
         /** The values in ascending order. */
         long[] sorted() {
-            long[] s = Arrays.copyOf(a, n);
+            long[] s = new long[n];
+            for (int i = 0; i < n; i += CHUNK) System.arraycopy(chunks[i / CHUNK], 0, s, i, Math.min(CHUNK, n - i));
             Arrays.sort(s);
             return s;
         }
@@ -225,12 +257,11 @@ final class PackageCodec {
          * under PROVIDES, its provide (-1: listed by its own name) are kept by entry number.
          */
         private final Longs[] entries = new Longs[INDEXES.length];
-        private int[] entryOrdinal = new int[1 << 10], entryDep = new int[1 << 10];
-        private int nEntries;
+        private final Ints entryOrdinal = new Ints(), entryDep = new Ints();
         /** Each package's identity, as pool numbers, until its record is written after all dependency records. */
         private static final int HEAD = 8;
-        private int[] heads = new int[HEAD << 10];
-        private long[] sizes = new long[1 << 10];
+        private Ints heads = new Ints();
+        private Longs sizes = new Longs();
         private int packages;
         private final List<String> dropped = new ArrayList<>();
         private IOException failed;
@@ -250,13 +281,9 @@ final class PackageCodec {
         }
 
         private void entry(Package.Table.Index index, String key, int ordinal, int dep) {
-            if (nEntries == entryOrdinal.length) {
-                entryOrdinal = Arrays.copyOf(entryOrdinal, nEntries * 2);
-                entryDep = Arrays.copyOf(entryDep, nEntries * 2);
-            }
-            entryOrdinal[nEntries] = ordinal;
-            entryDep[nEntries] = dep;
-            entries[index.ordinal()].add((long) sid(key) << 32 | nEntries++);
+            entries[index.ordinal()].add((long) sid(key) << 32 | entryOrdinal.n);
+            entryOrdinal.add(ordinal);
+            entryDep.add(dep);
         }
 
         /**
@@ -276,12 +303,7 @@ final class PackageCodec {
 
         private void record(Package p) throws IOException {
             int ordinal = packages++;
-            if (ordinal == sizes.length) {
-                sizes = Arrays.copyOf(sizes, ordinal * 2);
-                heads = Arrays.copyOf(heads, ordinal * 2 * HEAD);
-            }
-            int h = ordinal * HEAD;
-            heads[h] = at();
+            heads.add(at());
             depIds(p.provides());
             reqs(p.requires());
             depIds(p.conflicts());
@@ -291,14 +313,14 @@ final class PackageCodec {
             reqs(p.supplements());
             varint(p.files().size());
             for (String f : p.files()) str(f);
-            heads[h + 1] = sid(p.name());
-            heads[h + 2] = evrs.id(p.evr());
-            heads[h + 3] = sid(p.arch());
-            heads[h + 4] = sid(p.location());
-            heads[h + 5] = sid(p.checksum().algo());
-            heads[h + 6] = sid(p.checksum().hex());
-            heads[h + 7] = p.multiArch() == null ? -1 : sid(p.multiArch());
-            sizes[ordinal] = p.size();
+            heads.add(sid(p.name()));
+            heads.add(evrs.id(p.evr()));
+            heads.add(sid(p.arch()));
+            heads.add(sid(p.location()));
+            heads.add(sid(p.checksum().algo()));
+            heads.add(sid(p.checksum().hex()));
+            heads.add(p.multiArch() == null ? -1 : sid(p.multiArch()));
+            sizes.add(p.size());
             Universe.provideKeys(p, (k, d) -> entry(Package.Table.Index.PROVIDES, k, ordinal, d == null ? -1 : deps.id(d)));
             for (Package.Table.Index x : INDEXES)
                 if (x != Package.Table.Index.PROVIDES) Universe.keys(x, p, k -> entry(x, k, ordinal, -1));
@@ -315,15 +337,15 @@ final class PackageCodec {
             int headsAt = at();
             for (int i = 0; i < packages; i++) {
                 int h = i * HEAD;
-                varint(heads[h + 1] + 1);
-                varint(heads[h + 2]);
-                varint(heads[h + 3] + 1);
-                varint(heads[h + 4] + 1);
-                varlong(sizes[i]);
-                varint(heads[h + 5] + 1);
-                varint(heads[h + 6] + 1);
-                varint(heads[h + 7] + 1);
-                varint(heads[h]);
+                varint(heads.get(h + 1) + 1);
+                varint(heads.get(h + 2));
+                varint(heads.get(h + 3) + 1);
+                varint(heads.get(h + 4) + 1);
+                varlong(sizes.get(i));
+                varint(heads.get(h + 5) + 1);
+                varint(heads.get(h + 6) + 1);
+                varint(heads.get(h + 7) + 1);
+                varint(heads.get(h));
             }
             heads = null;
             sizes = null;
@@ -411,20 +433,20 @@ final class PackageCodec {
         private void writeList(Package.Table.Index x, long[] sorted, int from, int to) throws IOException {
             int n = 0;
             for (int k = from; k < to; k++)
-                if (k == from || entryOrdinal[(int) sorted[k]] != entryOrdinal[(int) sorted[k - 1]]) n++;
+                if (k == from || entryOrdinal.get((int) sorted[k]) != entryOrdinal.get((int) sorted[k - 1])) n++;
             varint(n);
             int prev = 0;
             for (int k = from; k < to; ) {
-                int ordinal = entryOrdinal[(int) sorted[k]];
+                int ordinal = entryOrdinal.get((int) sorted[k]);
                 varint(ordinal - prev);
                 prev = ordinal;
                 int end = k;
-                while (end < to && entryOrdinal[(int) sorted[end]] == ordinal) end++;
+                while (end < to && entryOrdinal.get((int) sorted[end]) == ordinal) end++;
                 if (x == Package.Table.Index.PROVIDES) {
                     int ids = 0;
-                    for (int j = k; j < end; j++) if (entryDep[(int) sorted[j]] >= 0) ids++;
+                    for (int j = k; j < end; j++) if (entryDep.get((int) sorted[j]) >= 0) ids++;
                     varint(ids);
-                    for (int j = k; j < end; j++) if (entryDep[(int) sorted[j]] >= 0) varint(entryDep[(int) sorted[j]]);
+                    for (int j = k; j < end; j++) if (entryDep.get((int) sorted[j]) >= 0) varint(entryDep.get((int) sorted[j]));
                 }
                 k = end;
             }
