@@ -43,8 +43,14 @@ public final class MetadataLoader {
     public static Metadata load(List<Format.Source> sources, Format format, String targetArch, MetaSource meta, Log log,
                                 Prefetch prefetch) throws IOException {
         List<Path> used = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Format.RepoIndex> read = loadAll(sources, s -> format.read(s, targetArch, files(s.repo(), meta, log, prefetch, used), log), log);
+        java.util.concurrent.atomic.AtomicBoolean parsed = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Format.RepoIndex> read = loadAll(sources, s -> format.read(s, targetArch, files(s.repo(), meta, log, prefetch, used, parsed), log), log);
         Prefetch.remember(meta, used, log);
+        // A parse leaves its garbage in the old generation (./build promotes survivors at once): one
+        // full collection before the solve lets the solve reuse that space instead of growing the
+        // heap. A cold CS9 plan peaks about 13 MB lower, in about the time of the young collection
+        // it replaces; a warm plan parses nothing and never gets here.
+        if (parsed.get()) System.gc();
         List<IndexFile> index = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
         for (Format.RepoIndex r : read) {
@@ -64,8 +70,12 @@ public final class MetadataLoader {
         return fetched.isEmpty() ? index : index.with(fetched);
     }
 
-    /** One repo's files through the source, with the parsed cache (the files it reads added to {@code used}). */
-    private static RepoFiles files(Repo repo, MetaSource meta, Log log, Prefetch prefetch, List<Path> used) {
+    /**
+     * One repo's files through the source, with the parsed cache (the files it reads added to
+     * {@code used}; {@code parsed} set when it parses an index file).
+     */
+    private static RepoFiles files(Repo repo, MetaSource meta, Log log, Prefetch prefetch, List<Path> used,
+                                   java.util.concurrent.atomic.AtomicBoolean parsed) {
         String where = "repo " + repo.name();
         return new RepoFiles() {
             @Override
@@ -87,7 +97,10 @@ public final class MetadataLoader {
             public Parsed parsed(String key, Parse parse) throws IOException {
                 Path cached = meta.derived(key + "-" + PackageCodec.VERSION);
                 if (cached != null) used.add(cached);
-                return ParsedCache.get(cached, repo, parse, where, log, prefetch);
+                return ParsedCache.get(cached, repo, sink -> {
+                    parsed.set(true);
+                    parse.parse(sink);
+                }, where, log, prefetch);
             }
 
             @Override
