@@ -24,6 +24,7 @@ public final class Universe {
     /** The packages read from tables, looked up there; null when every index is in memory. */
     private final Tables tables;
     private volatile Map<String, Object> byObsoleted;
+    private volatile Map<Package, Integer> positions;
 
     /** Where the keys of one index are looked up: a map's get, or the tables'. */
     private interface Lookup {
@@ -69,7 +70,7 @@ public final class Universe {
         /** The files of the packages that have more than their tables list, by path. */
         private final Map<String, Object> addedFiles = new HashMap<>();
 
-        private Tables(Package.Table[] tables, Package[][] at, List<Package> tail) {
+        private Tables(Package.Table[] tables, Package[][] at, List<Package> tail, List<Package> filesAdded) {
             this.tables = tables;
             this.at = at;
             this.tail = tail;
@@ -78,9 +79,18 @@ public final class Universe {
                 for (Package p : tail) keys(i, p, k -> add(m, k, p));
                 tailIndex.put(i, m);
             }
-            for (Package[] here : at)
-                for (Package p : here)
-                    if (p != null && p.filesAdded()) for (String f : p.files()) add(addedFiles, f, p);
+            for (Package p : filesAdded) for (String f : p.files()) add(addedFiles, f, p);
+        }
+
+        /** A number that orders {@code p} as the universe does: its table's place, then its ordinal; -1 for none. */
+        int position(Package p) {
+            int base = 0;
+            for (int t = 0; t < tables.length; t++) {
+                if (tables[t] == p.table() && p.ordinal() < at[t].length && at[t][p.ordinal()] == p) return base + p.ordinal();
+                base += at[t].length;
+            }
+            for (int i = 0; i < tail.size(); i++) if (tail.get(i) == p) return base + i;
+            return -1;
         }
 
         /**
@@ -108,12 +118,17 @@ public final class Universe {
             ends.add(i);
             for (int j = i; j < kept.size(); j++) if (kept.get(j).table() != null) return null;
             Package[][] at = new Package[order.size()][];
+            List<Package> filesAdded = new ArrayList<>();
             for (int t = 0; t < order.size(); t++) {
                 int from = ends.get(t), to = ends.get(t + 1);
                 at[t] = new Package[kept.get(to - 1).ordinal() + 1];
-                for (int k = from; k < to; k++) at[t][kept.get(k).ordinal()] = kept.get(k);
+                for (int k = from; k < to; k++) {
+                    Package p = kept.get(k);
+                    at[t][p.ordinal()] = p;
+                    if (p.filesAdded()) filesAdded.add(p);
+                }
             }
-            return new Tables(order.toArray(new Package.Table[0]), at, List.copyOf(kept.subList(i, kept.size())));
+            return new Tables(order.toArray(new Package.Table[0]), at, List.copyOf(kept.subList(i, kept.size())), filesAdded);
         }
 
         Object get(Package.Table.Index index, String key) {
@@ -313,7 +328,17 @@ public final class Universe {
      */
     public static Universe of(Rules rules, String targetArch, List<Package> offered) {
         Map<String, Object> byName = new HashMap<>(offered.size() * 2);
-        for (Package p : offered) if (rules.installableArch(p.arch(), targetArch)) add(byName, p.name(), p);
+        List<Package> installable = new ArrayList<>(offered.size());
+        int best = Integer.MAX_VALUE, worst = Integer.MIN_VALUE;
+        for (Package p : offered)
+            if (rules.installableArch(p.arch(), targetArch)) {
+                add(byName, p.name(), p);
+                installable.add(p);
+                best = Math.min(best, p.repo().priority());
+                worst = Math.max(worst, p.repo().priority());
+            }
+        // repos of one priority hide nothing (most plans): one pass over the packages, not two
+        if (best >= worst) return new Universe(rules, targetArch, installable, byName);
         List<Package> kept = new ArrayList<>(offered.size());
         for (Package p : offered) {
             // a source package shares its name with its binaries but is never installable
@@ -426,6 +451,21 @@ public final class Universe {
         List<Package> all = new ArrayList<>(packages);
         all.addAll(extra);
         return of(rules, targetArch, all);
+    }
+
+    /**
+     * A number that orders {@code p} as this universe lists it (libsolv's solvable id), for ties
+     * broken by repo order; -1 when it is not here.
+     */
+    public int position(Package p) {
+        if (tables != null) return tables.position(p);
+        Map<Package, Integer> at = positions;
+        if (at == null) {
+            at = new IdentityHashMap<>();
+            for (int i = 0; i < packages.size(); i++) at.put(packages.get(i), i);
+            positions = at;
+        }
+        return at.getOrDefault(p, -1);
     }
 
     public Rules rules() {

@@ -44,7 +44,6 @@ final class Heuristic implements IOrder {
     private int[] greedy = new int[0];
     /** Whether real choices wait for requirements that name their package (libsolv's way; apt's is the order met). */
     private final boolean postponing;
-    private Map<Package, Integer> positions;
 
     Heuristic(Encoding e) {
         this.e = e;
@@ -244,13 +243,7 @@ final class Heuristic implements IOrder {
 
     /** Where a package stands in the repos' own order (libsolv's solvable id); -1 for none. */
     private int position(Package p) {
-        if (p == null) return -1;
-        if (positions == null) {
-            positions = new java.util.IdentityHashMap<>();
-            List<Package> all = e.u.packages();
-            for (int i = 0; i < all.size(); i++) positions.put(all.get(i), i);
-        }
-        return positions.getOrDefault(p, -1);
+        return p == null ? -1 : e.u.position(p);
     }
 
     private static boolean sameArch(Package p, String arch) {

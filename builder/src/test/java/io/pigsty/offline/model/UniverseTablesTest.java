@@ -79,6 +79,12 @@ class UniverseTablesTest {
         assertEquals(ids(memory.packages()), ids(written.packages()));
         assertEquals(ids(memory.packages()), ids(read.packages()));
         assertEquals(memory.names(), read.names());
+        // positions order packages as the universe lists them (the solver breaks ties by them)
+        for (int i = 1; i < read.packages().size(); i++) {
+            assertEquals(i, memory.position(memory.packages().get(i)));
+            assertTrue(read.position(read.packages().get(i)) > read.position(read.packages().get(i - 1)), "position " + i);
+        }
+        assertEquals(-1, read.position(memory.packages().get(0)), "a package of another universe has no place here");
         assertTrue(memory.packages().size() > 18_000, "modules, priority and excludes leave " + memory.packages().size());
 
         Set<Dep> deps = new LinkedHashSet<>(), files = new LinkedHashSet<>();
