@@ -38,47 +38,30 @@ final class ParsedCache {
                 log.warn(where + ": ignoring unreadable parsed cache " + cached + " (" + e.getMessage() + ")");
             }
         }
-        if (cached != null) {
-            // Each package is written as it is parsed and let go, then the file is read as a warm plan
-            // reads it: a cold plan never holds a distro's packages as objects, nor indexes them in memory.
-            Files.createDirectories(cached.getParent());
-            Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp" + ProcessHandle.current().pid());
-            IOException failed = null;
-            DataOutputStream out = null;
-            PackageCodec.Writer w = null;
+        // Each package is written as it is parsed and let go, then the file is read as a warm plan
+        // reads it: a cold plan never holds a distro's packages as objects, nor indexes them in memory.
+        // The writer keeps a failed write for finish(), so an IOException out of the parse is the
+        // metadata's: it goes through keep() unchecked and fails the repo, never just the cache.
+        boolean written;
+        try {
+            written = cached != null && keep(cached, out -> {
+                PackageCodec.Writer w = PackageCodec.writer(out);
+                try {
+                    parse.parse(w);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                w.finish();
+            }, where + ": cannot cache parsed metadata; parsing it into memory", log);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (written) {
             try {
-                out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16));
-                w = PackageCodec.writer(out);
+                RepoFiles.Parsed read = PackageCodec.read(cached, repo, true);
+                if (read != null) return read;
             } catch (IOException e) {
-                failed = e;
-            }
-            if (w != null) {
-                try {
-                    parse.parse(w); // a failure here is the metadata's, not the cache's
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(out);
-                    Files.deleteIfExists(tmp);
-                    throw e;
-                }
-                try {
-                    w.finish();
-                    out.close();
-                } catch (IOException e) {
-                    failed = e;
-                }
-            }
-            if (failed != null) closeQuietly(out);
-            if (failed == null) {
-                Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                try {
-                    RepoFiles.Parsed read = PackageCodec.read(cached, repo, true);
-                    if (read != null) return read;
-                } catch (IOException e) {
-                    log.warn(where + ": cannot read back the parsed cache " + cached + " (" + e.getMessage() + ")");
-                }
-            } else {
-                Files.deleteIfExists(tmp);
-                log.warn(where + ": cannot cache parsed metadata (" + failed.getMessage() + "); parsing it into memory");
+                log.warn(where + ": cannot read back the parsed cache " + cached + " (" + e.getMessage() + ")");
             }
         }
         List<Package> pkgs = new ArrayList<>();
@@ -95,15 +78,6 @@ final class ParsedCache {
             }
         });
         return new RepoFiles.Parsed(pkgs, dropped);
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        if (c == null) return;
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // the write has failed already; that failure is the one told
-        }
     }
 
     /** The bytes in {@code cached} when present and readable, else derived and written there ({@code cached} may be null). */
@@ -127,7 +101,8 @@ final class ParsedCache {
 
     /**
      * Writes a derived file whole or not at all (a temporary name, then a rename); a failure costs
-     * only the cache, so it is told as a warning ({@code what}) and the build goes on. Whether it was written.
+     * only the cache, so it is told as a warning ({@code what}) and the build goes on; an unchecked
+     * exception out of {@code body} is the caller's and passes, the file unwritten. Whether it was written.
      */
     static boolean keep(Path file, Body body, String what, Log log) throws IOException {
         Files.createDirectories(file.getParent());
@@ -138,6 +113,9 @@ final class ParsedCache {
             Files.deleteIfExists(tmp);
             log.warn(what + " (" + e.getMessage() + ")");
             return false;
+        } catch (RuntimeException e) { // not the cache's failure: the body's own, for the caller
+            Files.deleteIfExists(tmp);
+            throw e;
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;

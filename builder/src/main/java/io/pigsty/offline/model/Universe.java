@@ -82,13 +82,18 @@ public final class Universe {
             for (Package p : filesAdded) for (String f : p.files()) add(addedFiles, f, p);
         }
 
+        /** The index of the table that holds {@code p} for this universe; -1 when none does. */
+        private int tableOf(Package p) {
+            for (int t = 0; t < tables.length; t++)
+                if (tables[t] == p.table() && p.ordinal() < at[t].length && at[t][p.ordinal()] == p) return t;
+            return -1;
+        }
+
         /** A number that orders {@code p} as the universe does: its table's place, then its ordinal; -1 for none. */
         int position(Package p) {
-            int base = 0;
-            for (int t = 0; t < tables.length; t++) {
-                if (tables[t] == p.table() && p.ordinal() < at[t].length && at[t][p.ordinal()] == p) return base + p.ordinal();
-                base += at[t].length;
-            }
+            int t = tableOf(p), base = 0;
+            for (int k = 0; k < (t >= 0 ? t : tables.length); k++) base += at[k].length;
+            if (t >= 0) return base + p.ordinal();
             for (int i = 0; i < tail.size(); i++) if (tail.get(i) == p) return base + i;
             return -1;
         }
@@ -165,15 +170,13 @@ public final class Universe {
 
         /** {@code p}'s provides named {@code name} from its table, or null when no table of these holds it. */
         List<Dep> provides(Package p, String name) {
-            for (int t = 0; t < tables.length; t++)
-                if (tables[t] == p.table() && p.ordinal() < at[t].length && at[t][p.ordinal()] == p) {
-                    List<Dep> found = new ArrayList<>(1);
-                    tables[t].providers(name, (deps, o) -> {
-                        if (o == p.ordinal()) found.addAll(deps);
-                    });
-                    return found;
-                }
-            return null;
+            int t = tableOf(p);
+            if (t < 0) return null;
+            List<Dep> found = new ArrayList<>(1);
+            tables[t].providers(name, (deps, o) -> {
+                if (o == p.ordinal()) found.addAll(deps);
+            });
+            return found;
         }
 
         /** The kept packages {@code owners} names (by repo and checksum), with what each is given. */

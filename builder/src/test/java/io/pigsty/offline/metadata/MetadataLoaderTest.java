@@ -159,6 +159,33 @@ class MetadataLoaderTest {
         assertTrue(w.lines.stream().anyMatch(l -> l.contains("ignoring unreadable parsed cache")), w.lines.toString());
     }
 
+    /**
+     * A primary.xml that is not well-formed fails its repo (exit 4), also while it is being parsed
+     * straight into the cache: not a cache warning, and no cache file, whole or partial, is left.
+     */
+    @Test
+    void malformedMetadataParsedIntoTheCacheFailsTheRepoAndLeavesNoFile() throws Exception {
+        Tools.require("createrepo_c");
+        Format.Source src = source("broken", false);
+        Path primary;
+        try (var s = Files.list(tmp.resolve("broken/repodata"))) {
+            primary = s.filter(p -> p.getFileName().toString().endsWith("primary.xml.gz")).findFirst().orElseThrow();
+        }
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(primary))) {
+            out.write("<metadata packages=\"1\"><package type=\"rpm\"><name>x</name>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Warnings w = new Warnings();
+        BuildException e = assertThrows(BuildException.class, () -> MetadataLoader.load(List.of(src), RpmFormat.INSTANCE, "x86_64",
+                new Dirs(Set.of(), Set.of()), w));
+        assertEquals(ExitCode.NETWORK, e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("repo broken") && e.getMessage().contains("malformed primary.xml"), e.getMessage());
+        assertTrue(w.lines.stream().noneMatch(l -> l.contains("cannot cache")), w.lines.toString());
+        try (var s = Files.list(Files.createDirectories(tmp.resolve("derived")))) {
+            List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rpm-primary-")).toList();
+            assertEquals(List.of(), left, "nothing cached from a file that did not parse");
+        }
+    }
+
     @Test
     void anUnreachableSkippableRepoIsLeftOutWithAWarning() throws Exception {
         Tools.require("createrepo_c");
